@@ -1,0 +1,89 @@
+/** The `app:*` channels: app info, windows, external links, preferences and start-up notices. */
+import type { AppInfo, AppNotice, PreferencesView } from '../../shared/models/preferences';
+import { resolveLanguage, type LanguagePreference } from '../../shared/models/preferences';
+import { AppFailure } from '../../shared/result';
+import type { AppShell } from './app-shell';
+import type { ConfigStore } from './config/config-store';
+import type { Handlers } from './ipc/dispatcher';
+import type { EventSink } from './ipc/events';
+
+/** Only https links leave the app, and only through the system browser. */
+export function checkExternalUrl(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new AppFailure({ code: 'FORBIDDEN_URL', message: 'That link is not a valid address.' });
+  }
+  if (url.protocol !== 'https:') {
+    throw new AppFailure({
+      code: 'FORBIDDEN_URL',
+      message: 'Only https links can be opened.',
+      params: { protocol: url.protocol },
+    });
+  }
+  return url.toString();
+}
+
+export class AppService {
+  private readonly notices: AppNotice[];
+
+  constructor(
+    private readonly deps: {
+      info: AppInfo;
+      shell: AppShell;
+      config: ConfigStore;
+      events: EventSink;
+      extraNotices?: () => AppNotice[];
+    },
+  ) {
+    this.notices = [...deps.config.notices];
+  }
+
+  preferences(): PreferencesView {
+    const prefs = this.deps.config.getPreferences();
+    return { ...prefs, resolvedLanguage: resolveLanguage(prefs.language, this.deps.info.systemLocale) };
+  }
+
+  setLanguage(language: LanguagePreference): PreferencesView {
+    this.deps.config.setPreferences({ ...this.deps.config.getPreferences(), language });
+    const view = this.preferences();
+    this.deps.events.broadcast('app:preferencesChanged', view);
+    return view;
+  }
+
+  listNotices(): AppNotice[] {
+    const extra = this.deps.extraNotices?.() ?? [];
+    const seen = new Set(this.notices.map((n) => n.id));
+    for (const n of extra) if (!seen.has(n.id)) this.notices.push(n);
+    return [...this.notices];
+  }
+
+  dismissNotice(id: string): void {
+    const i = this.notices.findIndex((n) => n.id === id);
+    if (i >= 0) this.notices.splice(i, 1);
+  }
+
+  handlers(): Pick<
+    Handlers,
+    | 'app:info'
+    | 'app:openSettings'
+    | 'app:openChat'
+    | 'app:openExternal'
+    | 'app:getPreferences'
+    | 'app:setPreferences'
+    | 'app:notices'
+    | 'app:dismissNotice'
+  > {
+    return {
+      'app:info': () => this.deps.info,
+      'app:openSettings': (_input, ctx) => this.deps.shell.openSettings(ctx.windowId),
+      'app:openChat': (_input, ctx) => this.deps.shell.openChat(ctx.windowId),
+      'app:openExternal': async ({ url }) => this.deps.shell.openInBrowser(checkExternalUrl(url)),
+      'app:getPreferences': () => this.preferences(),
+      'app:setPreferences': ({ language }) => this.setLanguage(language),
+      'app:notices': () => this.listNotices(),
+      'app:dismissNotice': ({ id }) => this.dismissNotice(id),
+    };
+  }
+}

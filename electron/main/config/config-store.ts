@@ -1,0 +1,194 @@
+/**
+ * Provider configs and preferences, kept in one JSON file through electron-store in the app (its engine,
+ * `conf`, in tests and the browser host: electron-store is `conf` with Electron's default paths, and both
+ * are handed in by the composition root). The file carries a schema version; older files are migrated on
+ * load and a corrupted file is moved aside, never deleted, and reported to the user.
+ *
+ * API keys are never written here: see secrets/.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import type { ProviderConfig } from '../../../shared/models/provider';
+import { DEFAULT_ASSISTANT_RUN_TIMEOUT_MS, PROVIDER_TYPES } from '../../../shared/models/provider';
+import type { AppNotice, LanguagePreference } from '../../../shared/models/preferences';
+import type { Logger } from '../logger';
+
+/** The file-backed store the composition root hands in: electron-store in the app, conf elsewhere. */
+export interface JsonFileStore {
+  readonly path: string;
+  store: Record<string, unknown>;
+}
+export type JsonFileStoreFactory = (options: { cwd: string; name: string }) => JsonFileStore;
+
+export const CONFIG_SCHEMA_VERSION = 1;
+export const CONFIG_FILE_NAME = 'config';
+
+/** Per-provider facts learned at run time (e.g. "rejects stream_options"), kept across restarts. */
+export interface ProviderQuirks {
+  noStreamOptions?: boolean;
+}
+
+export interface ConfigData {
+  schemaVersion: number;
+  providers: ProviderConfig[];
+  /** Saved entries this version cannot read (e.g. a provider type from a newer version): kept untouched. */
+  unreadableProviders: unknown[];
+  preferences: { language: LanguagePreference };
+  quirks: Record<string, ProviderQuirks>;
+}
+
+const providerSchema = z.object({
+  id: z.string().min(1),
+  type: z.enum(PROVIDER_TYPES),
+  name: z.string(),
+  baseUrl: z.string().default(''),
+  model: z.string().default(''),
+  assistantId: z.string().default(''),
+  customHeaders: z.array(z.object({ name: z.string(), value: z.string() })).default([]),
+  runTimeoutMs: z.number().int().positive().default(DEFAULT_ASSISTANT_RUN_TIMEOUT_MS),
+  createdAt: z.string().default(() => new Date(0).toISOString()),
+  updatedAt: z.string().default(() => new Date(0).toISOString()),
+});
+
+/**
+ * Migrations from version N to N+1, applied in order. Each takes the raw object of version N.
+ * Version 0 is a file without `schemaVersion` (nothing was ever released without it, but a hand-made or
+ * truncated file may lack it).
+ */
+const MIGRATIONS: Record<number, (raw: Record<string, unknown>) => Record<string, unknown>> = {
+  0: (raw) => ({ ...raw, schemaVersion: 1 }),
+};
+
+export function migrateConfig(raw: Record<string, unknown>, log?: Logger): Record<string, unknown> {
+  let data = raw;
+  let version = typeof data.schemaVersion === 'number' ? data.schemaVersion : 0;
+  while (version < CONFIG_SCHEMA_VERSION) {
+    const step = MIGRATIONS[version];
+    if (!step) throw new Error(`No migration from config schema version ${version}`);
+    data = step(data);
+    version += 1;
+    log?.info('config', `migrated config to schema version ${version}`);
+  }
+  return data;
+}
+
+/** Reads the raw store into typed data; entries this version cannot read are kept aside, not dropped. */
+export function parseConfig(raw: Record<string, unknown>, log?: Logger): ConfigData {
+  const providers: ProviderConfig[] = [];
+  const unreadableProviders: unknown[] = Array.isArray(raw.unreadableProviders) ? [...raw.unreadableProviders] : [];
+  for (const entry of Array.isArray(raw.providers) ? raw.providers : []) {
+    const parsed = providerSchema.safeParse(entry);
+    if (parsed.success) providers.push(parsed.data);
+    else {
+      unreadableProviders.push(entry);
+      log?.warn('config', 'kept a provider entry this version cannot read');
+    }
+  }
+  const prefs = (raw.preferences ?? {}) as Record<string, unknown>;
+  const language = z.enum(['system', 'en', 'zh-TW']).safeParse(prefs.language);
+  const quirks =
+    typeof raw.quirks === 'object' && raw.quirks !== null ? (raw.quirks as Record<string, ProviderQuirks>) : {};
+  return {
+    schemaVersion: CONFIG_SCHEMA_VERSION,
+    providers,
+    unreadableProviders,
+    preferences: { language: language.success ? language.data : 'system' },
+    quirks,
+  };
+}
+
+export class ConfigStore {
+  private readonly file: JsonFileStore;
+  private data: ConfigData;
+  /** Start-up notices for the user (a corrupted file moved aside). */
+  readonly notices: AppNotice[] = [];
+
+  constructor(
+    private readonly deps: { dataDir: string; createStore: JsonFileStoreFactory; log: Logger; now?: () => Date },
+  ) {
+    this.file = this.open();
+    const raw = this.file.store;
+    const migrated = migrateConfig(raw, deps.log);
+    this.data = parseConfig(migrated, deps.log);
+    if (migrated !== raw || raw.schemaVersion !== CONFIG_SCHEMA_VERSION) this.flush();
+  }
+
+  get path(): string {
+    return this.file.path;
+  }
+
+  private open(): JsonFileStore {
+    const options = { cwd: this.deps.dataDir, name: CONFIG_FILE_NAME };
+    try {
+      return this.deps.createStore(options);
+    } catch (error) {
+      const file = path.join(this.deps.dataDir, `${CONFIG_FILE_NAME}.json`);
+      if (!fs.existsSync(file)) throw error;
+      const stamp = (this.deps.now?.() ?? new Date()).toISOString().replace(/[:.]/g, '-');
+      const aside = path.join(this.deps.dataDir, `${CONFIG_FILE_NAME}.corrupt-${stamp}.json`);
+      fs.renameSync(file, aside);
+      this.deps.log.warn('config', `config file was unreadable and was moved to ${aside}`, error);
+      this.notices.push({
+        id: `config-corrupt-${stamp}`,
+        code: 'CONFIG_CORRUPT_MOVED',
+        message: `Your settings file could not be read. It was moved to ${aside} and Switchboard started with fresh settings.`,
+        params: { path: aside },
+      });
+      return this.deps.createStore(options);
+    }
+  }
+
+  private flush(): void {
+    this.file.store = {
+      schemaVersion: CONFIG_SCHEMA_VERSION,
+      providers: this.data.providers,
+      ...(this.data.unreadableProviders.length ? { unreadableProviders: this.data.unreadableProviders } : {}),
+      preferences: this.data.preferences,
+      quirks: this.data.quirks,
+    };
+  }
+
+  listProviders(): ProviderConfig[] {
+    return this.data.providers.map((p) => ({ ...p, customHeaders: p.customHeaders.map((h) => ({ ...h })) }));
+  }
+
+  getProvider(id: string): ProviderConfig | undefined {
+    return this.listProviders().find((p) => p.id === id);
+  }
+
+  /** Inserts or replaces one provider; the file is written atomically in one step. */
+  upsertProvider(provider: ProviderConfig): void {
+    const i = this.data.providers.findIndex((p) => p.id === provider.id);
+    if (i >= 0) this.data.providers[i] = provider;
+    else this.data.providers.push(provider);
+    this.flush();
+  }
+
+  removeProvider(id: string): boolean {
+    const before = this.data.providers.length;
+    this.data.providers = this.data.providers.filter((p) => p.id !== id);
+    delete this.data.quirks[id];
+    if (this.data.providers.length === before) return false;
+    this.flush();
+    return true;
+  }
+
+  getPreferences(): { language: LanguagePreference } {
+    return { ...this.data.preferences };
+  }
+
+  setPreferences(prefs: { language: LanguagePreference }): void {
+    this.data.preferences = { ...prefs };
+    this.flush();
+  }
+
+  getQuirks(providerId: string): ProviderQuirks {
+    return { ...this.data.quirks[providerId] };
+  }
+
+  setQuirks(providerId: string, quirks: ProviderQuirks): void {
+    this.data.quirks[providerId] = { ...this.data.quirks[providerId], ...quirks };
+    this.flush();
+  }
+}

@@ -1,0 +1,44 @@
+/**
+ * Plain lists of channel and event names. The sandboxed preload imports only these (no schemas), and
+ * contract.ts checks at compile time that they match the contract exactly.
+ */
+export const CHANNEL_NAMES = [
+  'app:info',
+  'app:openSettings',
+  'app:openChat',
+  'app:openExternal',
+  'app:getPreferences',
+  'app:setPreferences',
+  'app:notices',
+  'app:dismissNotice',
+  'providers:list',
+  'providers:save',
+  'providers:delete',
+  'providers:duplicate',
+  'providers:test',
+  'providers:listModels',
+  'providers:keychainStatus',
+  'providers:setSessionOnlyKeys',
+  'conversations:list',
+  'conversations:get',
+  'conversations:create',
+  'conversations:rename',
+  'conversations:setProvider',
+  'conversations:delete',
+  'chat:send',
+  'chat:stop',
+  'chat:regenerate',
+  'chat:editAndResend',
+  'chat:attach',
+] as const;
+
+export const EVENT_NAMES = [
+  'chat:event',
+  'providers:changed',
+  'conversations:changed',
+  'app:preferencesChanged',
+  'app:command',
+] as const;
+
+/** The global the preload (or the browser host's bridge) defines in every window. */
+export const WINDOW_API_GLOBAL = 'switchboard';

@@ -1,0 +1,138 @@
+/**
+ * The IPC contract: every channel the renderer may call, with its input schema and result type, and every
+ * event main may push. The preload, the main-side registrar, the browser host and the renderer's typed API
+ * are all derived from this one file, so a new channel is one entry here plus one handler.
+ */
+import { z } from 'zod';
+import type { ConnectionTestResult, KeychainStatus, ProviderList, ProviderView } from '../models/provider';
+import { PROVIDER_TYPES } from '../models/provider';
+import type { Conversation, ConversationSummary, Message } from '../models/conversation';
+import type { ChatStreamEvent } from '../models/chat-event';
+import type { AppInfo, AppNotice, PreferencesView } from '../models/preferences';
+import type { CHANNEL_NAMES, EVENT_NAMES } from './channels';
+
+/** A channel: its input schema, and (as a type only) what a successful call returns. */
+export interface ChannelSpec<S extends z.ZodType, R> {
+  input: S;
+  /** Phantom field: carries the result type, never read at run time. */
+  readonly result?: R;
+}
+
+function channel<S extends z.ZodType>(input: S) {
+  return { returns: <R>(): ChannelSpec<S, R> => ({ input }) };
+}
+
+const id = z.string().min(1).max(200);
+const noInput = z.undefined();
+
+// Field limits guard main against absurd payloads; the UI validates the meaning (shared/validation).
+const customHeader = z.object({ name: z.string().max(200), value: z.string().max(8192) });
+
+export const apiKeyChangeSchema = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('keep') }),
+  z.object({ action: z.literal('set'), value: z.string().max(16_384) }),
+  z.object({ action: z.literal('clear') }),
+]);
+
+export const providerDraftSchema = z.object({
+  id: id.optional(),
+  type: z.enum(PROVIDER_TYPES),
+  name: z.string().max(200),
+  baseUrl: z.string().max(2048),
+  model: z.string().max(500),
+  assistantId: z.string().max(500),
+  customHeaders: z.array(customHeader).max(50),
+  runTimeoutMs: z.number().int().min(1000).max(24 * 60 * 60 * 1000).optional(),
+  apiKey: apiKeyChangeSchema,
+});
+
+const messageText = z.string().min(1).max(1_000_000);
+
+export const contract = {
+  // ---- app ----
+  'app:info': channel(noInput).returns<AppInfo>(),
+  'app:openSettings': channel(noInput).returns<void>(),
+  'app:openChat': channel(noInput).returns<void>(),
+  'app:openExternal': channel(z.object({ url: z.string().max(8192) })).returns<void>(),
+  'app:getPreferences': channel(noInput).returns<PreferencesView>(),
+  'app:setPreferences': channel(z.object({ language: z.enum(['system', 'en', 'zh-TW']) })).returns<PreferencesView>(),
+  'app:notices': channel(noInput).returns<AppNotice[]>(),
+  'app:dismissNotice': channel(z.object({ id })).returns<void>(),
+
+  // ---- providers ----
+  'providers:list': channel(noInput).returns<ProviderList>(),
+  'providers:save': channel(providerDraftSchema).returns<ProviderView>(),
+  'providers:delete': channel(z.object({ id })).returns<void>(),
+  'providers:duplicate': channel(z.object({ id })).returns<ProviderView>(),
+  'providers:test': channel(providerDraftSchema).returns<ConnectionTestResult>(),
+  'providers:listModels': channel(providerDraftSchema).returns<{ models: string[] }>(),
+  'providers:keychainStatus': channel(noInput).returns<KeychainStatus>(),
+  /** The explicit choice to keep keys in memory for this session when the keychain is unavailable. */
+  'providers:setSessionOnlyKeys': channel(z.object({ enabled: z.boolean() })).returns<KeychainStatus>(),
+
+  // ---- conversations ----
+  'conversations:list': channel(z.object({ query: z.string().max(500).optional() }).optional()).returns<
+    ConversationSummary[]
+  >(),
+  'conversations:get': channel(z.object({ id })).returns<Conversation>(),
+  'conversations:create': channel(
+    z.object({ providerId: id.optional(), model: z.string().max(500).optional() }).optional(),
+  ).returns<Conversation>(),
+  'conversations:rename': channel(z.object({ id, title: z.string().min(1).max(500) })).returns<ConversationSummary>(),
+  'conversations:setProvider': channel(
+    z.object({ id, providerId: id, model: z.string().max(500) }),
+  ).returns<ConversationSummary>(),
+  'conversations:delete': channel(
+    z.object({ id, deleteRemoteThread: z.boolean().optional() }),
+  ).returns<{ remoteThreadDeleted: boolean; remoteError?: string }>(),
+
+  // ---- chat ----
+  'chat:send': channel(z.object({ conversationId: id, text: messageText })).returns<{
+    streamId: string;
+    userMessage: Message;
+    assistantMessage: Message;
+  }>(),
+  'chat:stop': channel(z.object({ conversationId: id })).returns<{ stopped: boolean }>(),
+  /** Replace the last assistant reply with a new one (also the Retry button after an error). */
+  'chat:regenerate': channel(z.object({ conversationId: id })).returns<{
+    streamId: string;
+    assistantMessage: Message;
+  }>(),
+  /** Edit the last user message and resend it; later messages are dropped. */
+  'chat:editAndResend': channel(z.object({ conversationId: id, messageId: id, text: messageText })).returns<{
+    streamId: string;
+    userMessage: Message;
+    assistantMessage: Message;
+  }>(),
+  /** A window that (re)loads asks for the reply streaming in a conversation, then receives the rest. */
+  'chat:attach': channel(z.object({ conversationId: id })).returns<{
+    active: { streamId: string; message: Message } | null;
+  }>(),
+} as const;
+
+export type Contract = typeof contract;
+export type ChannelName = keyof Contract;
+export type ChannelInput<C extends ChannelName> = z.input<Contract[C]['input']>;
+export type ChannelParsedInput<C extends ChannelName> = z.output<Contract[C]['input']>;
+export type ChannelResult<C extends ChannelName> = Exclude<Contract[C]['result'], undefined>;
+
+/** Events main pushes to renderers. */
+export interface EventPayloads {
+  /** Coalesced stream deltas, only to the window that asked (or re-attached). */
+  'chat:event': ChatStreamEvent;
+  /** Broadcast to every window when providers change, so the Chat window follows Settings live. */
+  'providers:changed': ProviderList;
+  /** Broadcast when a conversation is created, renamed, re-targeted, updated or deleted. */
+  'conversations:changed': { summary?: ConversationSummary; deletedId?: string };
+  'app:preferencesChanged': PreferencesView;
+  /** Main asks the Chat window to start a new conversation (app menu, Ctrl/Cmd+N). */
+  'app:command': { command: 'new-chat' | 'open-settings' };
+}
+export type EventName = keyof EventPayloads;
+
+// Compile-time checks that the plain name lists used by the preload match the contract.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const channelNamesMatch: Same<(typeof CHANNEL_NAMES)[number], ChannelName> = true;
+const eventNamesMatch: Same<(typeof EVENT_NAMES)[number], EventName> = true;
+void channelNamesMatch;
+void eventNamesMatch;

@@ -1,0 +1,42 @@
+import type { AppError } from '../result';
+import type { MessageAnnotation, MessageStatus, TokenUsage } from './conversation';
+
+/**
+ * What a provider adapter yields while a reply is generated. The chat service turns these into
+ * coalesced `chat:event` pushes and into persisted message updates.
+ */
+export type ChatEvent =
+  | { type: 'delta'; text: string }
+  | { type: 'reasoning'; text: string }
+  | { type: 'usage'; usage: TokenUsage }
+  /** A short status line (e.g. "Running code interpreter…"); null clears it. */
+  | { type: 'status'; code: string | null; text: string | null }
+  | { type: 'annotations'; annotations: MessageAnnotation[] }
+  /** Waiting before an automatic retry (429): seconds until the next attempt. */
+  | { type: 'retry-wait'; attempt: number; seconds: number }
+  /** The adapter discarded partial text (a retry restarted the reply). */
+  | { type: 'reset' }
+  | { type: 'done'; finishReason: string | null }
+  | { type: 'error'; error: AppError };
+
+/**
+ * One coalesced push to the window that asked (about one per animation frame per stream).
+ * Text fields are appended to what the window already has.
+ */
+export interface ChatStreamEvent {
+  streamId: string;
+  conversationId: string;
+  messageId: string;
+  /** Text appended since the previous event. */
+  contentDelta?: string;
+  reasoningDelta?: string;
+  /** The whole text so far replaces what the window has (after a reset, or on re-attach). */
+  replaceContent?: string;
+  replaceReasoning?: string;
+  usage?: TokenUsage;
+  statusLine?: { code: string | null; text: string | null };
+  annotations?: MessageAnnotation[];
+  retryWait?: { attempt: number; seconds: number } | null;
+  /** Present on the final event of the stream. */
+  final?: { status: Exclude<MessageStatus, 'streaming'>; finishReason?: string; error?: AppError };
+}

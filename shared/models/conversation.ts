@@ -1,0 +1,64 @@
+import type { AppError } from '../result';
+
+export type MessageRole = 'user' | 'assistant';
+
+/** `streaming` only while a reply is being generated; after a crash it is read back as `stopped`. */
+export type MessageStatus = 'complete' | 'streaming' | 'stopped' | 'failed';
+
+export interface TokenUsage {
+  promptTokens: number;
+  completionTokens: number;
+  totalTokens: number;
+  reasoningTokens?: number;
+}
+
+/** A file citation or path from an Assistant reply, rendered readably under the message. */
+export interface MessageAnnotation {
+  type: 'file_citation' | 'file_path';
+  text: string;
+  fileId: string;
+  quote?: string;
+}
+
+export interface Message {
+  id: string;
+  role: MessageRole;
+  content: string;
+  /** Reasoning ("Thinking"), shown apart from the answer and never sent back to the model. */
+  reasoning?: string;
+  status: MessageStatus;
+  createdAt: string;
+  /** Which provider/model produced an assistant message. */
+  providerId?: string;
+  model?: string;
+  usage?: TokenUsage;
+  /** `stop`, `length`, `content_filter`, … as the server said. */
+  finishReason?: string;
+  error?: AppError;
+  annotations?: MessageAnnotation[];
+}
+
+export interface Conversation {
+  id: string;
+  title: string;
+  providerId: string | null;
+  model: string;
+  createdAt: string;
+  updatedAt: string;
+  messages: Message[];
+  /** Assistants API thread id, saved with the conversation and reused for every later message. */
+  threadId?: string;
+  /** Provider the thread belongs to (a thread cannot move between servers). */
+  threadProviderId?: string;
+}
+
+export interface ConversationSummary {
+  id: string;
+  title: string;
+  providerId: string | null;
+  model: string;
+  createdAt: string;
+  updatedAt: string;
+  messageCount: number;
+  threadId?: string;
+}

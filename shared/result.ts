@@ -1,0 +1,101 @@
+/**
+ * Errors are values across IPC: Electron keeps only `message` of a thrown error, so every handler answers
+ * with a Result. The renderer shows `message` (translated by `code` + `params` when it knows the code) and
+ * `hint`, never a stack trace.
+ */
+
+export type ErrorCode =
+  // IPC / app
+  | 'INVALID_INPUT'
+  | 'UNTRUSTED_SENDER'
+  | 'UNKNOWN_CHANNEL'
+  | 'INTERNAL'
+  | 'NOT_FOUND'
+  | 'VALIDATION'
+  | 'FORBIDDEN_URL'
+  | 'BUSY'
+  // keychain
+  | 'KEYCHAIN_UNAVAILABLE'
+  | 'KEYCHAIN_LOCKED'
+  | 'KEYCHAIN_DENIED'
+  | 'KEYCHAIN_ERROR'
+  // provider / network
+  | 'NO_PROVIDER'
+  | 'MISSING_API_KEY'
+  | 'MISSING_ASSISTANT_ID'
+  | 'AUTH_FAILED'
+  | 'PERMISSION_DENIED'
+  | 'NOT_FOUND_PATH'
+  | 'MODEL_NOT_FOUND'
+  | 'BAD_REQUEST'
+  | 'RATE_LIMITED'
+  | 'SERVER_ERROR'
+  | 'CONNECTION_REFUSED'
+  | 'DNS_FAILED'
+  | 'TLS_FAILED'
+  | 'CONNECT_TIMEOUT'
+  | 'IDLE_TIMEOUT'
+  | 'NOT_OPENAI_API'
+  | 'STREAM_ERROR'
+  | 'CONNECTION_DROPPED'
+  | 'MALFORMED_STREAM'
+  | 'CUT_OFF_LENGTH'
+  | 'CONTENT_FILTERED'
+  | 'NETWORK_ERROR'
+  // assistants
+  | 'ASSISTANT_NOT_FOUND'
+  | 'ASSISTANTS_API_UNAVAILABLE'
+  | 'ASSISTANT_RUN_TIMEOUT'
+  | 'ASSISTANT_NO_RESPONSE'
+  | 'ASSISTANT_RUN_FAILED'
+  | 'ASSISTANT_RUN_CANCELLED'
+  | 'ASSISTANT_RUN_EXPIRED'
+  | 'ASSISTANT_RUN_INCOMPLETE'
+  | 'ASSISTANT_REQUIRES_ACTION';
+
+export interface AppError {
+  code: ErrorCode;
+  /** One clear English sentence. The renderer translates by `code` and falls back to this. */
+  message: string;
+  /** What to do about it, in English; translated by `code` like `message`. */
+  hint?: string;
+  retryable?: boolean;
+  /** Values interpolated into the translated sentence (status codes, seconds, names). Never secrets. */
+  params?: Record<string, string | number>;
+  /** Per-field messages for form validation: field name -> error. */
+  fields?: Record<string, FieldIssue>;
+}
+
+export interface FieldIssue {
+  code: string;
+  message: string;
+  params?: Record<string, string | number>;
+}
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: AppError };
+
+export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
+export const fail = (error: AppError): { ok: false; error: AppError } => ({ ok: false, error });
+
+/** An Error that carries an AppError, thrown inside services and turned into a Result at the IPC edge. */
+export class AppFailure extends Error {
+  readonly appError: AppError;
+  constructor(appError: AppError) {
+    super(appError.message);
+    this.name = 'AppFailure';
+    this.appError = appError;
+  }
+}
+
+export function appError(code: ErrorCode, message: string, extra: Omit<AppError, 'code' | 'message'> = {}): AppError {
+  return { code, message, ...extra };
+}
+
+export function isAppError(value: unknown): value is AppError {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as AppError).code === 'string' &&
+    typeof (value as AppError).message === 'string'
+  );
+}
