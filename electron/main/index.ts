@@ -3,7 +3,7 @@
  * services built with Electron's pieces (net.fetch, electron-store, the keychain), the IPC binding and
  * the windows. Everything else lives in Electron-free services (see services.ts).
  */
-import { app, net } from 'electron';
+import { app, dialog, Menu, net } from 'electron';
 import ElectronStore from 'electron-store';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,7 +14,10 @@ import { KeytarSecretStore } from './secrets/keytar-secret-store';
 import { createServices, type Services } from './services';
 import { installAppGuards } from './windows/app-guards';
 import { handleAppProtocol, registerAppScheme } from './windows/app-protocol';
+import { buildMenuTemplate } from './windows/app-menu';
 import { AppWindows } from './windows/app-windows';
+import { devToolsEnabled } from './windows/window-factory';
+import { WindowStateFile } from './windows/window-state';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -25,7 +28,7 @@ if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
   registerAppScheme();
-  const windows = new AppWindows();
+  const windows = new AppWindows(new WindowStateFile(path.join(app.getPath('userData'), 'window-state.json')));
   installAppGuards((url) => windows.openInBrowser(url));
   let services: Services | null = null;
 
@@ -54,6 +57,35 @@ if (!app.requestSingleInstanceLock()) {
       log,
     });
     bindIpc(createDispatcher(services.handlers, log), windows);
+
+    Menu.setApplicationMenu(
+      Menu.buildFromTemplate(
+        buildMenuTemplate({
+          platform: process.platform,
+          appName: 'Switchboard',
+          version: app.getVersion(),
+          devTools: devToolsEnabled(),
+          actions: {
+            newChat: () => {
+              const wasOpen = windows.chatWebContents() !== undefined;
+              const chat = windows.showChat();
+              const send = () => events.sendTo(chat.webContents.id, 'app:command', { command: 'new-chat' });
+              // A window that is just being created receives the command once its page has loaded.
+              if (wasOpen && !chat.webContents.isLoading()) send();
+              else chat.webContents.once('did-finish-load', send);
+            },
+            openSettings: () => windows.showSettings(),
+            showAbout: () =>
+              void dialog.showMessageBox({
+                type: 'info',
+                title: 'About Switchboard',
+                message: `Switchboard ${app.getVersion()}`,
+                detail: `Electron ${process.versions.electron} · Chromium ${process.versions.chrome} · Node ${process.versions.node}`,
+              }),
+          },
+        }),
+      ),
+    );
     windows.showChat();
 
     app.on('activate', () => windows.showChat());
@@ -68,6 +100,7 @@ if (!app.requestSingleInstanceLock()) {
     if (!services || disposing) return;
     disposing = true;
     event.preventDefault();
+    windows.flushState();
     void services.dispose().finally(() => app.quit());
   });
 }

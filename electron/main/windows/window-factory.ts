@@ -2,7 +2,7 @@
  * The one place BrowserWindows are created. webPreferences are locked here (Electron security checklist):
  * context isolation, sandbox, no Node integration, web security on, no remote content, no webview.
  */
-import { BrowserWindow, type BrowserWindowConstructorOptions } from 'electron';
+import { app, BrowserWindow, type BrowserWindowConstructorOptions } from 'electron';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { APP_ORIGIN } from './app-protocol';
@@ -15,19 +15,29 @@ export function preloadPath(): string {
   return path.join(here, '../preload/index.cjs');
 }
 
-/** Dev server in `electron-vite dev`; the packaged files through our app:// protocol otherwise. */
+/**
+ * The Vite dev server only in `electron-vite dev` of an unpackaged app; a packaged (production) build always
+ * loads its own files through app://, whatever the environment says.
+ */
+function devServerUrl(): string | null {
+  const url = process.env.ELECTRON_RENDERER_URL;
+  return url && !app.isPackaged && !process.env.SWITCHBOARD_PRODUCTION ? url : null;
+}
+
+/** DevTools only in development, or in a production build when SWITCHBOARD_DEVTOOLS=1 is set. */
+export function devToolsEnabled(): boolean {
+  return devServerUrl() !== null || process.env.SWITCHBOARD_DEVTOOLS === '1';
+}
+
 export function windowUrl(kind: WindowKind): string {
-  const devServer = process.env.ELECTRON_RENDERER_URL;
-  if (devServer && !process.env.SWITCHBOARD_PRODUCTION) return `${devServer}/${kind}/index.html`;
-  return `${APP_ORIGIN}/${kind}/index.html`;
+  const devServer = devServerUrl();
+  return devServer ? `${devServer}/${kind}/index.html` : `${APP_ORIGIN}/${kind}/index.html`;
 }
 
 /** Origins our windows may load from; the IPC binding checks the sender frame against these. */
 export function trustedOrigins(): string[] {
-  const origins = [APP_ORIGIN];
-  const devServer = process.env.ELECTRON_RENDERER_URL;
-  if (devServer && !process.env.SWITCHBOARD_PRODUCTION) origins.push(new URL(devServer).origin);
-  return origins;
+  const devServer = devServerUrl();
+  return devServer ? [APP_ORIGIN, new URL(devServer).origin] : [APP_ORIGIN];
 }
 
 export function createSecureWindow(kind: WindowKind, options: BrowserWindowConstructorOptions = {}): BrowserWindow {
@@ -50,7 +60,7 @@ export function createSecureWindow(kind: WindowKind, options: BrowserWindowConst
       spellcheck: true,
       // Middle-click must not open links in new Electron windows.
       disableBlinkFeatures: 'Auxclick',
-      devTools: !process.env.SWITCHBOARD_PRODUCTION || process.env.SWITCHBOARD_DEVTOOLS === '1',
+      devTools: devToolsEnabled(),
     },
   });
   win.once('ready-to-show', () => win.show());
