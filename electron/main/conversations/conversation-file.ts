@@ -1,0 +1,126 @@
+/**
+ * The on-disk shape of one conversation file, checked on every read: a file edited by hand, cut short or
+ * written by a newer version must be detected, never trusted blindly into the UI.
+ */
+import { z } from 'zod';
+import type { Conversation, ConversationSummary } from '../../../shared/models/conversation';
+
+export const CONVERSATION_FILE_VERSION = 1;
+
+const appErrorSchema = z
+  .object({
+    code: z.string(),
+    message: z.string(),
+    hint: z.string().optional(),
+    retryable: z.boolean().optional(),
+    params: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
+  })
+  .loose();
+
+const messageSchema = z
+  .object({
+    id: z.string().min(1),
+    role: z.enum(['user', 'assistant']),
+    content: z.string(),
+    reasoning: z.string().optional(),
+    status: z.enum(['complete', 'streaming', 'stopped', 'failed']),
+    createdAt: z.string(),
+    providerId: z.string().optional(),
+    model: z.string().optional(),
+    usage: z
+      .object({
+        promptTokens: z.number(),
+        completionTokens: z.number(),
+        totalTokens: z.number(),
+        reasoningTokens: z.number().optional(),
+      })
+      .optional(),
+    finishReason: z.string().optional(),
+    error: appErrorSchema.optional(),
+    annotations: z
+      .array(
+        z.object({
+          type: z.enum(['file_citation', 'file_path']),
+          text: z.string(),
+          fileId: z.string(),
+          quote: z.string().optional(),
+        }),
+      )
+      .optional(),
+  })
+  .loose();
+
+const conversationSchema = z
+  .object({
+    version: z.number().int().optional(),
+    id: z.string().min(1),
+    title: z.string(),
+    providerId: z.string().nullable(),
+    model: z.string(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    messages: z.array(messageSchema),
+    threadId: z.string().optional(),
+    threadProviderId: z.string().optional(),
+  })
+  .loose();
+
+/** Parses a conversation file. Throws on anything that is not a readable conversation. */
+export function parseConversationFile(text: string, expectedId: string): Conversation {
+  const raw: unknown = JSON.parse(text);
+  const parsed = conversationSchema.parse(raw);
+  if (parsed.version !== undefined && parsed.version > CONVERSATION_FILE_VERSION) {
+    throw new Error(`conversation file version ${parsed.version} is newer than this app understands`);
+  }
+  if (parsed.id !== expectedId) throw new Error('conversation id does not match its file name');
+  const { version: _version, ...rest } = parsed;
+  const conversation = rest as Conversation;
+  // A reply still `streaming` on disk was cut off by a crash or a quit: nothing will ever finish it.
+  for (const message of conversation.messages) {
+    if (message.status === 'streaming') message.status = 'stopped';
+  }
+  return conversation;
+}
+
+export function serializeConversation(conversation: Conversation): string {
+  return JSON.stringify({ version: CONVERSATION_FILE_VERSION, ...conversation });
+}
+
+export function summarize(conversation: Conversation): ConversationSummary {
+  return {
+    id: conversation.id,
+    title: conversation.title,
+    providerId: conversation.providerId,
+    model: conversation.model,
+    createdAt: conversation.createdAt,
+    updatedAt: conversation.updatedAt,
+    messageCount: conversation.messages.length,
+    ...(conversation.threadId ? { threadId: conversation.threadId } : {}),
+  };
+}
+
+const summarySchema = z.object({
+  id: z.string().min(1),
+  title: z.string(),
+  providerId: z.string().nullable(),
+  model: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  messageCount: z.number().int().nonnegative(),
+  threadId: z.string().optional(),
+});
+
+export const INDEX_VERSION = 1;
+
+/** The summary index: what the list needs, plus enough of each file's identity to notice it changed. */
+export const indexSchema = z.object({
+  version: z.literal(INDEX_VERSION),
+  entries: z.array(
+    z.object({
+      summary: summarySchema,
+      size: z.number().int().nonnegative(),
+      mtimeMs: z.number(),
+    }),
+  ),
+});
+export type IndexFile = z.infer<typeof indexSchema>;
