@@ -14,6 +14,8 @@ export type ErrorCode =
   | 'VALIDATION'
   | 'FORBIDDEN_URL'
   | 'BUSY'
+  /** Our own cancellation (Stop, window closed): not a provider failure. */
+  | 'CANCELLED'
   // keychain
   | 'KEYCHAIN_UNAVAILABLE'
   | 'KEYCHAIN_LOCKED'
