@@ -1,0 +1,377 @@
+import { useMemo, useRef, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { TFunction } from 'i18next';
+import type { ConnectionTestResult, ProviderDraft, ProviderType, ProviderView } from '../../shared/models/provider';
+import { COMPATIBLE_PRESETS, PROVIDER_TYPES } from '../../shared/models/provider';
+import type { AppError, FieldIssue } from '../../shared/result';
+import { validateProviderDraft, type ValidationIssue } from '../../shared/validation/provider-validation';
+import { getApi } from '../lib/api';
+import { errorHint, errorText } from '../lib/error-text';
+import { ApiKeyField } from './ApiKeyField';
+import { CustomHeadersEditor } from './CustomHeadersEditor';
+import { FieldMessages, hasError, type FieldMessage } from './FieldMessages';
+import { ModelCombobox, type ModelListState } from './ModelCombobox';
+import { draftForSubmit, showsField } from './provider-form-state';
+
+interface Props {
+  draft: ProviderDraft;
+  onDraftChange: (update: (draft: ProviderDraft) => ProviderDraft) => void;
+  /** The saved provider, or null for one not saved yet. */
+  view: ProviderView | null;
+  dirty: boolean;
+  /** Save is offered for any change, and always for a provider not saved yet. */
+  canSave: boolean;
+  saving: boolean;
+  /** After a Save attempt every blocking error is shown, touched or not. */
+  revealAll: boolean;
+  serverErrors: Record<string, FieldIssue>;
+  saveError: AppError | null;
+  status: 'saved' | 'changedElsewhere' | 'deletedElsewhere' | null;
+  onSave: () => void;
+  onDelete: () => void;
+  onDuplicate: () => void;
+  /** Shows every error and focuses the first invalid field (Test Connection on an invalid form). */
+  onRevealErrors: () => void;
+}
+
+type TestState =
+  | { state: 'idle' }
+  | { state: 'running' }
+  | { state: 'ok'; result: ConnectionTestResult }
+  | { state: 'error'; error: AppError };
+
+/** What a connection depends on: a test result or model list for other values says nothing about these. */
+function connectionSignature(draft: ProviderDraft): string {
+  const d = draftForSubmit(draft);
+  return JSON.stringify([d.type, d.baseUrl, d.apiKey, d.customHeaders, d.type === 'openai-assistant' ? d.assistantId : '']);
+}
+
+function issueText(t: TFunction, issue: { code: string; message: string; params?: Record<string, string | number> }) {
+  // BASE_URL_INVALID reads differently with and without a suggested fix.
+  const key =
+    issue.code === 'BASE_URL_INVALID' && issue.params?.suggestion ? 'validation.BASE_URL_INVALID_suggestion' : `validation.${issue.code}`;
+  return t(key, { ...issue.params, defaultValue: issue.message });
+}
+
+export function ProviderForm(props: Props) {
+  const { draft, onDraftChange, view, dirty, saving, revealAll, serverErrors, saveError, status } = props;
+  const { t } = useTranslation('settings');
+  const [touched, setTouched] = useState<ReadonlySet<string>>(new Set());
+  const [test, setTest] = useState<{ signature: string; value: TestState }>({ signature: '', value: { state: 'idle' } });
+  const [modelList, setModelList] = useState<{ signature: string; value: ModelListState }>({
+    signature: '',
+    value: { state: 'idle' },
+  });
+  const baseUrlRef = useRef<HTMLInputElement>(null);
+  const [presetChoice, setPresetChoice] = useState('');
+
+  const signature = connectionSignature(draft);
+  const testState: TestState = test.signature === signature ? test.value : { state: 'idle' };
+  const models: ModelListState = modelList.signature === signature ? modelList.value : { state: 'idle' };
+
+  const validation = useMemo(() => validateProviderDraft(draft, { hasStoredKey: view?.hasApiKey ?? false }), [draft, view]);
+
+  const touch = (field: string) =>
+    setTouched((prev) => {
+      if (prev.has(field)) return prev;
+      const next = new Set(prev);
+      next.add(field);
+      return next;
+    });
+
+  const messagesFor = (field: string): FieldMessage[] => {
+    const issues = validation.issues.filter((i: ValidationIssue) => i.field === field);
+    const showErrors = revealAll || touched.has(field);
+    const out: FieldMessage[] = [];
+    for (const issue of issues) {
+      if (issue.severity === 'error' && !showErrors) continue;
+      out.push({ severity: issue.severity, text: issueText(t, issue) });
+    }
+    const server = serverErrors[field];
+    if (server && !out.some((m) => m.severity === 'error')) out.push({ severity: 'error', text: issueText(t, server) });
+    return out;
+  };
+
+  const set = <K extends keyof ProviderDraft>(key: K, value: ProviderDraft[K]) =>
+    onDraftChange((d) => ({ ...d, [key]: value }));
+
+  const runTest = async () => {
+    if (!validation.ok) {
+      props.onRevealErrors();
+      return;
+    }
+    const sig = signature;
+    setTest({ signature: sig, value: { state: 'running' } });
+    const result = await getApi().providers.test(draftForSubmit(draft));
+    if (result.ok) {
+      setTest({ signature: sig, value: { state: 'ok', result: result.value } });
+      if (result.value.models) setModelList({ signature: sig, value: { state: 'loaded', models: result.value.models } });
+    } else {
+      setTest({ signature: sig, value: { state: 'error', error: result.error } });
+    }
+  };
+
+  const refreshModels = async () => {
+    const sig = signature;
+    setModelList({ signature: sig, value: { state: 'loading' } });
+    const result = await getApi().providers.listModels(draftForSubmit(draft));
+    setModelList({
+      signature: sig,
+      value: result.ok
+        ? { state: 'loaded', models: result.value.models }
+        : { state: 'error', message: errorText(t, result.error), hint: errorHint(t, result.error) },
+    });
+  };
+
+  const applyPreset = (presetId: string) => {
+    const preset = COMPATIBLE_PRESETS.find((p) => p.id === presetId);
+    setPresetChoice('');
+    if (!preset) return;
+    onDraftChange((d) => ({ ...d, baseUrl: preset.baseUrl, name: d.name.trim() === '' ? preset.label : d.name }));
+    if (preset.needsEditing) {
+      // Put the cursor on the part the user must replace (the Azure resource name).
+      requestAnimationFrame(() => {
+        const input = baseUrlRef.current;
+        if (!input) return;
+        input.focus();
+        const start = preset.baseUrl.indexOf('YOUR-RESOURCE');
+        if (start >= 0) input.setSelectionRange(start, start + 'YOUR-RESOURCE'.length);
+      });
+    }
+  };
+
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    props.onSave();
+  };
+
+  const nameMessages = messagesFor('name');
+  const baseUrlMessages = messagesFor('baseUrl');
+  const apiKeyMessages = messagesFor('apiKey');
+  const modelMessages = messagesFor('model');
+  const assistantMessages = messagesFor('assistantId');
+  const isNew = view === null;
+
+  return (
+    <form className="provider-form" onSubmit={onSubmit} noValidate aria-labelledby="provider-form-title">
+      <div className="form-header">
+        <h2 id="provider-form-title">
+          {draft.name.trim() || (isNew ? t('list.newProvider') : t('list.unnamed'))}
+          {dirty ? <span className="dirty-badge">{t('form.unsaved')}</span> : null}
+        </h2>
+        <button type="button" disabled={isNew} onClick={props.onDuplicate}>
+          {t('actions.duplicate')}
+        </button>
+      </div>
+
+      {status === 'changedElsewhere' ? (
+        <p className="banner banner-info" role="status">
+          {t('form.changedElsewhere')}
+        </p>
+      ) : null}
+      {status === 'deletedElsewhere' ? (
+        <p className="banner banner-info" role="status">
+          {t('form.deletedElsewhere')}
+        </p>
+      ) : null}
+
+      <div className="field">
+        <label htmlFor="provider-name">{t('fields.name')}</label>
+        <input
+          id="provider-name"
+          type="text"
+          autoComplete="off"
+          value={draft.name}
+          aria-invalid={hasError(nameMessages) || undefined}
+          aria-describedby={nameMessages.length ? 'provider-name-msg' : undefined}
+          onChange={(e) => set('name', e.target.value)}
+          onBlur={() => touch('name')}
+        />
+        <FieldMessages id="provider-name-msg" messages={nameMessages} />
+      </div>
+
+      <div className="field">
+        <label htmlFor="provider-type">{t('fields.type')}</label>
+        <select
+          id="provider-type"
+          value={draft.type}
+          aria-describedby="provider-type-help"
+          onChange={(e) => set('type', e.target.value as ProviderType)}
+        >
+          {PROVIDER_TYPES.map((type) => (
+            <option key={type} value={type}>
+              {t(`types.${type}`)}
+            </option>
+          ))}
+        </select>
+        <p id="provider-type-help" className="field-note">
+          {t(`typeHelp.${draft.type}`)}
+        </p>
+      </div>
+
+      {showsField(draft.type, 'baseUrl') ? (
+        <div className="field">
+          <label htmlFor="provider-base-url">{t('fields.baseUrl')}</label>
+          <div className="input-row">
+            <input
+              ref={baseUrlRef}
+              id="provider-base-url"
+              type="url"
+              inputMode="url"
+              autoComplete="off"
+              spellCheck={false}
+              placeholder={draft.type === 'openai-assistant' ? t('baseUrl.optionalPlaceholder') : 'https://api.example.com/v1'}
+              value={draft.baseUrl}
+              aria-invalid={hasError(baseUrlMessages) || undefined}
+              aria-describedby={baseUrlMessages.length ? 'provider-base-url-msg' : undefined}
+              onChange={(e) => set('baseUrl', e.target.value)}
+              onBlur={() => touch('baseUrl')}
+            />
+            {draft.type === 'openai-compatible' ? (
+              <select
+                aria-label={t('presets.label')}
+                className="preset-select"
+                value={presetChoice}
+                onChange={(e) => applyPreset(e.target.value)}
+              >
+                <option value="">{t('presets.choose')}</option>
+                {COMPATIBLE_PRESETS.map((p) => (
+                  <option key={p.id} value={p.id}>
+                    {t(`presets.${p.id}`, { defaultValue: p.label })}
+                  </option>
+                ))}
+              </select>
+            ) : null}
+          </div>
+          <FieldMessages id="provider-base-url-msg" messages={baseUrlMessages} />
+        </div>
+      ) : null}
+
+      <div className="field">
+        <label htmlFor="provider-api-key">{t('fields.apiKey')}</label>
+        <ApiKeyField
+          id="provider-api-key"
+          type={draft.type}
+          change={draft.apiKey}
+          onChange={(change) => set('apiKey', change)}
+          onBlur={() => touch('apiKey')}
+          stored={view}
+          invalid={hasError(apiKeyMessages)}
+          describedBy={apiKeyMessages.length ? 'provider-api-key-msg' : undefined}
+        />
+        <FieldMessages id="provider-api-key-msg" messages={apiKeyMessages} />
+      </div>
+
+      {showsField(draft.type, 'model') ? (
+        <div className="field">
+          <label htmlFor="provider-model">{t('fields.model')}</label>
+          <ModelCombobox
+            id="provider-model"
+            value={draft.model}
+            onChange={(value) => set('model', value)}
+            onBlur={() => touch('model')}
+            list={models}
+            onRefresh={() => void refreshModels()}
+            invalid={hasError(modelMessages)}
+            describedBy={modelMessages.length ? 'provider-model-msg' : undefined}
+          />
+          <FieldMessages id="provider-model-msg" messages={modelMessages} />
+        </div>
+      ) : null}
+
+      {showsField(draft.type, 'assistantId') ? (
+        <div className="field">
+          <label htmlFor="provider-assistant-id">{t('fields.assistantId')}</label>
+          <input
+            id="provider-assistant-id"
+            type="text"
+            autoComplete="off"
+            spellCheck={false}
+            placeholder="asst_…"
+            value={draft.assistantId}
+            aria-invalid={hasError(assistantMessages) || undefined}
+            aria-describedby={assistantMessages.length ? 'provider-assistant-id-msg' : undefined}
+            onChange={(e) => set('assistantId', e.target.value)}
+            onBlur={() => touch('assistantId')}
+          />
+          <FieldMessages id="provider-assistant-id-msg" messages={assistantMessages} />
+        </div>
+      ) : null}
+
+      {showsField(draft.type, 'customHeaders') ? (
+        <CustomHeadersEditor
+          headers={draft.customHeaders}
+          savedHeaders={view?.customHeaders ?? []}
+          onChange={(headers) => set('customHeaders', headers)}
+          messagesFor={(row, part) => messagesFor(`customHeaders.${row}.${part}`)}
+          onBlurRow={(row, part) => touch(`customHeaders.${row}.${part}`)}
+        />
+      ) : null}
+
+      <TestOutcome state={testState} />
+
+      {saveError ? (
+        <div className="banner banner-error" role="alert">
+          <p>{saveError.code === 'VALIDATION' ? t('form.fixFields') : errorText(t, saveError)}</p>
+          {saveError.code !== 'VALIDATION' && errorHint(t, saveError) ? <p className="banner-detail">{errorHint(t, saveError)}</p> : null}
+        </div>
+      ) : null}
+
+      <div className="form-footer">
+        <button type="button" className="danger" onClick={props.onDelete}>
+          {t('actions.delete')}
+        </button>
+        <span className="spacer" />
+        <p className="save-status" role="status">
+          {saving ? t('form.saving') : status === 'saved' && !dirty ? t('form.saved') : ''}
+        </p>
+        <button type="button" disabled={testState.state === 'running'} aria-busy={testState.state === 'running'} onClick={() => void runTest()}>
+          {testState.state === 'running' ? t('test.running') : t('actions.test')}
+        </button>
+        <button type="submit" className="primary" disabled={!props.canSave || saving}>
+          {t('actions.save')}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** The result of Test Connection, inside a live region that is always in the page so it is announced. */
+function TestOutcome({ state }: { state: TestState }) {
+  const { t } = useTranslation('settings');
+  let content = null;
+  if (state.state === 'ok') {
+    const r = state.result;
+    let text: string;
+    if (r.method === 'assistant' && r.assistant) {
+      text = t('test.okAssistant', { name: r.assistant.name ?? r.assistant.id, model: r.assistant.model });
+    } else if (r.method === 'completion') {
+      text = t('test.okCompletion');
+    } else {
+      text = t('test.okModels', { count: r.modelCount ?? r.models?.length ?? 0 });
+    }
+    content = (
+      <div className="banner banner-success">
+        <p>{text}</p>
+        {r.warnings.map((w) => (
+          <p key={w} className="banner-detail">
+            {w}
+          </p>
+        ))}
+      </div>
+    );
+  } else if (state.state === 'error') {
+    const hint = errorHint(t, state.error);
+    content = (
+      <div className="banner banner-error" role="alert">
+        <p>{errorText(t, state.error)}</p>
+        {hint ? <p className="banner-detail">{hint}</p> : null}
+      </div>
+    );
+  }
+  return (
+    <div className="test-outcome" aria-live="polite">
+      {content}
+    </div>
+  );
+}

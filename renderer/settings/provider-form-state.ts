@@ -1,0 +1,106 @@
+/**
+ * The Settings form's model, free of React: which fields each provider type shows, the draft for a saved
+ * or new provider, what is sent on Save / Test Connection, and whether the form has unsaved changes.
+ */
+import type { CustomHeader, ProviderDraft, ProviderType, ProviderView } from '../../shared/models/provider';
+import { DEFAULT_BASE_URL } from '../../shared/models/provider';
+
+export type FormField = 'name' | 'type' | 'baseUrl' | 'apiKey' | 'model' | 'assistantId' | 'customHeaders';
+
+/** The fields each type shows, in form order (issue 3's table). */
+export const FIELDS_BY_TYPE: Record<ProviderType, readonly FormField[]> = {
+  openai: ['name', 'type', 'apiKey', 'model'],
+  'openai-compatible': ['name', 'type', 'baseUrl', 'apiKey', 'model', 'customHeaders'],
+  'openai-assistant': ['name', 'type', 'baseUrl', 'apiKey', 'assistantId'],
+};
+
+export function showsField(type: ProviderType, field: FormField): boolean {
+  return FIELDS_BY_TYPE[type].includes(field);
+}
+
+export function draftFromView(view: ProviderView): ProviderDraft {
+  return {
+    id: view.id,
+    type: view.type,
+    name: view.name,
+    baseUrl: view.baseUrl,
+    model: view.model,
+    assistantId: view.assistantId,
+    customHeaders: view.customHeaders.map((h) => ({ ...h })),
+    runTimeoutMs: view.runTimeoutMs,
+    apiKey: { action: 'keep' },
+  };
+}
+
+export function newDraft(type: ProviderType = 'openai-compatible'): ProviderDraft {
+  return {
+    type,
+    name: '',
+    baseUrl: DEFAULT_BASE_URL,
+    model: '',
+    assistantId: '',
+    customHeaders: [],
+    apiKey: { action: 'keep' },
+  };
+}
+
+function meaningfulHeaders(headers: readonly CustomHeader[]): CustomHeader[] {
+  return headers.filter((h) => h.name.trim() !== '' || h.value !== '');
+}
+
+/**
+ * What goes to main: hidden fields are reset to what the type implies, so a value typed under another type
+ * (kept in the form so switching back loses nothing) is never saved or sent to a server.
+ */
+export function draftForSubmit(draft: ProviderDraft): ProviderDraft {
+  const out: ProviderDraft = {
+    ...draft,
+    name: draft.name.trim(),
+    baseUrl: draft.baseUrl.trim(),
+    model: draft.model.trim(),
+    assistantId: draft.assistantId.trim(),
+    customHeaders: meaningfulHeaders(draft.customHeaders).map((h) => ({ name: h.name.trim(), value: h.value })),
+  };
+  if (!showsField(draft.type, 'baseUrl')) out.baseUrl = DEFAULT_BASE_URL;
+  if (!showsField(draft.type, 'model')) out.model = '';
+  if (!showsField(draft.type, 'assistantId')) out.assistantId = '';
+  if (!showsField(draft.type, 'customHeaders')) out.customHeaders = [];
+  if (out.apiKey.action === 'set' && out.apiKey.value === '') out.apiKey = { action: 'keep' };
+  return out;
+}
+
+function sameHeaders(a: readonly CustomHeader[], b: readonly CustomHeader[]): boolean {
+  const x = meaningfulHeaders(a);
+  const y = meaningfulHeaders(b);
+  return x.length === y.length && x.every((h, i) => h.name === y[i]?.name && h.value === y[i]?.value);
+}
+
+/** True when saving would change something: what the user sees, not the hidden leftovers of another type. */
+export function isDraftDirty(draft: ProviderDraft, baseline: ProviderDraft | null): boolean {
+  if (!baseline) return true;
+  if (draft.type !== baseline.type) return true;
+  if (draft.apiKey.action === 'clear') return true;
+  if (draft.apiKey.action === 'set' && draft.apiKey.value !== '') return true;
+  for (const field of FIELDS_BY_TYPE[draft.type]) {
+    switch (field) {
+      case 'name':
+      case 'baseUrl':
+      case 'model':
+      case 'assistantId':
+        if (draft[field] !== baseline[field]) return true;
+        break;
+      case 'customHeaders':
+        if (!sameHeaders(draft.customHeaders, baseline.customHeaders)) return true;
+        break;
+      case 'type':
+      case 'apiKey':
+        break;
+    }
+  }
+  return false;
+}
+
+/** The text currently in the API Key input: only a key the user is typing, never a stored one. */
+export function apiKeyInputValue(draft: ProviderDraft): string {
+  return draft.apiKey.action === 'set' ? draft.apiKey.value : '';
+}
