@@ -7,10 +7,17 @@
 import type { AppInfo } from '../../shared/models/preferences';
 import type { AppShell } from './app-shell';
 import { AppService } from './app-service';
+import { AdapterRegistry } from './chat/adapter-registry';
+import { ChatService } from './chat/chat-service';
+import type { Timers } from './chat/event-coalescer';
 import { ConfigStore, type JsonFileStoreFactory } from './config/config-store';
+import { ConversationStore } from './conversations/conversation-store';
 import type { Handlers } from './ipc/dispatcher';
 import type { EventSink } from './ipc/events';
 import type { Logger } from './logger';
+import { OpenAIChatAdapter, type OpenAIChatOptions } from './providers/openai-chat';
+import { OpenAIAssistantAdapter, remoteThreadDeleter, type AssistantAdapterDeps } from './providers/openai-assistant';
+import type { HttpDeps } from './providers/provider-adapter';
 import type { SecretStore } from './secrets/secret-store';
 
 export interface ServiceDeps {
@@ -26,7 +33,20 @@ export interface ServiceDeps {
   info: AppInfo;
   log: Logger;
   now?: () => Date;
+  /** Network timeouts (tests pass short ones). */
+  http?: Partial<Omit<HttpDeps, 'fetch'>>;
+  /** Chat tuning (tests shorten 429 waits and save intervals). */
+  chat?: Pick<OpenAIChatOptions, 'maxRateLimitRetries' | 'maxRetryWaitMs' | 'backoffMs' | 'sleep'> & {
+    persistIntervalMs?: number;
+    timers?: Timers;
+  };
+  /** Assistant run polling (tests record the waits). */
+  assistant?: Pick<AssistantAdapterDeps, 'sleep'>;
 }
+
+/** Headers may take long when a local server first loads a model; silence mid-stream is rarer. */
+export const CHAT_CONNECT_TIMEOUT_MS = 60_000;
+export const CHAT_IDLE_TIMEOUT_MS = 180_000;
 
 export interface Services {
   handlers: Partial<Handlers>;
@@ -37,15 +57,52 @@ export interface Services {
 
 export function createServices(deps: ServiceDeps): Services {
   const config = new ConfigStore({ dataDir: deps.dataDir, createStore: deps.createStore, log: deps.log, now: deps.now });
-  const app = new AppService({ info: deps.info, shell: deps.shell, config, events: deps.events });
+  const conversations = new ConversationStore({ dataDir: deps.dataDir, log: deps.log, now: deps.now });
+  const app = new AppService({
+    info: deps.info,
+    shell: deps.shell,
+    config,
+    events: deps.events,
+    extraNotices: () => conversations.notices(),
+  });
+  const http: HttpDeps = {
+    fetch: deps.fetch,
+    connectTimeoutMs: deps.http?.connectTimeoutMs ?? CHAT_CONNECT_TIMEOUT_MS,
+    idleTimeoutMs: deps.http?.idleTimeoutMs ?? CHAT_IDLE_TIMEOUT_MS,
+  };
+  // One adapter per API style; the Assistants adapter registers `openai-assistant` here.
+  const adapters = new AdapterRegistry().register(
+    ['openai', 'openai-compatible'],
+    new OpenAIChatAdapter({ ...http, ...deps.chat, ...(deps.now ? { now: deps.now } : {}) }),
+  );
+  const assistant = new OpenAIAssistantAdapter({ ...http, log: deps.log, ...(deps.assistant ?? {}) });
+  adapters.register(['openai-assistant'], assistant);
+  const chat = new ChatService({
+    store: conversations,
+    config,
+    adapters,
+    readApiKey: (providerId) => deps.secretStore.get(providerId),
+    events: deps.events,
+    deleteRemoteThread: remoteThreadDeleter(assistant, {
+      getProvider: (id) => config.getProvider(id),
+      readApiKey: (providerId) => deps.secretStore.get(providerId),
+    }),
+    log: deps.log,
+    ...(deps.now ? { now: deps.now } : {}),
+    ...(deps.chat?.timers ? { timers: deps.chat.timers } : {}),
+    ...(deps.chat?.persistIntervalMs !== undefined ? { persistIntervalMs: deps.chat.persistIntervalMs } : {}),
+  });
 
   const handlers: Partial<Handlers> = {
     ...app.handlers(),
+    ...chat.handlers(),
   };
 
   return {
     handlers,
     config,
-    async dispose() {},
+    async dispose() {
+      await chat.dispose();
+    },
   };
 }

@@ -1,0 +1,614 @@
+/**
+ * Chat turns and the `conversations:*` / `chat:*` channels.
+ *
+ * A turn: the user's message and an empty assistant message are saved first (so nothing the user typed is
+ * ever lost), the call answers at once with the stream id, and the reply streams in the background:
+ * the provider adapter's events grow the live message, go to the asking window about once per frame
+ * (EventCoalescer), and are saved at a bounded rate. The end state (complete, stopped, failed with the
+ * AppError) is always saved, and what arrived before an error or a Stop is kept.
+ *
+ * One stream per conversation; streams in different conversations run side by side, each with its own
+ * ids and windows, so they never mix.
+ */
+import { randomUUID } from 'node:crypto';
+import type { ChatStreamEvent } from '../../../shared/models/chat-event';
+import type { Conversation, ConversationSummary, Message } from '../../../shared/models/conversation';
+import type { ProviderConfig } from '../../../shared/models/provider';
+import { AppFailure, type AppError } from '../../../shared/result';
+import type { ConfigStore } from '../config/config-store';
+import type { ConversationStore } from '../conversations/conversation-store';
+import type { CallContext, Handlers } from '../ipc/dispatcher';
+import type { EventSink } from '../ipc/events';
+import type { Logger } from '../logger';
+import type { ChatRequest, HistoryMessage, ProviderAdapter, ResolvedProvider } from '../providers/provider-adapter';
+import type { AdapterRegistry } from './adapter-registry';
+import { EventCoalescer, realTimers, type StreamPatch, type Timers } from './event-coalescer';
+
+export interface ChatServiceDeps {
+  store: ConversationStore;
+  config: Pick<ConfigStore, 'listProviders' | 'getProvider' | 'getQuirks' | 'setQuirks'>;
+  adapters: AdapterRegistry;
+  /** The provider's API key at send time (keychain or session-only store); null when it has none. */
+  readApiKey(providerId: string): Promise<string | null>;
+  events: EventSink;
+  log: Logger;
+  now?: () => Date;
+  timers?: Timers;
+  /** The growing reply is saved at most this often (and always at the end). */
+  persistIntervalMs?: number;
+  /** Deletes server-side state of a conversation (an Assistants thread); set by the Assistants adapter. */
+  deleteRemoteThread?(conversation: Conversation): Promise<void>;
+}
+
+/** The longest title derived from a first message; the user can rename to anything up to 500. */
+const TITLE_MAX = 80;
+
+export function titleFromMessage(text: string): string {
+  const single = text.replace(/\s+/g, ' ').trim();
+  if (single.length <= TITLE_MAX) return single;
+  const cut = single.slice(0, TITLE_MAX - 1);
+  const lastSpace = cut.lastIndexOf(' ');
+  return `${(lastSpace > TITLE_MAX / 2 ? cut.slice(0, lastSpace) : cut).trimEnd()}…`;
+}
+
+/** What goes back to the model: user and assistant text only. Reasoning never does (DeepSeek answers 400). */
+export function historyFor(messages: readonly Message[]): HistoryMessage[] {
+  return messages
+    .filter((m) => m.role === 'user' || m.content.trim().length > 0)
+    .map((m) => ({ role: m.role, content: m.content }));
+}
+
+interface ActiveStream {
+  streamId: string;
+  conversationId: string;
+  message: Message;
+  controller: AbortController;
+  /** Windows that receive this stream's events: the one that asked, plus any that re-attached. */
+  targets: Set<number>;
+  coalescer: EventCoalescer;
+  retryWaiting: boolean;
+  persistTimer: unknown;
+  /** Resolves when the stream has ended and its final state is saved. */
+  finished: Promise<void>;
+}
+
+interface Resolved {
+  provider: ResolvedProvider;
+  model: string;
+  adapter: ProviderAdapter;
+}
+
+export class ChatService {
+  private readonly active = new Map<string, ActiveStream>();
+  /** Conversations between the BUSY check and the stream being registered (awaits in between). */
+  private readonly starting = new Set<string>();
+  private readonly timers: Timers;
+  private disposed = false;
+
+  constructor(private readonly deps: ChatServiceDeps) {
+    this.timers = deps.timers ?? realTimers;
+  }
+
+  // ---- conversations ----
+
+  async list(query?: string): Promise<ConversationSummary[]> {
+    return this.deps.store.list(query);
+  }
+
+  /** The saved conversation, with the reply streaming in it (if any) as far as it has come. */
+  async get(id: string): Promise<Conversation> {
+    const conversation = await this.deps.store.get(id);
+    const live = this.active.get(id);
+    if (live) {
+      const i = conversation.messages.findIndex((m) => m.id === live.message.id);
+      if (i >= 0) conversation.messages[i] = structuredClone(live.message);
+    }
+    return conversation;
+  }
+
+  async create(input: { providerId?: string; model?: string } = {}): Promise<Conversation> {
+    let provider: ProviderConfig | null = null;
+    if (input.providerId) {
+      provider = this.deps.config.getProvider(input.providerId) ?? null;
+      if (!provider) throw this.providerGone();
+    } else {
+      provider = this.deps.config.listProviders()[0] ?? null;
+    }
+    const now = this.nowIso();
+    const conversation = await this.deps.store.create({
+      id: randomUUID(),
+      title: '',
+      providerId: provider?.id ?? null,
+      model: input.model?.trim() || provider?.model || '',
+      createdAt: now,
+      updatedAt: now,
+      messages: [],
+    });
+    this.changed(conversation);
+    return conversation;
+  }
+
+  async rename(id: string, title: string): Promise<ConversationSummary> {
+    const clean = title.replace(/\s+/g, ' ').trim();
+    if (!clean) {
+      throw new AppFailure({ code: 'VALIDATION', message: 'A conversation title cannot be empty.' });
+    }
+    const conversation = await this.deps.store.update(id, (c) => {
+      c.title = clean;
+    });
+    return this.changed(conversation);
+  }
+
+  async setProvider(id: string, providerId: string, model: string): Promise<ConversationSummary> {
+    const provider = this.deps.config.getProvider(providerId);
+    if (!provider) throw this.providerGone();
+    const conversation = await this.deps.store.update(id, (c) => {
+      c.providerId = provider.id;
+      c.model = model.trim() || provider.model;
+    });
+    return this.changed(conversation);
+  }
+
+  async delete(id: string, deleteRemoteThread = false): Promise<{ remoteThreadDeleted: boolean; remoteError?: string }> {
+    const live = this.active.get(id);
+    if (live) {
+      live.controller.abort();
+      await live.finished;
+    }
+    const conversation = await this.deps.store.get(id);
+    let remoteThreadDeleted = false;
+    let remoteError: string | undefined;
+    if (deleteRemoteThread && conversation.threadId && this.deps.deleteRemoteThread) {
+      try {
+        await this.deps.deleteRemoteThread(conversation);
+        remoteThreadDeleted = true;
+      } catch (error) {
+        remoteError = error instanceof AppFailure ? error.appError.message : 'The thread on the server could not be deleted.';
+        this.deps.log.warn('chat', `could not delete the remote thread of conversation ${id}`, error);
+      }
+    }
+    await this.deps.store.delete(id);
+    this.deps.events.broadcast('conversations:changed', { deletedId: id });
+    return remoteError !== undefined ? { remoteThreadDeleted, remoteError } : { remoteThreadDeleted };
+  }
+
+  // ---- chat ----
+
+  async send(
+    conversationId: string,
+    text: string,
+    ctx: CallContext,
+  ): Promise<{ streamId: string; userMessage: Message; assistantMessage: Message }> {
+    return this.startTurn(conversationId, ctx, (c, now) => {
+      const userMessage: Message = { id: randomUUID(), role: 'user', content: text, status: 'complete', createdAt: now };
+      c.messages.push(userMessage);
+      if (!c.title.trim()) c.title = titleFromMessage(text);
+      return { userMessage };
+    });
+  }
+
+  async regenerate(conversationId: string, ctx: CallContext): Promise<{ streamId: string; assistantMessage: Message }> {
+    const result = await this.startTurn(conversationId, ctx, (c) => {
+      const lastUser = findLastIndex(c.messages, (m) => m.role === 'user');
+      if (lastUser < 0) {
+        throw new AppFailure({ code: 'VALIDATION', message: 'There is no message to answer yet.' });
+      }
+      c.messages.splice(lastUser + 1);
+      return {};
+    });
+    return { streamId: result.streamId, assistantMessage: result.assistantMessage };
+  }
+
+  async editAndResend(
+    conversationId: string,
+    messageId: string,
+    text: string,
+    ctx: CallContext,
+  ): Promise<{ streamId: string; userMessage: Message; assistantMessage: Message }> {
+    return this.startTurn(conversationId, ctx, (c, now) => {
+      const lastUser = findLastIndex(c.messages, (m) => m.role === 'user');
+      const target = c.messages[lastUser];
+      if (!target || target.id !== messageId) {
+        throw new AppFailure({ code: 'VALIDATION', message: 'Only your last message can be edited and sent again.' });
+      }
+      const userMessage: Message = { ...target, content: text, status: 'complete', createdAt: now };
+      c.messages.splice(lastUser, c.messages.length - lastUser, userMessage);
+      return { userMessage };
+    });
+  }
+
+  /** Stops the reply streaming in a conversation; resolves once its partial text is saved as stopped. */
+  async stop(conversationId: string): Promise<{ stopped: boolean }> {
+    const live = this.active.get(conversationId);
+    if (!live) return { stopped: false };
+    live.controller.abort();
+    await live.finished;
+    return { stopped: true };
+  }
+
+  /** A window (re)loaded: it gets the reply so far now and the rest as it streams. */
+  attach(conversationId: string, ctx: CallContext): { active: { streamId: string; message: Message } | null } {
+    const live = this.active.get(conversationId);
+    if (!live) return { active: null };
+    // What is pending goes to the windows that already have the earlier text; the snapshot below
+    // includes it, so the attaching window neither misses nor doubles a delta.
+    live.coalescer.flush();
+    const message = structuredClone(live.message);
+    live.targets.add(ctx.windowId);
+    const snapshot: StreamPatch = {
+      replaceContent: message.content,
+      replaceReasoning: message.reasoning ?? '',
+      ...(message.usage ? { usage: message.usage } : {}),
+      ...(message.annotations ? { annotations: message.annotations } : {}),
+    };
+    this.sendTo(live, ctx.windowId, snapshot);
+    return { active: { streamId: live.streamId, message } };
+  }
+
+  /** Aborts every stream, waits until their final state is saved, and flushes the store. */
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    const finishing = [...this.active.values()].map((live) => {
+      live.controller.abort();
+      return live.finished;
+    });
+    await Promise.allSettled(finishing);
+    await this.deps.store.flush();
+  }
+
+  handlers(): Pick<
+    Handlers,
+    | 'conversations:list'
+    | 'conversations:get'
+    | 'conversations:create'
+    | 'conversations:rename'
+    | 'conversations:setProvider'
+    | 'conversations:delete'
+    | 'chat:send'
+    | 'chat:stop'
+    | 'chat:regenerate'
+    | 'chat:editAndResend'
+    | 'chat:attach'
+  > {
+    return {
+      'conversations:list': (input) => this.list(input?.query),
+      'conversations:get': ({ id }) => this.get(id),
+      'conversations:create': (input) => this.create(input ?? {}),
+      'conversations:rename': ({ id, title }) => this.rename(id, title),
+      'conversations:setProvider': ({ id, providerId, model }) => this.setProvider(id, providerId, model),
+      'conversations:delete': ({ id, deleteRemoteThread }) => this.delete(id, deleteRemoteThread ?? false),
+      'chat:send': ({ conversationId, text }, ctx) => this.send(conversationId, text, ctx),
+      'chat:stop': ({ conversationId }) => this.stop(conversationId),
+      'chat:regenerate': ({ conversationId }, ctx) => this.regenerate(conversationId, ctx),
+      'chat:editAndResend': ({ conversationId, messageId, text }, ctx) =>
+        this.editAndResend(conversationId, messageId, text, ctx),
+      'chat:attach': ({ conversationId }, ctx) => this.attach(conversationId, ctx),
+    };
+  }
+
+  // ---- internals ----
+
+  private nowIso(): string {
+    return (this.deps.now?.() ?? new Date()).toISOString();
+  }
+
+  private changed(conversation: Conversation): ConversationSummary {
+    const summary = this.deps.store.summary(conversation.id) ?? {
+      id: conversation.id,
+      title: conversation.title,
+      providerId: conversation.providerId,
+      model: conversation.model,
+      createdAt: conversation.createdAt,
+      updatedAt: conversation.updatedAt,
+      messageCount: conversation.messages.length,
+    };
+    this.deps.events.broadcast('conversations:changed', { summary });
+    return summary;
+  }
+
+  private providerGone(): AppFailure {
+    return new AppFailure({
+      code: 'NO_PROVIDER',
+      message: 'That provider no longer exists.',
+      hint: 'Choose another provider for this conversation, or add one in Settings.',
+      params: { reason: 'removed' },
+    });
+  }
+
+  private busy(): AppFailure {
+    return new AppFailure({
+      code: 'BUSY',
+      message: 'A reply is still being written in this conversation. Stop it or wait until it is done.',
+      retryable: true,
+    });
+  }
+
+  /**
+   * The provider, model, adapter and key for a conversation. A conversation made before any provider
+   * existed adopts the first one (the returned `adopt` is saved with the turn).
+   */
+  private async resolve(conversation: Conversation): Promise<Resolved & { adopt: { providerId: string; model: string } | null }> {
+    let providerId = conversation.providerId;
+    let adopt: { providerId: string; model: string } | null = null;
+    if (!providerId) {
+      const first = this.deps.config.listProviders()[0];
+      if (!first) {
+        throw new AppFailure({
+          code: 'NO_PROVIDER',
+          message: 'No provider is set up yet.',
+          hint: 'Open Settings and add a provider (OpenAI, or any OpenAI-compatible server).',
+          params: { reason: 'none' },
+        });
+      }
+      providerId = first.id;
+      adopt = { providerId: first.id, model: conversation.model || first.model };
+    }
+    const config = this.deps.config.getProvider(providerId);
+    if (!config) {
+      throw new AppFailure({
+        code: 'NO_PROVIDER',
+        message: 'The provider of this conversation was removed.',
+        hint: 'Choose another provider for this conversation, or add one in Settings.',
+        params: { reason: 'removed' },
+      });
+    }
+    const model = (adopt?.model ?? conversation.model) || config.model;
+    if (!model) {
+      throw new AppFailure({
+        code: 'VALIDATION',
+        message: 'No model is chosen for this conversation.',
+        hint: 'Pick a model in the conversation header, or set a default model for the provider in Settings.',
+      });
+    }
+    const adapter = this.deps.adapters.get(config.type);
+    if (!adapter) {
+      throw new AppFailure({
+        code: 'VALIDATION',
+        message: 'Switchboard cannot chat with this kind of provider.',
+        params: { type: config.type },
+      });
+    }
+    let apiKey: string | null;
+    try {
+      apiKey = await this.deps.readApiKey(config.id);
+    } catch (error) {
+      if (error instanceof AppFailure) throw error;
+      this.deps.log.warn('chat', `could not read the API key of provider ${config.id}`, error);
+      throw new AppFailure({
+        code: 'KEYCHAIN_ERROR',
+        message: 'The API key could not be read from the system keychain.',
+        hint: 'Unlock the keychain (or sign in again), then try again.',
+        retryable: true,
+      });
+    }
+    if (config.type === 'openai' && !apiKey) {
+      throw new AppFailure({
+        code: 'MISSING_API_KEY',
+        message: `${config.name || 'This provider'} needs an API key.`,
+        hint: 'Add the API key in Settings.',
+        params: { provider: config.name },
+      });
+    }
+    return {
+      provider: { config, apiKey: apiKey || null, quirks: this.deps.config.getQuirks(config.id) },
+      model,
+      adapter,
+      adopt,
+    };
+  }
+
+  /**
+   * Shared by send, regenerate and edit-and-resend: checks, saves the prepared turn (the mutator adds or
+   * edits the user message) with an empty assistant message, then streams into it in the background.
+   */
+  private async startTurn<T extends { userMessage?: Message }>(
+    conversationId: string,
+    ctx: CallContext,
+    prepare: (conversation: Conversation, now: string) => T,
+  ): Promise<T & { streamId: string; assistantMessage: Message }> {
+    if (this.disposed) throw new AppFailure({ code: 'BUSY', message: 'Switchboard is shutting down.' });
+    if (this.active.has(conversationId) || this.starting.has(conversationId)) throw this.busy();
+    this.starting.add(conversationId);
+    try {
+      const before = await this.deps.store.get(conversationId);
+      const resolved = await this.resolve(before);
+      const now = this.nowIso();
+      const assistantMessage: Message = {
+        id: randomUUID(),
+        role: 'assistant',
+        content: '',
+        status: 'streaming',
+        createdAt: now,
+        providerId: resolved.provider.config.id,
+        model: resolved.model,
+      };
+      let prepared: T | undefined;
+      // The user's message is on disk before the request leaves.
+      const saved = await this.deps.store.update(conversationId, (c) => {
+        if (resolved.adopt) {
+          c.providerId = resolved.adopt.providerId;
+          c.model = resolved.adopt.model;
+        }
+        prepared = prepare(c, now);
+        c.messages.push(assistantMessage);
+      });
+      if (!prepared) throw new Error('turn was not prepared');
+      const history = historyFor(saved.messages.slice(0, -1));
+      const live = this.register(conversationId, assistantMessage, ctx.windowId);
+      this.changed(saved);
+      const request: ChatRequest = {
+        provider: resolved.provider,
+        model: resolved.model,
+        history,
+        conversation: {
+          id: saved.id,
+          ...(saved.threadId ? { threadId: saved.threadId } : {}),
+          ...(saved.threadProviderId ? { threadProviderId: saved.threadProviderId } : {}),
+        },
+        signal: live.controller.signal,
+        saveThreadId: async (threadId) => {
+          await this.deps.store.update(
+            conversationId,
+            (c) => {
+              c.threadId = threadId;
+              c.threadProviderId = resolved.provider.config.id;
+            },
+            { touch: false },
+          );
+        },
+        rememberQuirk: (quirks) => {
+          try {
+            this.deps.config.setQuirks(resolved.provider.config.id, quirks);
+          } catch (error) {
+            this.deps.log.warn('chat', 'could not remember a provider quirk', error);
+          }
+        },
+      };
+      live.finished = this.run(live, resolved.adapter, request);
+      return { ...prepared, streamId: live.streamId, assistantMessage: structuredClone(assistantMessage) };
+    } finally {
+      this.starting.delete(conversationId);
+    }
+  }
+
+  private register(conversationId: string, message: Message, windowId: number): ActiveStream {
+    const live: ActiveStream = {
+      streamId: randomUUID(),
+      conversationId,
+      message: structuredClone(message),
+      controller: new AbortController(),
+      targets: new Set([windowId]),
+      coalescer: null as unknown as EventCoalescer,
+      retryWaiting: false,
+      persistTimer: null,
+      finished: Promise.resolve(),
+    };
+    live.coalescer = new EventCoalescer((patch) => this.emit(live, patch), this.timers);
+    this.active.set(conversationId, live);
+    return live;
+  }
+
+  private event(live: ActiveStream, patch: StreamPatch): ChatStreamEvent {
+    return { streamId: live.streamId, conversationId: live.conversationId, messageId: live.message.id, ...patch };
+  }
+
+  private emit(live: ActiveStream, patch: StreamPatch): void {
+    for (const windowId of [...live.targets]) this.sendTo(live, windowId, patch);
+  }
+
+  private sendTo(live: ActiveStream, windowId: number, patch: StreamPatch): void {
+    // A window that is gone (closed, or reloaded under a new id) stops receiving; re-attaching adds it back.
+    if (!this.deps.events.sendTo(windowId, 'chat:event', this.event(live, patch))) live.targets.delete(windowId);
+  }
+
+  private async run(live: ActiveStream, adapter: ProviderAdapter, request: ChatRequest): Promise<void> {
+    const { message, coalescer } = live;
+    let error: AppError | undefined;
+    try {
+      for await (const event of adapter.streamChat(request)) {
+        if (live.controller.signal.aborted) break;
+        if (live.retryWaiting && event.type !== 'retry-wait') {
+          live.retryWaiting = false;
+          coalescer.set({ retryWait: null });
+        }
+        switch (event.type) {
+          case 'delta':
+            message.content += event.text;
+            coalescer.appendContent(event.text);
+            this.schedulePersist(live);
+            break;
+          case 'reasoning':
+            message.reasoning = (message.reasoning ?? '') + event.text;
+            coalescer.appendReasoning(event.text);
+            this.schedulePersist(live);
+            break;
+          case 'usage':
+            message.usage = event.usage;
+            coalescer.set({ usage: event.usage });
+            break;
+          case 'status':
+            coalescer.set({ statusLine: { code: event.code, text: event.text } });
+            break;
+          case 'annotations':
+            message.annotations = [...(message.annotations ?? []), ...event.annotations];
+            coalescer.set({ annotations: message.annotations });
+            break;
+          case 'retry-wait':
+            live.retryWaiting = true;
+            coalescer.set({ retryWait: { attempt: event.attempt, seconds: event.seconds } });
+            break;
+          case 'reset':
+            message.content = '';
+            delete message.reasoning;
+            coalescer.replace('', '');
+            this.schedulePersist(live);
+            break;
+          case 'done':
+            if (event.finishReason) message.finishReason = event.finishReason;
+            break;
+          case 'error':
+            error = event.error;
+            break;
+        }
+      }
+    } catch (thrown) {
+      if (!live.controller.signal.aborted) {
+        this.deps.log.error('chat', `the reply in conversation ${live.conversationId} failed unexpectedly`, thrown);
+        error = {
+          code: 'INTERNAL',
+          message: 'Something went wrong inside Switchboard while the reply was written.',
+          retryable: true,
+        };
+      }
+    }
+
+    if (live.persistTimer !== null) {
+      this.timers.clearTimeout(live.persistTimer);
+      live.persistTimer = null;
+    }
+    message.status = error ? 'failed' : live.controller.signal.aborted ? 'stopped' : 'complete';
+    if (error) message.error = error;
+    else delete message.error;
+    if (live.retryWaiting) coalescer.set({ retryWait: null });
+    coalescer.close({
+      status: message.status,
+      ...(message.finishReason ? { finishReason: message.finishReason } : {}),
+      ...(error ? { error } : {}),
+    });
+    // The final save is queued before the stream leaves `active`: a send that follows at once is ordered
+    // after it by the store's per-conversation queue.
+    const saved = this.persist(live);
+    this.active.delete(live.conversationId);
+    const conversation = await saved;
+    if (conversation) this.changed(conversation);
+  }
+
+  private schedulePersist(live: ActiveStream): void {
+    if (live.persistTimer !== null) return;
+    live.persistTimer = this.timers.setTimeout(() => {
+      live.persistTimer = null;
+      void this.persist(live);
+    }, this.deps.persistIntervalMs ?? 500);
+  }
+
+  private async persist(live: ActiveStream): Promise<Conversation | null> {
+    const snapshot = structuredClone(live.message);
+    try {
+      return await this.deps.store.update(live.conversationId, (c) => {
+        const i = c.messages.findIndex((m) => m.id === snapshot.id);
+        if (i >= 0) c.messages[i] = snapshot;
+      });
+    } catch (error) {
+      // Deleted while streaming, or the disk refused: the stream goes on; the log says why it was not saved.
+      if (!(error instanceof AppFailure && error.appError.code === 'NOT_FOUND')) {
+        this.deps.log.error('chat', `could not save the reply in conversation ${live.conversationId}`, error);
+      }
+      return null;
+    }
+  }
+}
+
+function findLastIndex<T>(items: readonly T[], predicate: (item: T) => boolean): number {
+  for (let i = items.length - 1; i >= 0; i--) if (predicate(items[i] as T)) return i;
+  return -1;
+}

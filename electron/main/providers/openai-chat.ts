@@ -1,0 +1,406 @@
+/**
+ * The ProviderAdapter for `openai` and `openai-compatible` providers: Chat Completions, streamed, over the
+ * openai SDK with the injected fetch.
+ *
+ * The SDK builds the request, reads error bodies and parses SSE (comments ignored, `data: {"error"}` and
+ * malformed JSON raised as errors). Two things it cannot tell us are added around it:
+ * - activity on the wire: the response body passes through a counter, so SSE comments (`: keep-alive`)
+ *   count as life and a stream that goes silent is cut after `idleTimeoutMs` (the SDK's own timeout stops
+ *   at the response headers);
+ * - the kind of body: a 200 that is a web page, or a JSON completion from a server that ignored
+ *   `stream: true`, is recognised from its content type instead of being parsed as an empty stream.
+ *
+ * Everything that goes wrong becomes an `error` event carrying an AppError; what was already yielded
+ * stays with the caller. Our own cancellation (Stop) ends the stream silently.
+ */
+import type OpenAI from 'openai';
+import type { APIError as APIErrorType } from 'openai';
+import { APIError } from 'openai';
+import type { ChatEvent } from '../../../shared/models/chat-event';
+import type { TokenUsage } from '../../../shared/models/conversation';
+import type { AppError } from '../../../shared/result';
+import { mapProviderError, notOpenAIApi, parseRetryAfterMs, parseServerError, type ErrorContext } from './error-mapper';
+import { createOpenAIClient } from './openai-client';
+import { redact } from '../logger';
+import type { ChatRequest, HttpDeps, ProviderAdapter } from './provider-adapter';
+import { ThinkTagParser } from './think-tag-parser';
+
+export interface OpenAIChatOptions extends HttpDeps {
+  /** Automatic retries after HTTP 429 before giving up (each one shown to the user as a wait). */
+  maxRateLimitRetries?: number;
+  /** A wait longer than this is not waited out automatically: the user is told instead. */
+  maxRetryWaitMs?: number;
+  /** Wait before retry n (1-based) when the server gave no `retry-after`. */
+  backoffMs?: (attempt: number) => number;
+  /** Abortable sleep; tests may shorten waits. */
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  now?: () => Date;
+}
+
+export const DEFAULT_RATE_LIMIT_RETRIES = 3;
+export const DEFAULT_MAX_RETRY_WAIT_MS = 60_000;
+
+type Chunk = OpenAI.Chat.Completions.ChatCompletionChunk;
+type Stream = AsyncIterable<Chunk> & { controller: AbortController };
+
+/** What the fetch wrapper learned about the response body. */
+interface WireWatch {
+  onActivity: (() => void) | null;
+}
+
+type Opened =
+  | { kind: 'stream'; stream: Stream; response: Response }
+  | { kind: 'failed'; error: unknown };
+
+function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+function mapUsage(raw: unknown): TokenUsage | null {
+  if (typeof raw !== 'object' || raw === null) return null;
+  const u = raw as Record<string, unknown>;
+  const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
+  const details = u.completion_tokens_details as Record<string, unknown> | undefined;
+  const reasoning = details && typeof details.reasoning_tokens === 'number' ? details.reasoning_tokens : undefined;
+  const prompt = num(u.prompt_tokens);
+  const completion = num(u.completion_tokens);
+  return {
+    promptTokens: prompt,
+    completionTokens: completion,
+    totalTokens: typeof u.total_tokens === 'number' ? u.total_tokens : prompt + completion,
+    ...(reasoning !== undefined ? { reasoningTokens: reasoning } : {}),
+  };
+}
+
+/** `reasoning_content` (DeepSeek, vLLM) or `reasoning` (OpenRouter, newer Ollama): neither is in the SDK types. */
+function reasoningOf(delta: unknown): string {
+  if (typeof delta !== 'object' || delta === null) return '';
+  const d = delta as Record<string, unknown>;
+  if (typeof d.reasoning_content === 'string' && d.reasoning_content) return d.reasoning_content;
+  if (typeof d.reasoning === 'string' && d.reasoning) return d.reasoning;
+  return '';
+}
+
+function hostOf(baseUrl: string): string {
+  try {
+    return new URL(baseUrl).host;
+  } catch {
+    return 'the server';
+  }
+}
+
+export class OpenAIChatAdapter implements ProviderAdapter {
+  constructor(private readonly options: OpenAIChatOptions) {}
+
+  async *streamChat(request: ChatRequest): AsyncGenerator<ChatEvent, void, undefined> {
+    const { provider, signal } = request;
+    const ctx: ErrorContext = {
+      baseUrl: provider.config.baseUrl,
+      model: request.model,
+      operation: 'chat',
+      timeoutMs: this.options.connectTimeoutMs,
+      secrets: [provider.apiKey ?? '', ...provider.config.customHeaders.map((h) => h.value)].filter((s) => s.length >= 4),
+      ...(this.options.now ? { now: this.options.now } : {}),
+    };
+    const maxRetries = this.options.maxRateLimitRetries ?? DEFAULT_RATE_LIMIT_RETRIES;
+    const maxWait = this.options.maxRetryWaitMs ?? DEFAULT_MAX_RETRY_WAIT_MS;
+    const sleep = this.options.sleep ?? abortableSleep;
+    let streamOptions = !provider.quirks.noStreamOptions;
+    let triedWithoutStreamOptions = false;
+    let rateLimitRetries = 0;
+
+    for (;;) {
+      if (signal.aborted) return;
+      const watch: WireWatch = { onActivity: null };
+      const idle = new AbortController();
+      const opened = await this.open(request, streamOptions, watch, idle.signal);
+      if (signal.aborted) return;
+
+      if (opened.kind === 'failed') {
+        const error = opened.error;
+        const status = error instanceof APIError && typeof error.status === 'number' ? error.status : null;
+        // Some servers (older vLLM, LiteLLM routes, gateways) reject `stream_options` with a 400. One retry
+        // without it tells whether that was the reason; only a success is remembered for the provider.
+        if (status === 400 && streamOptions && !triedWithoutStreamOptions) {
+          streamOptions = false;
+          triedWithoutStreamOptions = true;
+          continue;
+        }
+        const appErr = mapProviderError(error, ctx);
+        if (appErr.code === 'CANCELLED') return;
+        if (status === 429 && appErr.retryable && rateLimitRetries < maxRetries) {
+          const asked = parseRetryAfterMs((error as APIErrorType).headers ?? undefined, ctx.now);
+          const waitMs = asked ?? (this.options.backoffMs ?? ((n: number) => 1000 * 2 ** (n - 1)))(rateLimitRetries + 1);
+          if (waitMs <= maxWait) {
+            rateLimitRetries += 1;
+            yield { type: 'retry-wait', attempt: rateLimitRetries, seconds: Math.max(1, Math.ceil(waitMs / 1000)) };
+            await sleep(waitMs, signal);
+            continue;
+          }
+        }
+        yield { type: 'error', error: appErr };
+        return;
+      }
+
+      if (triedWithoutStreamOptions && !streamOptions) request.rememberQuirk?.({ noStreamOptions: true });
+      yield* this.consume(opened, request, ctx, watch, idle);
+      return;
+    }
+  }
+
+  /** Sends the request; resolves when the response headers arrived (or the request failed). */
+  private async open(request: ChatRequest, streamOptions: boolean, watch: WireWatch, idleSignal: AbortSignal): Promise<Opened> {
+    const { provider } = request;
+    const client = createOpenAIClient(
+      { type: provider.config.type, baseUrl: provider.config.baseUrl, apiKey: provider.apiKey, customHeaders: provider.config.customHeaders },
+      { fetch: this.watchedFetch(watch), timeoutMs: this.options.connectTimeoutMs },
+    );
+    try {
+      const { data, response } = await client.chat.completions
+        .create(
+          {
+            model: request.model,
+            messages: request.history.map((m) => ({ role: m.role, content: m.content })),
+            stream: true,
+            ...(streamOptions ? { stream_options: { include_usage: true } } : {}),
+          },
+          { signal: AbortSignal.any([request.signal, idleSignal]) },
+        )
+        .withResponse();
+      return { kind: 'stream', stream: data as unknown as Stream, response };
+    } catch (error) {
+      return { kind: 'failed', error };
+    }
+  }
+
+  /** Passes the response body through a counter so silence on the wire can be detected. */
+  private watchedFetch(watch: WireWatch): typeof globalThis.fetch {
+    const inner = this.options.fetch;
+    return async (input, init) => {
+      const response = await inner(input, init);
+      if (!response.body) return response;
+      const body = response.body.pipeThrough(
+        new TransformStream<Uint8Array, Uint8Array>({
+          transform(chunk, controller) {
+            watch.onActivity?.();
+            controller.enqueue(chunk);
+          },
+        }),
+      );
+      return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+    };
+  }
+
+  private async *consume(
+    opened: Extract<Opened, { kind: 'stream' }>,
+    request: ChatRequest,
+    ctx: ErrorContext,
+    watch: WireWatch,
+    idle: AbortController,
+  ): AsyncGenerator<ChatEvent, void, undefined> {
+    const { stream, response } = opened;
+    const idleMs = this.options.idleTimeoutMs;
+    let idleFired = false;
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const arm = () => {
+      if (timer) clearTimeout(timer);
+      timer = setTimeout(() => {
+        idleFired = true;
+        idle.abort();
+      }, idleMs);
+    };
+    watch.onActivity = arm;
+    arm();
+
+    try {
+      const contentType = (response.headers.get('content-type') ?? '').toLowerCase();
+      if (contentType.includes('text/html')) {
+        idle.abort();
+        yield { type: 'error', error: notOpenAIApi(contentType, '', ctx) };
+        return;
+      }
+      if (contentType.includes('application/json')) {
+        yield* this.nonStreamed(response, ctx, contentType);
+        return;
+      }
+
+      const parser = new ThinkTagParser();
+      let finishReason: string | null = null;
+      let failure: AppError | null = null;
+      try {
+        for await (const chunk of stream) {
+          if (request.signal.aborted) break;
+          if (chunk.usage) {
+            const usage = mapUsage(chunk.usage);
+            if (usage) yield { type: 'usage', usage };
+          }
+          // Azure's prompt_filter_results chunk and the usage-only chunk have no choices at all.
+          const choice = chunk.choices?.[0];
+          if (!choice) continue;
+          const reasoning = reasoningOf(choice.delta);
+          if (reasoning) yield { type: 'reasoning', text: reasoning };
+          const content = choice.delta?.content;
+          if (typeof content === 'string' && content) {
+            for (const segment of parser.push(content)) {
+              yield segment.kind === 'content' ? { type: 'delta', text: segment.text } : { type: 'reasoning', text: segment.text };
+            }
+          }
+          if (choice.finish_reason) finishReason = choice.finish_reason;
+        }
+      } catch (error) {
+        failure = this.streamFailure(error, ctx);
+      }
+      if (request.signal.aborted) return;
+      for (const segment of parser.end()) {
+        yield segment.kind === 'content' ? { type: 'delta', text: segment.text } : { type: 'reasoning', text: segment.text };
+      }
+      if (!failure && idleFired) failure = this.idleTimeout(ctx);
+      // A body that ended cleanly but without a finish_reason was cut by the server or a proxy.
+      if (!failure && finishReason === null) failure = this.dropped(ctx);
+      if (failure) {
+        yield { type: 'error', error: failure };
+        return;
+      }
+      yield { type: 'done', finishReason };
+      const cutOff = this.finishError(finishReason, ctx);
+      if (cutOff) yield { type: 'error', error: cutOff };
+    } finally {
+      watch.onActivity = null;
+      if (timer) clearTimeout(timer);
+      // Leaving early (an error, or the consumer stopped) must also close the HTTP request.
+      stream.controller.abort();
+    }
+  }
+
+  /** A server that ignored `stream: true` and sent one JSON completion: still a usable answer. */
+  private async *nonStreamed(response: Response, ctx: ErrorContext, contentType: string): AsyncGenerator<ChatEvent, void, undefined> {
+    let text: string;
+    try {
+      text = await response.text();
+    } catch (error) {
+      yield { type: 'error', error: this.streamFailure(error, ctx) };
+      return;
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      yield { type: 'error', error: notOpenAIApi(contentType, text, ctx) };
+      return;
+    }
+    const obj = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+    if (obj.error !== undefined) {
+      yield { type: 'error', error: this.inStreamError(obj, ctx) };
+      return;
+    }
+    const choice = Array.isArray(obj.choices) ? (obj.choices[0] as Record<string, unknown> | undefined) : undefined;
+    const message = choice?.message as Record<string, unknown> | undefined;
+    if (!message || typeof message.content !== 'string') {
+      yield { type: 'error', error: notOpenAIApi(contentType, text, ctx) };
+      return;
+    }
+    const reasoning = reasoningOf(message);
+    if (reasoning) yield { type: 'reasoning', text: reasoning };
+    const parser = new ThinkTagParser();
+    for (const segment of [...parser.push(message.content), ...parser.end()]) {
+      yield segment.kind === 'content' ? { type: 'delta', text: segment.text } : { type: 'reasoning', text: segment.text };
+    }
+    const usage = mapUsage(obj.usage);
+    if (usage) yield { type: 'usage', usage };
+    const finishReason = typeof choice?.finish_reason === 'string' ? choice.finish_reason : 'stop';
+    yield { type: 'done', finishReason };
+    const cutOff = this.finishError(finishReason, ctx);
+    if (cutOff) yield { type: 'error', error: cutOff };
+  }
+
+  private finishError(finishReason: string | null, ctx: ErrorContext): AppError | null {
+    if (finishReason === 'length') {
+      return {
+        code: 'CUT_OFF_LENGTH',
+        message: 'The reply was cut off at the token limit.',
+        hint: 'Ask the model to continue, or raise the maximum output tokens on the server.',
+        retryable: true,
+        params: { host: hostOf(ctx.baseUrl ?? '') },
+      };
+    }
+    if (finishReason === 'content_filter') {
+      return {
+        code: 'CONTENT_FILTERED',
+        message: "The provider's content filter stopped the reply.",
+        hint: 'Rephrase the request; the filter is applied by the provider, not by Switchboard.',
+        retryable: true,
+        params: { host: hostOf(ctx.baseUrl ?? '') },
+      };
+    }
+    return null;
+  }
+
+  private idleTimeout(ctx: ErrorContext): AppError {
+    const seconds = Math.max(1, Math.round(this.options.idleTimeoutMs / 1000));
+    const host = hostOf(ctx.baseUrl ?? '');
+    return {
+      code: 'IDLE_TIMEOUT',
+      message: `${host} stopped sending the reply: nothing arrived for ${seconds} seconds.`,
+      hint: 'The server may be overloaded or stuck. What arrived is kept; try again.',
+      retryable: true,
+      params: { host, seconds },
+    };
+  }
+
+  private dropped(ctx: ErrorContext): AppError {
+    const host = hostOf(ctx.baseUrl ?? '');
+    return {
+      code: 'CONNECTION_DROPPED',
+      message: `The connection to ${host} was lost before the reply was complete.`,
+      hint: 'What arrived is kept. Try again.',
+      retryable: true,
+      params: { host },
+    };
+  }
+
+  private inStreamError(body: Record<string, unknown>, ctx: ErrorContext): AppError {
+    const server = parseServerError(body);
+    const host = hostOf(ctx.baseUrl ?? '');
+    const detail = server.message ? redactSecrets(server.message.replace(/\s+/g, ' ').trim().slice(0, 300), ctx) : '';
+    return {
+      code: 'STREAM_ERROR',
+      message: detail ? `${host} reported an error while writing the reply: ${detail}` : `${host} reported an error while writing the reply.`,
+      hint: 'What arrived is kept. Try again; if it keeps happening, the server log says more.',
+      retryable: true,
+      params: { host, ...(detail ? { detail } : {}), ...(server.code ? { serverCode: server.code } : {}) },
+    };
+  }
+
+  /** An error after the response started: the stream broke, was malformed, or carried an error event. */
+  private streamFailure(error: unknown, ctx: ErrorContext): AppError {
+    if (error instanceof APIError && typeof error.status !== 'number') {
+      return this.inStreamError({ error: error.error ?? { message: error.message } }, ctx);
+    }
+    if (error instanceof SyntaxError) {
+      const host = hostOf(ctx.baseUrl ?? '');
+      return {
+        code: 'MALFORMED_STREAM',
+        message: `${host} sent part of the reply in a form Switchboard cannot read.`,
+        hint: 'What arrived is kept. Try again; if it keeps happening, the server may not be fully OpenAI-compatible.',
+        retryable: true,
+        params: { host },
+      };
+    }
+    return this.dropped(ctx);
+  }
+}
+
+function redactSecrets(text: string, ctx: ErrorContext): string {
+  let out = text;
+  for (const secret of ctx.secrets ?? []) if (secret.length >= 4) out = out.split(secret).join('[redacted]');
+  return redact(out);
+}
