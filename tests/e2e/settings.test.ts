@@ -1,0 +1,289 @@
+/**
+ * The Settings window end to end: real Chromium drives the built renderer through the browser host, which
+ * runs the real provider service, the real OS keychain (run under dbus-run-session with an unlocked GNOME
+ * keyring) and talks to the local OpenAI-compatible test server over real HTTP.
+ */
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import keytar from 'keytar';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startBrowserHost, type BrowserHost } from '../../electron/browser-host/host';
+import { createMemoryLogger } from '../../electron/main/logger';
+import { KEYCHAIN_SERVICE } from '../../electron/main/secrets/secret-store';
+import { startOpenAIServer, type OpenAIServer } from '../fixtures/openai-server/index.js';
+import { launchChromium } from '../support/chromium';
+
+// Unique per run, so finding it in a file or the keychain can only come from this run.
+const API_KEY = `sk-e2e-${randomBytes(16).toString('hex')}`;
+const KEY_HINT = `…${API_KEY.slice(-4)}`;
+
+/** Every file under `dir`, as text (config, conversations, anything the app wrote). */
+function filesContaining(dir: string, needle: string): string[] {
+  const hits: string[] = [];
+  const walk = (d: string) => {
+    for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
+      const full = path.join(d, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (fs.readFileSync(full).includes(needle)) hits.push(full);
+    }
+  };
+  walk(dir);
+  return hits;
+}
+
+describe('Settings window', () => {
+  let server: OpenAIServer;
+  let host: BrowserHost;
+  let browser: Browser;
+  let context: BrowserContext;
+  let dataDir: string;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  const providerButton = (name: string) =>
+    page.getByRole('navigation', { name: 'Providers' }).getByRole('button', { name: new RegExp(`^${name}`) });
+  const configuredProviders = () => host.services.config.listProviders();
+
+  async function openSettings(): Promise<Page> {
+    const p = await context.newPage();
+    p.on('pageerror', (e) => pageErrors.push(e.message));
+    p.on('console', (m) => {
+      if (m.type() === 'error') pageErrors.push(m.text());
+    });
+    await p.goto(host.settingsUrl);
+    await p.getByRole('heading', { name: 'Providers' }).waitFor();
+    return p;
+  }
+
+  beforeAll(async () => {
+    server = await startOpenAIServer({ apiKey: API_KEY });
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-e2e-settings-'));
+    host = await startBrowserHost({
+      port: 0,
+      dataDir,
+      fetch: globalThis.fetch,
+      log: createMemoryLogger(),
+      systemLocale: 'en-US',
+    });
+    browser = await launchChromium();
+    context = await browser.newContext({ locale: 'en-US' });
+    page = await openSettings();
+  });
+
+  afterEach(() => {
+    expect(server.violations).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    // Leave nothing in the keychain, even when a test failed half-way.
+    for (const p of host ? configuredProviders() : []) await keytar.deletePassword(KEYCHAIN_SERVICE, p.id).catch(() => false);
+    await host?.close();
+    await server?.close();
+    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('adds an OpenAI Compatible provider by its labelled fields, tests it, saves, and shows it persisted with the key masked after a reload', async () => {
+    await page.getByRole('button', { name: 'Add provider' }).click();
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('provider-name');
+    await page.getByLabel('Name', { exact: true }).fill('Local test server');
+    await page.getByLabel('Provider type', { exact: true }).selectOption({ label: 'OpenAI Compatible' });
+    await page.getByLabel('API Base URL', { exact: true }).fill(server.url);
+    await page.getByLabel('API Key', { exact: true }).fill(API_KEY);
+    await page.getByRole('group', { name: 'Custom headers' }).waitFor();
+    // Fields of other types are not shown.
+    expect(await page.getByLabel('Assistant ID', { exact: true }).count()).toBe(0);
+
+    // The model list comes from GET /models; a name can still be typed freely.
+    const model = page.getByRole('combobox', { name: 'Model', exact: true });
+    await page.getByRole('button', { name: 'Refresh model list' }).click();
+    await page.getByText('3 models on this server').waitFor();
+    await model.focus();
+    await model.press('ArrowDown');
+    await page.getByRole('option', { name: 'gpt-4o', exact: true }).click();
+    expect(await model.inputValue()).toBe('gpt-4o');
+
+    // Unsaved: the list shows it and Save is enabled.
+    await expect.poll(() => page.getByRole('navigation', { name: 'Providers' }).textContent()).toContain('(unsaved changes)');
+
+    await page.getByRole('button', { name: 'Test Connection', exact: true }).click();
+    await page.getByText('Connected. 3 models available.').waitFor();
+    expect(server.lastRequest('/models')?.headers.authorization).toBe(`Bearer ${API_KEY}`);
+    expect(configuredProviders()).toEqual([]); // testing saved nothing
+
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByText(`Key stored in the system keychain (${KEY_HINT}).`).waitFor();
+    await page.getByText('Saved.', { exact: true }).waitFor();
+    expect(await page.getByRole('button', { name: 'Save', exact: true }).isDisabled()).toBe(true);
+    expect(await page.getByRole('navigation', { name: 'Providers' }).textContent()).not.toContain('(unsaved changes)');
+
+    const [saved] = configuredProviders();
+    expect(saved).toMatchObject({ name: 'Local test server', type: 'openai-compatible', baseUrl: server.url, model: 'gpt-4o' });
+
+    await page.reload();
+    await providerButton('Local test server').waitFor();
+    expect(await page.getByLabel('Name', { exact: true }).inputValue()).toBe('Local test server');
+    expect(await page.getByLabel('API Base URL', { exact: true }).inputValue()).toBe(server.url);
+    expect(await model.inputValue()).toBe('gpt-4o');
+    await page.getByText(`Key stored in the system keychain (${KEY_HINT}).`).waitFor();
+    // The key field is write-only: empty, and the page never received the key.
+    expect(await page.getByLabel('API Key', { exact: true }).inputValue()).toBe('');
+    expect(await page.content()).not.toContain(API_KEY);
+
+    // The key is in the OS keychain and in no file the app wrote.
+    expect(await keytar.getPassword(KEYCHAIN_SERVICE, saved!.id)).toBe(API_KEY);
+    expect(filesContaining(dataDir, API_KEY)).toEqual([]);
+    expect(filesContaining(dataDir, 'Local test server').length).toBeGreaterThan(0);
+  });
+
+  it('tests the unsaved form with the stored key, and says clearly when a typed key is wrong', async () => {
+    await page.getByRole('button', { name: 'Test Connection', exact: true }).click();
+    await page.getByText('Connected. 3 models available.').waitFor();
+    expect(server.lastRequest('/models')?.headers.authorization).toBe(`Bearer ${API_KEY}`);
+
+    await page.getByLabel('API Key', { exact: true }).fill('sk-wrong-key-0000');
+    await page.getByRole('button', { name: 'Test Connection', exact: true }).click();
+    const alert = page.getByRole('alert').filter({ hasText: 'rejected the API key' });
+    await alert.waitFor();
+    expect(await alert.textContent()).toContain('HTTP 401');
+    expect(await alert.textContent()).not.toContain('sk-wrong-key-0000');
+
+    // Emptying the field keeps the stored key: nothing is unsaved any more.
+    await page.getByLabel('API Key', { exact: true }).fill('');
+    expect(await page.getByRole('button', { name: 'Save', exact: true }).isDisabled()).toBe(true);
+  });
+
+  it('shows validation messages next to the base URL, blocks Save on errors and saves nothing', async () => {
+    await page.getByRole('button', { name: 'Add provider' }).click();
+    await page.getByLabel('Name', { exact: true }).fill('Broken');
+    const baseUrl = page.getByLabel('API Base URL', { exact: true });
+
+    await baseUrl.fill('ftp://example.com/v1');
+    await baseUrl.blur();
+    await page.getByText('The API Base URL must start with http:// or https://, not ftp://.').waitFor();
+    expect(await baseUrl.getAttribute('aria-invalid')).toBe('true');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('provider-base-url');
+    expect(configuredProviders().map((p) => p.name)).toEqual(['Local test server']);
+
+    await baseUrl.fill('localhost:11434/v1');
+    await page.getByText('Enter a full URL starting with http:// or https://, for example http://localhost:11434/v1.').waitFor();
+
+    // Warnings and hints do not block.
+    await baseUrl.fill('http://192.168.1.20:8000');
+    await page.getByText(/^Plain http sends your key unencrypted/).waitFor();
+    await page.getByText(/^Missing \/v1\?/).waitFor();
+    expect(await baseUrl.getAttribute('aria-invalid')).toBeNull();
+
+    // Drop the draft: it was never saved, so deleting it only discards it.
+    await page.getByRole('button', { name: 'Delete', exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: 'Discard this new provider?' });
+    await dialog.getByRole('button', { name: 'Delete', exact: true }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await expect.poll(() => page.getByLabel('Name', { exact: true }).inputValue()).toBe('Local test server');
+    expect(configuredProviders().map((p) => p.name)).toEqual(['Local test server']);
+  });
+
+  it('asks before leaving unsaved changes: switching providers in an in-app dialog, closing the window natively', async () => {
+    await page.getByRole('button', { name: 'Duplicate', exact: true }).click();
+    await expect.poll(() => configuredProviders().length).toBe(2);
+    const copy = configuredProviders().find((p) => p.name !== 'Local test server')!;
+    await expect.poll(() => page.getByLabel('Name', { exact: true }).inputValue()).toBe(copy.name);
+
+    await page.getByLabel('Name', { exact: true }).fill('Edited copy');
+    await providerButton('Local test server').click();
+    const dialog = page.getByRole('dialog', { name: 'Save your changes?' });
+    await dialog.waitFor();
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Keep editing');
+
+    // Esc keeps editing and gives focus back to where it was.
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    expect(await page.getByLabel('Name', { exact: true }).inputValue()).toBe('Edited copy');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent ?? '')).toMatch(/^Local test server/);
+
+    await providerButton('Local test server').click();
+    await dialog.getByRole('button', { name: 'Discard changes' }).click();
+    await expect.poll(() => page.getByLabel('Name', { exact: true }).inputValue()).toBe('Local test server');
+    expect(configuredProviders().find((p) => p.id === copy.id)?.name).toBe(copy.name);
+
+    // "Save changes" saves, then switches.
+    await providerButton(copy.name).click();
+    await page.getByLabel('Name', { exact: true }).fill('Saved copy');
+    await providerButton('Local test server').click();
+    await dialog.getByRole('button', { name: 'Save changes' }).click();
+    await expect.poll(() => page.getByLabel('Name', { exact: true }).inputValue()).toBe('Local test server');
+    expect(configuredProviders().find((p) => p.id === copy.id)?.name).toBe('Saved copy');
+
+    // Closing or reloading with edits triggers the beforeunload confirmation.
+    const other = await openSettings();
+    await other.getByLabel('Name', { exact: true }).fill('Not saved');
+    const dialogs: string[] = [];
+    other.on('dialog', (d) => {
+      dialogs.push(d.type());
+      void d.accept();
+    });
+    await other.close({ runBeforeUnload: true });
+    await expect.poll(() => dialogs).toEqual(['beforeunload']);
+  });
+
+  it('follows changes made in another window', async () => {
+    const other = await openSettings();
+    await other.getByLabel('Name', { exact: true }).fill('Renamed elsewhere');
+    await other.getByRole('button', { name: 'Save', exact: true }).click();
+    await other.getByText('Saved.', { exact: true }).waitFor();
+    await providerButton('Renamed elsewhere').waitFor();
+    await expect.poll(() => page.getByLabel('Name', { exact: true }).inputValue()).toBe('Renamed elsewhere');
+    await other.getByLabel('Name', { exact: true }).fill('Local test server');
+    await other.getByRole('button', { name: 'Save', exact: true }).click();
+    await providerButton('Local test server').waitFor();
+    await other.close();
+  });
+
+  it('deletes a provider only after confirmation, with its key', async () => {
+    const copy = configuredProviders().find((p) => p.name === 'Saved copy')!;
+    await providerButton('Saved copy').click();
+
+    await page.getByRole('button', { name: 'Delete', exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: 'Delete “Saved copy”?' });
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    expect(configuredProviders().map((p) => p.id)).toContain(copy.id);
+
+    await page.getByRole('button', { name: 'Delete', exact: true }).click();
+    await dialog.getByRole('button', { name: 'Delete', exact: true }).click();
+    await providerButton('Saved copy').waitFor({ state: 'detached' });
+    expect(configuredProviders().map((p) => p.name)).toEqual(['Local test server']);
+    expect(await keytar.getPassword(KEYCHAIN_SERVICE, copy.id)).toBeNull();
+    // Focus lands on the provider now selected, not on the page body.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent ?? '')).toMatch(/^Local test server/);
+  });
+
+  it('renders the zh-TW labels when the language is switched', async () => {
+    await page.getByRole('combobox', { name: 'Language' }).selectOption('zh-TW');
+    await page.getByRole('heading', { name: '供應商' }).waitFor();
+    for (const label of ['名稱', '供應商類型', 'API 基底網址', 'API 金鑰']) {
+      await page.getByLabel(label, { exact: true }).waitFor();
+    }
+    await page.getByRole('combobox', { name: '模型', exact: true }).waitFor();
+    await page.getByRole('group', { name: '自訂標頭' }).waitFor();
+    for (const button of ['儲存', '測試連線', '刪除']) {
+      await page.getByRole('button', { name: button, exact: true }).waitFor();
+    }
+    await page.getByText(`金鑰已儲存在系統鑰匙圈（${KEY_HINT}）。`).waitFor();
+    await page.getByLabel('供應商類型', { exact: true }).selectOption('openai-assistant');
+    await page.getByLabel('Assistant ID', { exact: true }).waitFor();
+    await page.getByLabel('Assistant ID', { exact: true }).blur();
+    expect(await page.getByRole('group', { name: '自訂標頭' }).count()).toBe(0);
+
+    // Back to the saved type and to English for whoever runs next.
+    await page.getByLabel('供應商類型', { exact: true }).selectOption('openai-compatible');
+    expect(await page.getByRole('button', { name: '儲存', exact: true }).isDisabled()).toBe(true);
+    await page.getByRole('combobox', { name: '語言' }).selectOption('en');
+    await page.getByRole('heading', { name: 'Providers' }).waitFor();
+  });
+});

@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import type { ProviderView } from '../../../../shared/models/provider';
+import { DEFAULT_BASE_URL } from '../../../../shared/models/provider';
+import {
+  apiKeyInputValue,
+  draftForSubmit,
+  draftFromView,
+  isDraftDirty,
+  newDraft,
+  showsField,
+} from '../../../../renderer/settings/provider-form-state';
+
+const view: ProviderView = {
+  id: 'p1',
+  type: 'openai-compatible',
+  name: 'Local',
+  baseUrl: 'http://localhost:11434/v1',
+  model: 'llama3',
+  assistantId: '',
+  customHeaders: [{ name: 'api-key', value: '…wxyz' }],
+  runTimeoutMs: 300_000,
+  createdAt: '2025-01-01T00:00:00.000Z',
+  updatedAt: '2025-01-01T00:00:00.000Z',
+  hasApiKey: true,
+  apiKeyHint: '…a1b2',
+  keyLocation: 'keychain',
+};
+
+describe('provider form state', () => {
+  it('shows exactly the fields of issue 3 for each type', () => {
+    expect(showsField('openai', 'baseUrl')).toBe(false);
+    expect(showsField('openai', 'apiKey')).toBe(true);
+    expect(showsField('openai', 'customHeaders')).toBe(false);
+    expect(showsField('openai-compatible', 'customHeaders')).toBe(true);
+    expect(showsField('openai-compatible', 'assistantId')).toBe(false);
+    expect(showsField('openai-assistant', 'assistantId')).toBe(true);
+    expect(showsField('openai-assistant', 'model')).toBe(false);
+    expect(showsField('openai-assistant', 'baseUrl')).toBe(true);
+  });
+
+  it('starts a saved provider from its view with the key kept, and never puts a key in the input', () => {
+    const draft = draftFromView(view);
+    expect(draft.apiKey).toEqual({ action: 'keep' });
+    expect(apiKeyInputValue(draft)).toBe('');
+    expect(isDraftDirty(draft, draftFromView(view))).toBe(false);
+  });
+
+  it('counts a typed key or a removal as a change, and an emptied key field as no change', () => {
+    const baseline = draftFromView(view);
+    expect(isDraftDirty({ ...baseline, apiKey: { action: 'set', value: 'sk-new' } }, baseline)).toBe(true);
+    expect(isDraftDirty({ ...baseline, apiKey: { action: 'clear' } }, baseline)).toBe(true);
+    expect(isDraftDirty({ ...baseline, apiKey: { action: 'set', value: '' } }, baseline)).toBe(false);
+  });
+
+  it('ignores leftovers of another type and blank header rows when deciding what is unsaved', () => {
+    const baseline = draftFromView(view);
+    expect(isDraftDirty({ ...baseline, assistantId: 'asst_x' }, baseline)).toBe(false);
+    expect(isDraftDirty({ ...baseline, customHeaders: [...baseline.customHeaders, { name: '', value: '' }] }, baseline)).toBe(false);
+    expect(isDraftDirty({ ...baseline, customHeaders: [] }, baseline)).toBe(true);
+    expect(isDraftDirty({ ...baseline, type: 'openai' }, baseline)).toBe(true);
+    expect(isDraftDirty({ ...baseline, model: 'other' }, baseline)).toBe(true);
+  });
+
+  it('sends only what the chosen type uses: hidden values typed under another type never leave the form', () => {
+    const draft = { ...draftFromView(view), type: 'openai' as const, assistantId: 'asst_1' };
+    const out = draftForSubmit(draft);
+    expect(out.baseUrl).toBe(DEFAULT_BASE_URL);
+    expect(out.customHeaders).toEqual([]);
+    expect(out.assistantId).toBe('');
+    expect(out.model).toBe('llama3');
+
+    const assistant = draftForSubmit({ ...draftFromView(view), type: 'openai-assistant', assistantId: ' asst_1 ' });
+    expect(assistant).toMatchObject({ model: '', customHeaders: [], assistantId: 'asst_1', baseUrl: view.baseUrl });
+  });
+
+  it('trims text, drops blank header rows, keeps masked header values verbatim and turns an empty typed key into keep', () => {
+    const out = draftForSubmit({
+      ...newDraft(),
+      name: '  Box  ',
+      baseUrl: ' http://localhost:1234/v1 ',
+      customHeaders: [
+        { name: ' X-Title ', value: ' Switchboard ' },
+        { name: '', value: '' },
+        { name: 'api-key', value: '…wxyz' },
+      ],
+      apiKey: { action: 'set', value: '' },
+    });
+    expect(out.name).toBe('Box');
+    expect(out.baseUrl).toBe('http://localhost:1234/v1');
+    expect(out.customHeaders).toEqual([
+      { name: 'X-Title', value: ' Switchboard ' },
+      { name: 'api-key', value: '…wxyz' },
+    ]);
+    expect(out.apiKey).toEqual({ action: 'keep' });
+    expect(out.id).toBeUndefined();
+  });
+});
