@@ -141,7 +141,7 @@ describe('chat: the happy path', () => {
 
     rig.services.config.removeProvider(provider.id);
     const error = errorOf(await rig.raw('chat:send', { conversationId: conversation.id, text: 'gone' }));
-    expect(error).toMatchObject({ code: 'NO_PROVIDER', params: { reason: 'removed' } });
+    expect(error).toMatchObject({ code: 'NO_PROVIDER', params: { context: 'removed' } });
   });
 
   it('switches provider and model per conversation', async () => {

@@ -131,7 +131,7 @@ export class ChatService {
   async rename(id: string, title: string): Promise<ConversationSummary> {
     const clean = title.replace(/\s+/g, ' ').trim();
     if (!clean) {
-      throw new AppFailure({ code: 'VALIDATION', message: 'A conversation title cannot be empty.' });
+      throw new AppFailure({ code: 'VALIDATION', message: 'A conversation title cannot be empty.', params: { context: 'empty_title' } });
     }
     const conversation = await this.deps.store.update(id, (c) => {
       c.title = clean;
@@ -191,7 +191,7 @@ export class ChatService {
     const result = await this.startTurn(conversationId, ctx, (c) => {
       const lastUser = findLastIndex(c.messages, (m) => m.role === 'user');
       if (lastUser < 0) {
-        throw new AppFailure({ code: 'VALIDATION', message: 'There is no message to answer yet.' });
+        throw new AppFailure({ code: 'VALIDATION', message: 'There is no message to answer yet.', params: { context: 'nothing_to_answer' } });
       }
       c.messages.splice(lastUser + 1);
       return {};
@@ -209,7 +209,11 @@ export class ChatService {
       const lastUser = findLastIndex(c.messages, (m) => m.role === 'user');
       const target = c.messages[lastUser];
       if (!target || target.id !== messageId) {
-        throw new AppFailure({ code: 'VALIDATION', message: 'Only your last message can be edited and sent again.' });
+        throw new AppFailure({
+          code: 'VALIDATION',
+          message: 'Only your last message can be edited and sent again.',
+          params: { context: 'edit_last_only' },
+        });
       }
       const userMessage: Message = { ...target, content: text, status: 'complete', createdAt: now };
       c.messages.splice(lastUser, c.messages.length - lastUser, userMessage);
@@ -311,7 +315,7 @@ export class ChatService {
       code: 'NO_PROVIDER',
       message: 'That provider no longer exists.',
       hint: 'Choose another provider for this conversation, or add one in Settings.',
-      params: { reason: 'removed' },
+      params: { context: 'removed' },
     });
   }
 
@@ -337,7 +341,6 @@ export class ChatService {
           code: 'NO_PROVIDER',
           message: 'No provider is set up yet.',
           hint: 'Open Settings and add a provider (OpenAI, or any OpenAI-compatible server).',
-          params: { reason: 'none' },
         });
       }
       providerId = first.id;
@@ -349,7 +352,7 @@ export class ChatService {
         code: 'NO_PROVIDER',
         message: 'The provider of this conversation was removed.',
         hint: 'Choose another provider for this conversation, or add one in Settings.',
-        params: { reason: 'removed' },
+        params: { context: 'removed' },
       });
     }
     const model = (adopt?.model ?? conversation.model) || config.model;
@@ -358,6 +361,7 @@ export class ChatService {
         code: 'VALIDATION',
         message: 'No model is chosen for this conversation.',
         hint: 'Pick a model in the conversation header, or set a default model for the provider in Settings.',
+        params: { context: 'no_model' },
       });
     }
     const adapter = this.deps.adapters.get(config.type);
@@ -365,7 +369,7 @@ export class ChatService {
       throw new AppFailure({
         code: 'VALIDATION',
         message: 'Switchboard cannot chat with this kind of provider.',
-        params: { type: config.type },
+        params: { context: 'unsupported_provider', type: config.type },
       });
     }
     let apiKey: string | null;
@@ -406,7 +410,9 @@ export class ChatService {
     ctx: CallContext,
     prepare: (conversation: Conversation, now: string) => T,
   ): Promise<T & { streamId: string; assistantMessage: Message }> {
-    if (this.disposed) throw new AppFailure({ code: 'BUSY', message: 'Switchboard is shutting down.' });
+    if (this.disposed) {
+      throw new AppFailure({ code: 'BUSY', message: 'Switchboard is shutting down.', params: { context: 'shutting_down' } });
+    }
     if (this.active.has(conversationId) || this.starting.has(conversationId)) throw this.busy();
     this.starting.add(conversationId);
     try {

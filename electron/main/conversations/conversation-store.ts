@@ -234,7 +234,7 @@ export class ConversationStore {
       throw new AppFailure({
         code: 'NOT_FOUND',
         message: `This conversation's file could not be read. It was moved to ${aside}.`,
-        params: { id, path: aside },
+        params: { context: 'corrupt', id, path: aside },
       });
     }
     this.remember(conversation);
