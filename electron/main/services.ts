@@ -19,6 +19,8 @@ import { OpenAIChatAdapter, type OpenAIChatOptions } from './providers/openai-ch
 import { OpenAIAssistantAdapter, remoteThreadDeleter, type AssistantAdapterDeps } from './providers/openai-assistant';
 import type { HttpDeps } from './providers/provider-adapter';
 import type { SecretStore } from './secrets/secret-store';
+import { apiKeyAccount, KeyVault } from './secrets/key-vault';
+import { ProviderService } from './providers/provider-service';
 
 export interface ServiceDeps {
   /** All app data (config, conversations) lives under this directory. */
@@ -42,6 +44,8 @@ export interface ServiceDeps {
   };
   /** Assistant run polling (tests record the waits). */
   assistant?: Pick<AssistantAdapterDeps, 'sleep'>;
+  /** Test Connection / model list tuning (tests shorten the ~10 s connect bound). */
+  providers?: { connectTimeoutMs?: number };
 }
 
 /** Headers may take long when a local server first loads a model; silence mid-stream is rarer. */
@@ -51,6 +55,7 @@ export const CHAT_IDLE_TIMEOUT_MS = 180_000;
 export interface Services {
   handlers: Partial<Handlers>;
   config: ConfigStore;
+  providers: ProviderService;
   /** Stops streams and flushes pending writes; called before the app quits. */
   dispose(): Promise<void>;
 }
@@ -65,6 +70,18 @@ export function createServices(deps: ServiceDeps): Services {
     events: deps.events,
     extraNotices: () => conversations.notices(),
   });
+  // Keys go through the vault so session-only keys (the user's explicit choice) reach every reader.
+  const vault = new KeyVault({ keychain: deps.secretStore, log: deps.log });
+  const providers = new ProviderService({
+    config,
+    vault,
+    events: deps.events,
+    fetch: deps.fetch,
+    log: deps.log,
+    ...(deps.now ? { now: deps.now } : {}),
+    ...(deps.providers?.connectTimeoutMs !== undefined ? { connectTimeoutMs: deps.providers.connectTimeoutMs } : {}),
+  });
+  const readApiKey = async (providerId: string) => (await vault.get(apiKeyAccount(providerId)))?.value ?? null;
   const http: HttpDeps = {
     fetch: deps.fetch,
     connectTimeoutMs: deps.http?.connectTimeoutMs ?? CHAT_CONNECT_TIMEOUT_MS,
@@ -81,11 +98,11 @@ export function createServices(deps: ServiceDeps): Services {
     store: conversations,
     config,
     adapters,
-    readApiKey: (providerId) => deps.secretStore.get(providerId),
+    readApiKey,
     events: deps.events,
     deleteRemoteThread: remoteThreadDeleter(assistant, {
       getProvider: (id) => config.getProvider(id),
-      readApiKey: (providerId) => deps.secretStore.get(providerId),
+      readApiKey,
     }),
     log: deps.log,
     ...(deps.now ? { now: deps.now } : {}),
@@ -95,12 +112,14 @@ export function createServices(deps: ServiceDeps): Services {
 
   const handlers: Partial<Handlers> = {
     ...app.handlers(),
+    ...providers.handlers(),
     ...chat.handlers(),
   };
 
   return {
     handlers,
     config,
+    providers,
     async dispose() {
       await chat.dispose();
     },

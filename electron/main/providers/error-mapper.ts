@@ -171,13 +171,16 @@ function err(code: ErrorCode, message: string, extra: Omit<AppError, 'code' | 'm
 // ---------------------------------------------------------------------------------------------------------
 // HTTP status
 
+/** OpenAI's (and many gateways') wording for a path that does not exist. */
+const INVALID_URL = /Invalid URL|Not Found$|^Not Found|no route|unknown (?:path|endpoint|route)/i;
+
 function notFound(server: ServerError, status: number, ctx: ErrorContext): AppError {
   const host = hostOf(ctx);
-  const text = `${server.message ?? ''} ${server.code ?? ''}`;
+  const text = [server.message, server.code].filter(Boolean).join(' ');
   if (ctx.operation === 'assistant' || ctx.operation === 'assistants-run') {
     // OpenAI answers "No assistant found with id 'asst_…'" for a wrong ID; a server without the API at
     // all answers a generic 404 (or 405/410).
-    if (status === 404 && /assistant/i.test(text)) {
+    if (status === 404 && !INVALID_URL.test(text) && /no assistant|assistant\b.*\b(?:not found|does not exist|no such)/i.test(text)) {
       const id = ctx.assistantId ?? '';
       return err('ASSISTANT_NOT_FOUND', `${host} has no assistant with the ID “${id}”.`, {
         hint: 'Check the Assistant ID and that the API key belongs to the project that owns the assistant.',
@@ -191,8 +194,10 @@ function notFound(server: ServerError, status: number, ctx: ErrorContext): AppEr
       params: { status, host },
     });
   }
-  const mentionsModel = /model/i.test(text) || server.code === 'model_not_found';
-  if (mentionsModel && ctx.operation !== 'models' && (ctx.model || server.code === 'model_not_found')) {
+  const modelMissing =
+    server.code === 'model_not_found' ||
+    (!INVALID_URL.test(text) && /model/i.test(text) && /not (?:be )?found|does not exist|no such|unknown|not available|pull/i.test(text));
+  if (modelMissing && ctx.operation !== 'models') {
     const model = ctx.model ?? '';
     return err('MODEL_NOT_FOUND', `The model “${model}” was not found on ${host}.`, {
       hint: 'Pick a model from the list (Settings → Model → refresh) or check its spelling.',

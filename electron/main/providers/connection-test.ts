@@ -1,0 +1,269 @@
+/**
+ * Test Connection and the model list, on a resolved endpoint (the Settings form's draft with its key).
+ *
+ * - Chat providers: `GET {base}/models`. When a gateway has no `/models` (404/405) and a model is set, a
+ *   1-token completion proves the rest works, so the test does not fail only because of that.
+ * - Assistant providers: `GET {base}/assistants/{id}` (with `OpenAI-Beta: assistants=v2`); a 404 that is
+ *   not "no such assistant" is told apart by asking `/models`: if that answers, the server simply does not
+ *   serve the Assistants API; if not, the base URL is wrong.
+ *
+ * Every failure becomes one AppError from the error mapper, thrown as an AppFailure. Every wait is bounded:
+ * the SDK's timer covers connect + headers, and reading the body has its own limit.
+ */
+import type OpenAI from 'openai';
+import type { ConnectionTestResult } from '../../../shared/models/provider';
+import { AppFailure, type AppError } from '../../../shared/result';
+import { mapProviderError, notOpenAIApi, type ErrorContext } from './error-mapper';
+import { createOpenAIClient, DEFAULT_CONNECT_TIMEOUT_MS, type ProviderEndpoint } from './openai-client';
+
+export interface ConnectionTarget extends ProviderEndpoint {
+  model: string;
+  assistantId: string;
+}
+
+export interface ConnectionTestDeps {
+  fetch: typeof globalThis.fetch;
+  /** Bound on connect + first byte, and again on reading the body. About 10 s in the app. */
+  timeoutMs?: number;
+}
+
+/** Bodies larger than this are not a model list we need (OpenRouter's full list is ~1 MB). */
+const MAX_BODY_BYTES = 8 * 1024 * 1024;
+
+function contextFor(target: ConnectionTarget, timeoutMs: number, operation: ErrorContext['operation']): ErrorContext {
+  const secrets = [target.apiKey ?? '', ...target.customHeaders.map((h) => h.value)].filter((s) => s.length >= 4);
+  return {
+    baseUrl: target.baseUrl,
+    timeoutMs,
+    operation,
+    secrets,
+    ...(target.model ? { model: target.model } : {}),
+    ...(target.assistantId ? { assistantId: target.assistantId } : {}),
+  };
+}
+
+/** Reads a body with a deadline and a size cap; a server that sends headers and then stalls is a timeout. */
+async function readBody(response: Response, timeoutMs: number): Promise<string> {
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const error = Object.assign(new Error('Timed out reading the response body'), { code: 'UND_ERR_HEADERS_TIMEOUT' });
+      reject(error);
+    }, timeoutMs);
+  });
+  try {
+    for (;;) {
+      const { done, value } = await Promise.race([reader.read(), deadline]);
+      if (done) break;
+      size += value.byteLength;
+      if (size > MAX_BODY_BYTES) break;
+      chunks.push(value);
+    }
+  } finally {
+    clearTimeout(timer);
+    void reader.cancel().catch(() => undefined);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Parses a JSON body, or explains that this is not an OpenAI-style API; every failure is an AppFailure. */
+async function readJson(response: Response, timeoutMs: number, ctx: ErrorContext): Promise<unknown> {
+  const contentType = response.headers.get('content-type');
+  let text: string;
+  try {
+    text = await readBody(response, timeoutMs);
+  } catch (error) {
+    throw new AppFailure(mapProviderError(error, ctx));
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new AppFailure(notOpenAIApi(contentType, text, ctx));
+  }
+}
+
+function notAModelList(ctx: ErrorContext): AppFailure {
+  const host = ctx.baseUrl ? new URL(ctx.baseUrl).host : 'the server';
+  const error: AppError = {
+    code: 'NOT_OPENAI_API',
+    message: `${host} answered with JSON, but not with an OpenAI-style model list.`,
+    hint: 'Check the API Base URL: it must point at the API (often ending in /v1), not at a web page or a login portal.',
+    retryable: false,
+    params: { host, context: 'json' },
+  };
+  return new AppFailure(error);
+}
+
+/** Model ids from the list shapes seen in the wild: OpenAI `{data: [{id}]}`, `{models: [...]}`, `[...]`. */
+export function modelIdsFrom(body: unknown): string[] | null {
+  const list = Array.isArray(body)
+    ? body
+    : typeof body === 'object' && body !== null
+      ? ((body as Record<string, unknown>).data ?? (body as Record<string, unknown>).models)
+      : undefined;
+  if (!Array.isArray(list)) return null;
+  const ids = list
+    .map((item) => {
+      if (typeof item === 'string') return item;
+      if (typeof item === 'object' && item !== null) {
+        const o = item as Record<string, unknown>;
+        if (typeof o.id === 'string') return o.id;
+        if (typeof o.name === 'string') return o.name;
+        if (typeof o.model === 'string') return o.model;
+      }
+      return null;
+    })
+    .filter((id): id is string => id !== null && id.trim() !== '');
+  return [...new Set(ids)].sort((a, b) => a.localeCompare(b));
+}
+
+function clientFor(target: ConnectionTarget, deps: ConnectionTestDeps): { client: OpenAI; timeoutMs: number } {
+  const timeoutMs = deps.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+  return { client: createOpenAIClient(target, { fetch: deps.fetch, timeoutMs }), timeoutMs };
+}
+
+async function fetchModelIds(client: OpenAI, target: ConnectionTarget, timeoutMs: number): Promise<string[]> {
+  const ctx = contextFor(target, timeoutMs, 'models');
+  let response: Response;
+  try {
+    response = await client.models.list().asResponse();
+  } catch (error) {
+    throw new AppFailure(mapProviderError(error, ctx));
+  }
+  const body = await readJson(response, timeoutMs, ctx);
+  const ids = modelIdsFrom(body);
+  if (ids === null) throw notAModelList(ctx);
+  return ids;
+}
+
+/** `GET {base}/models` for the Model field's list. */
+export async function listModels(target: ConnectionTarget, deps: ConnectionTestDeps): Promise<string[]> {
+  const { client, timeoutMs } = clientFor(target, deps);
+  return fetchModelIds(client, target, timeoutMs);
+}
+
+async function completionCheck(client: OpenAI, target: ConnectionTarget, timeoutMs: number): Promise<void> {
+  const ctx = contextFor(target, timeoutMs, 'chat');
+  let response: Response;
+  try {
+    response = await client.chat.completions
+      .create({ model: target.model, messages: [{ role: 'user', content: 'ping' }], max_tokens: 1, stream: false })
+      .asResponse();
+  } catch (error) {
+    throw new AppFailure(mapProviderError(error, ctx));
+  }
+  const body = await readJson(response, timeoutMs, ctx);
+  const choices = typeof body === 'object' && body !== null ? (body as Record<string, unknown>).choices : undefined;
+  if (!Array.isArray(choices)) {
+    const host = new URL(target.baseUrl).host;
+    throw new AppFailure({
+      code: 'NOT_OPENAI_API',
+      message: `${host} answered with JSON, but not with an OpenAI-style chat completion.`,
+      hint: 'Check the API Base URL: it must point at the API (often ending in /v1), not at a web page or a login portal.',
+      retryable: false,
+      params: { host, context: 'json' },
+    });
+  }
+}
+
+function isMissingEndpoint(error: unknown): error is AppFailure {
+  return error instanceof AppFailure && error.appError.code === 'NOT_FOUND_PATH';
+}
+
+async function testChatProvider(target: ConnectionTarget, deps: ConnectionTestDeps): Promise<ConnectionTestResult> {
+  const { client, timeoutMs } = clientFor(target, deps);
+  try {
+    const models = await fetchModelIds(client, target, timeoutMs);
+    const warnings: string[] = [];
+    if (target.model && models.length > 0 && !models.includes(target.model)) {
+      warnings.push(`The model “${target.model}” is not in this server’s list; check its spelling if chats fail.`);
+    }
+    return {
+      message:
+        models.length === 0
+          ? 'Connected, but the server lists no models. Enter the model name by hand.'
+          : `Connected. ${models.length} ${models.length === 1 ? 'model' : 'models'} available.`,
+      modelCount: models.length,
+      models,
+      method: 'models',
+      warnings,
+    };
+  } catch (error) {
+    if (!isMissingEndpoint(error)) throw error;
+    const status = error.appError.params?.status ?? 404;
+    if (!target.model) {
+      const appError = error.appError;
+      throw new AppFailure({
+        ...appError,
+        hint:
+          appError.hint ??
+          'If this server does not list models, enter the Model and test again: Switchboard then tries a 1-token completion instead.',
+        params: { ...appError.params, ...(appError.hint ? {} : { context: 'models_missing' }) },
+      });
+    }
+    try {
+      await completionCheck(client, target, timeoutMs);
+    } catch (fallbackError) {
+      // Both endpoints missing: the base URL is wrong, and the first error (with its /v1 hint) says so.
+      if (isMissingEndpoint(fallbackError)) throw error;
+      throw fallbackError;
+    }
+    return {
+      message: `Connected. A 1-token test completion with “${target.model}” worked.`,
+      method: 'completion',
+      warnings: [
+        `This server does not list its models (GET /models answered HTTP ${status}), so the Model list cannot be filled; type the model name.`,
+      ],
+    };
+  }
+}
+
+async function testAssistant(target: ConnectionTarget, deps: ConnectionTestDeps): Promise<ConnectionTestResult> {
+  const { client, timeoutMs } = clientFor(target, deps);
+  const ctx = contextFor(target, timeoutMs, 'assistant');
+  let response: Response;
+  try {
+    response = await client.beta.assistants.retrieve(target.assistantId).asResponse();
+  } catch (error) {
+    const mapped = mapProviderError(error, ctx);
+    if (mapped.code === 'ASSISTANTS_API_UNAVAILABLE' && mapped.params?.status === 404) {
+      // Is the URL wrong, or is the API just not served here? /models tells them apart.
+      try {
+        await fetchModelIds(client, target, timeoutMs);
+      } catch (probeError) {
+        if (isMissingEndpoint(probeError)) throw probeError;
+      }
+    }
+    throw new AppFailure(mapped);
+  }
+  const body = await readJson(response, timeoutMs, ctx);
+  const o = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : null;
+  if (!o || typeof o.id !== 'string') {
+    const host = new URL(target.baseUrl).host;
+    throw new AppFailure({
+      code: 'NOT_OPENAI_API',
+      message: `${host} answered with JSON, but not with an OpenAI-style assistant.`,
+      hint: 'Check the API Base URL: it must point at the API (often ending in /v1), not at a web page or a login portal.',
+      retryable: false,
+      params: { host, context: 'json' },
+    });
+  }
+  const name = typeof o.name === 'string' && o.name.trim() !== '' ? o.name : null;
+  const model = typeof o.model === 'string' ? o.model : '';
+  return {
+    message: name
+      ? `Connected to the assistant “${name}”${model ? ` (${model})` : ''}.`
+      : `Connected to the assistant ${o.id}${model ? ` (${model})` : ''}.`,
+    assistant: { id: o.id, name, model },
+    method: 'assistant',
+    warnings: [],
+  };
+}
+
+export function testConnection(target: ConnectionTarget, deps: ConnectionTestDeps): Promise<ConnectionTestResult> {
+  return target.type === 'openai-assistant' ? testAssistant(target, deps) : testChatProvider(target, deps);
+}

@@ -1,0 +1,409 @@
+/**
+ * The `providers:*` channels: provider configs in the config store, their secrets in the KeyVault
+ * (keychain, or memory when the user chose session-only keys), validation, Test Connection and the model
+ * list. Also `resolve()`, which the chat service uses to get a provider with its key.
+ *
+ * Secrets rule: the API key lives at account `<id>`; the value of a custom header whose name looks secret
+ * (see isSecretHeaderName: auth, key, token, secret, cookie, password, credential, session, signature) lives
+ * at `<id>:header:<lower-case name>`, and the config file keeps that header with an empty value. Reads give
+ * the renderer `hasApiKey`, a masked hint, and masked secret header values (`…a1b2`); sending a masked value
+ * back unchanged keeps the stored secret.
+ *
+ * Nothing is saved half-way: validate, snapshot the secrets about to change, write them, then the config;
+ * on any failure the secrets are restored and the config is untouched.
+ */
+import { randomUUID } from 'node:crypto';
+import type {
+  ConnectionTestResult,
+  CustomHeader,
+  KeychainStatus,
+  ProviderConfig,
+  ProviderDraft,
+  ProviderList,
+  ProviderView,
+} from '../../../shared/models/provider';
+import { DEFAULT_ASSISTANT_RUN_TIMEOUT_MS } from '../../../shared/models/provider';
+import { AppFailure, type FieldIssue } from '../../../shared/result';
+import {
+  isSecretHeaderName,
+  maskSecret,
+  normalizeApiKey,
+  validateProviderDraft,
+  type FieldIssueCode,
+} from '../../../shared/validation/provider-validation';
+import type { ConfigStore } from '../config/config-store';
+import type { Handlers } from '../ipc/dispatcher';
+import type { EventSink } from '../ipc/events';
+import type { Logger } from '../logger';
+import { apiKeyAccount, headerAccount, type KeyVault, type StoredSecret } from '../secrets/key-vault';
+import { listModels, testConnection, type ConnectionTarget } from './connection-test';
+import type { ResolvedProvider } from './provider-adapter';
+
+export interface ProviderServiceDeps {
+  config: ConfigStore;
+  vault: KeyVault;
+  events: EventSink;
+  fetch: typeof globalThis.fetch;
+  log: Logger;
+  now?: () => Date;
+  /** Bound on connect + first byte for Test Connection and the model list (about 10 s by default). */
+  connectTimeoutMs?: number;
+  newId?: () => string;
+}
+
+/** One planned change to a secret: a new value, or null to delete it. */
+interface SecretWrite {
+  account: string;
+  value: string | null;
+}
+
+function headerKey(name: string): string {
+  return name.trim().toLowerCase();
+}
+
+export class ProviderService {
+  constructor(private readonly deps: ProviderServiceDeps) {}
+
+  private now(): string {
+    return (this.deps.now?.() ?? new Date()).toISOString();
+  }
+
+  private getConfig(id: string): ProviderConfig {
+    const config = this.deps.config.getProvider(id);
+    if (!config) throw new AppFailure({ code: 'NOT_FOUND', message: 'This provider no longer exists.', params: { id } });
+    return config;
+  }
+
+  // ------------------------------------------------------------------------------------------------------
+  // Reading
+
+  /** The stored value of each secret header (keychain; a plain value left in an older config as fallback). */
+  private async secretHeaderValues(config: ProviderConfig, strict: boolean): Promise<Map<string, string>> {
+    const values = new Map<string, string>();
+    for (const header of config.customHeaders) {
+      if (!isSecretHeaderName(header.name)) continue;
+      const account = headerAccount(config.id, header.name);
+      const stored = strict ? await this.deps.vault.get(account) : await this.deps.vault.peek(account);
+      values.set(headerKey(header.name), stored?.value ?? header.value);
+    }
+    return values;
+  }
+
+  private async view(config: ProviderConfig): Promise<ProviderView> {
+    const key = await this.deps.vault.peek(apiKeyAccount(config.id));
+    const secrets = await this.secretHeaderValues(config, false);
+    return {
+      ...config,
+      customHeaders: config.customHeaders.map((h) => {
+        const secret = secrets.get(headerKey(h.name));
+        return secret === undefined ? { ...h } : { name: h.name, value: secret === '' ? '' : maskSecret(secret) };
+      }),
+      hasApiKey: key !== null && key.value !== '',
+      apiKeyHint: key && key.value !== '' ? maskSecret(key.value) : null,
+      keyLocation: key && key.value !== '' ? key.location : 'none',
+    };
+  }
+
+  async list(): Promise<ProviderList> {
+    const providers = await Promise.all(this.deps.config.listProviders().map((p) => this.view(p)));
+    return { providers, keychain: await this.deps.vault.getStatus() };
+  }
+
+  private async broadcast(): Promise<void> {
+    try {
+      this.deps.events.broadcast('providers:changed', await this.list());
+    } catch (error) {
+      this.deps.log.warn('providers', 'could not broadcast the provider list', error);
+    }
+  }
+
+  /** A provider with its key and real header values, for the chat service. Keychain problems throw. */
+  async resolve(id: string): Promise<ResolvedProvider> {
+    const config = this.deps.config.getProvider(id);
+    if (!config) {
+      throw new AppFailure({
+        code: 'NO_PROVIDER',
+        message: 'The provider of this conversation no longer exists. Choose another one.',
+        params: { id },
+      });
+    }
+    const key = await this.deps.vault.get(apiKeyAccount(id));
+    const secrets = await this.secretHeaderValues(config, true);
+    return {
+      config: {
+        ...config,
+        customHeaders: config.customHeaders.map((h) => ({ name: h.name, value: secrets.get(headerKey(h.name)) ?? h.value })),
+      },
+      apiKey: key && key.value !== '' ? key.value : null,
+      quirks: this.deps.config.getQuirks(id),
+    };
+  }
+
+  // ------------------------------------------------------------------------------------------------------
+  // Drafts
+
+  private validationFailure(errors: Record<string, FieldIssue>): AppFailure {
+    const first = Object.values(errors)[0];
+    return new AppFailure({
+      code: 'VALIDATION',
+      message: first ? `Some fields need attention: ${first.message}` : 'Some fields need attention.',
+      hint: 'Fix the fields marked in the form, then save again.',
+      fields: errors,
+      params: { count: Object.keys(errors).length },
+    });
+  }
+
+  /**
+   * The real values of the draft's headers: a secret header sent back with its mask keeps its stored value
+   * (matched by name, or, after a rename, by the mask of another stored secret header).
+   */
+  private resolveDraftHeaders(draft: ProviderDraft, stored: Map<string, string>): CustomHeader[] {
+    const unclaimed = new Map(stored);
+    const out: CustomHeader[] = [];
+    for (const header of draft.customHeaders) {
+      const name = header.name.trim();
+      if (name === '' && header.value === '') continue;
+      let value = header.value;
+      if (isSecretHeaderName(name)) {
+        const same = stored.get(headerKey(name));
+        if (same !== undefined && same !== '' && value === maskSecret(same)) {
+          value = same;
+          unclaimed.delete(headerKey(name));
+        } else {
+          const renamed = [...unclaimed.entries()].find(([, v]) => v !== '' && maskSecret(v) === value);
+          if (renamed) {
+            value = renamed[1];
+            unclaimed.delete(renamed[0]);
+          }
+        }
+      }
+      out.push({ name, value });
+    }
+    return out;
+  }
+
+  private async storedKey(id: string | undefined): Promise<StoredSecret | null> {
+    return id ? this.deps.vault.get(apiKeyAccount(id)) : null;
+  }
+
+  /** The endpoint a draft describes, with the key it would use, for Test Connection and the model list. */
+  private async targetFor(draft: ProviderDraft, ignore: readonly FieldIssueCode[]): Promise<ConnectionTarget> {
+    const existing = draft.id ? this.getConfig(draft.id) : undefined;
+    const stored = draft.apiKey.action === 'keep' ? await this.storedKey(existing?.id) : null;
+    const validation = validateProviderDraft(draft, { hasStoredKey: stored !== null && stored.value !== '' });
+    const errors = Object.fromEntries(
+      Object.entries(validation.errors).filter(([, issue]) => !ignore.includes(issue.code as FieldIssueCode)),
+    );
+    if (Object.keys(errors).length > 0) throw this.validationFailure(errors);
+    const storedHeaders = existing ? await this.secretHeaderValues(existing, true) : new Map<string, string>();
+    const apiKey =
+      draft.apiKey.action === 'set'
+        ? normalizeApiKey(draft.apiKey.value)
+        : draft.apiKey.action === 'keep'
+          ? (stored?.value ?? null)
+          : null;
+    return {
+      type: draft.type,
+      baseUrl: validation.normalizedBaseUrl,
+      apiKey: apiKey === '' ? null : apiKey,
+      customHeaders: draft.type === 'openai-compatible' ? this.resolveDraftHeaders(draft, storedHeaders) : [],
+      model: draft.type === 'openai-assistant' ? '' : draft.model.trim(),
+      assistantId: draft.type === 'openai-assistant' ? draft.assistantId.trim() : '',
+    };
+  }
+
+  async test(draft: ProviderDraft): Promise<ConnectionTestResult> {
+    const target = await this.targetFor(draft, ['NAME_REQUIRED']);
+    return testConnection(target, { fetch: this.deps.fetch, timeoutMs: this.deps.connectTimeoutMs });
+  }
+
+  async listModels(draft: ProviderDraft): Promise<{ models: string[] }> {
+    const target = await this.targetFor({ ...draft, type: draft.type === 'openai-assistant' ? 'openai-compatible' : draft.type }, [
+      'NAME_REQUIRED',
+      'ASSISTANT_ID_REQUIRED',
+      'API_KEY_REQUIRED',
+    ]);
+    return { models: await listModels(target, { fetch: this.deps.fetch, timeoutMs: this.deps.connectTimeoutMs }) };
+  }
+
+  // ------------------------------------------------------------------------------------------------------
+  // Writing
+
+  /** Applies secret writes in order; on failure restores what was written and rethrows. */
+  private async applySecrets(writes: SecretWrite[]): Promise<() => Promise<void>> {
+    const snapshots: { account: string; previous: StoredSecret | null }[] = [];
+    for (const write of writes) snapshots.push({ account: write.account, previous: await this.deps.vault.get(write.account) });
+    const done: number[] = [];
+    const rollback = async () => {
+      for (const i of done.reverse()) {
+        const snap = snapshots[i];
+        if (snap) await this.deps.vault.restore(snap.account, snap.previous);
+      }
+    };
+    try {
+      for (const [i, write] of writes.entries()) {
+        if (write.value === null) await this.deps.vault.delete(write.account);
+        else await this.deps.vault.set(write.account, write.value);
+        done.push(i);
+      }
+    } catch (error) {
+      await rollback();
+      throw error;
+    }
+    return rollback;
+  }
+
+  private writeConfig(config: ProviderConfig): void {
+    try {
+      this.deps.config.upsertProvider(config);
+    } catch (error) {
+      this.deps.log.error('providers', 'could not write the settings file', error);
+      throw new AppFailure({
+        code: 'INTERNAL',
+        message: 'Switchboard could not write its settings file, so nothing was saved.',
+        hint: 'Check that the disk is not full and the settings folder is writable, then try again.',
+        retryable: true,
+      });
+    }
+  }
+
+  async save(draft: ProviderDraft): Promise<ProviderView> {
+    const existing = draft.id ? this.getConfig(draft.id) : undefined;
+    const storedKey = existing ? await this.deps.vault.get(apiKeyAccount(existing.id)) : null;
+    const validation = validateProviderDraft(draft, { hasStoredKey: storedKey !== null && storedKey.value !== '' });
+    if (!validation.ok) throw this.validationFailure(validation.errors);
+
+    const id = existing?.id ?? this.deps.newId?.() ?? randomUUID();
+    const storedHeaders = existing ? await this.secretHeaderValues(existing, true) : new Map<string, string>();
+    const headers = draft.type === 'openai-compatible' ? this.resolveDraftHeaders(draft, storedHeaders) : [];
+
+    const writes: SecretWrite[] = [];
+    if (draft.apiKey.action === 'set') {
+      const key = normalizeApiKey(draft.apiKey.value);
+      writes.push({ account: apiKeyAccount(id), value: key === '' ? null : key });
+    } else if (draft.apiKey.action === 'clear') {
+      writes.push({ account: apiKeyAccount(id), value: null });
+    }
+    const keptSecretHeaders = new Set<string>();
+    for (const header of headers) {
+      if (!isSecretHeaderName(header.name)) continue;
+      keptSecretHeaders.add(headerKey(header.name));
+      if (storedHeaders.get(headerKey(header.name)) === header.value && existing) {
+        // Unchanged; but a value still kept in plain text by an older version moves to the keychain now.
+        const original = existing.customHeaders.find((h) => headerKey(h.name) === headerKey(header.name));
+        if (!original || original.value === '') continue;
+      }
+      writes.push({ account: headerAccount(id, header.name), value: header.value === '' ? null : header.value });
+    }
+    for (const name of storedHeaders.keys()) {
+      if (!keptSecretHeaders.has(name)) writes.push({ account: headerAccount(id, name), value: null });
+    }
+
+    const now = this.now();
+    const config: ProviderConfig = {
+      id,
+      type: draft.type,
+      name: draft.name.trim(),
+      baseUrl: validation.normalizedBaseUrl,
+      model: draft.type === 'openai-assistant' ? '' : draft.model.trim(),
+      assistantId: draft.type === 'openai-assistant' ? draft.assistantId.trim() : '',
+      customHeaders: headers.map((h) => ({ name: h.name, value: isSecretHeaderName(h.name) ? '' : h.value })),
+      runTimeoutMs: draft.runTimeoutMs ?? existing?.runTimeoutMs ?? DEFAULT_ASSISTANT_RUN_TIMEOUT_MS,
+      createdAt: existing?.createdAt ?? now,
+      updatedAt: now,
+    };
+
+    const rollback = await this.applySecrets(writes);
+    try {
+      this.writeConfig(config);
+    } catch (error) {
+      await rollback();
+      throw error;
+    }
+    this.deps.log.info('providers', `saved provider ${id}`);
+    await this.broadcast();
+    return this.view(config);
+  }
+
+  async delete(id: string): Promise<void> {
+    const config = this.getConfig(id);
+    const accounts = [
+      apiKeyAccount(id),
+      ...config.customHeaders.filter((h) => isSecretHeaderName(h.name)).map((h) => headerAccount(id, h.name)),
+    ];
+    // Secrets first: if the keychain refuses, the provider stays and the user can retry after unlocking.
+    for (const account of accounts) await this.deps.vault.delete(account);
+    this.deps.config.removeProvider(id);
+    this.deps.log.info('providers', `deleted provider ${id}`);
+    await this.broadcast();
+  }
+
+  private copyName(name: string): string {
+    const names = new Set(this.deps.config.listProviders().map((p) => p.name));
+    const base = `${name} (copy)`;
+    if (!names.has(base)) return base;
+    for (let n = 2; ; n++) if (!names.has(`${name} (copy ${n})`)) return `${name} (copy ${n})`;
+  }
+
+  async duplicate(id: string): Promise<ProviderView> {
+    const source = this.getConfig(id);
+    const newId = this.deps.newId?.() ?? randomUUID();
+    const key = await this.deps.vault.get(apiKeyAccount(id));
+    const secrets = await this.secretHeaderValues(source, true);
+    const writes: SecretWrite[] = [];
+    if (key && key.value !== '') writes.push({ account: apiKeyAccount(newId), value: key.value });
+    for (const [name, value] of secrets) if (value !== '') writes.push({ account: headerAccount(newId, name), value });
+    const now = this.now();
+    const copy: ProviderConfig = {
+      ...source,
+      id: newId,
+      name: this.copyName(source.name),
+      customHeaders: source.customHeaders.map((h) => ({ name: h.name, value: isSecretHeaderName(h.name) ? '' : h.value })),
+      createdAt: now,
+      updatedAt: now,
+    };
+    const rollback = await this.applySecrets(writes);
+    try {
+      this.writeConfig(copy);
+    } catch (error) {
+      await rollback();
+      throw error;
+    }
+    await this.broadcast();
+    return this.view(copy);
+  }
+
+  async keychainStatus(): Promise<KeychainStatus> {
+    return this.deps.vault.checkStatus();
+  }
+
+  async setSessionOnlyKeys(enabled: boolean): Promise<KeychainStatus> {
+    const status = await this.deps.vault.setSessionOnly(enabled);
+    await this.broadcast();
+    return status;
+  }
+
+  handlers(): Pick<
+    Handlers,
+    | 'providers:list'
+    | 'providers:save'
+    | 'providers:delete'
+    | 'providers:duplicate'
+    | 'providers:test'
+    | 'providers:listModels'
+    | 'providers:keychainStatus'
+    | 'providers:setSessionOnlyKeys'
+  > {
+    return {
+      'providers:list': () => this.list(),
+      'providers:save': (draft) => this.save(draft),
+      'providers:delete': ({ id }) => this.delete(id),
+      'providers:duplicate': ({ id }) => this.duplicate(id),
+      'providers:test': (draft) => this.test(draft),
+      'providers:listModels': (draft) => this.listModels(draft),
+      'providers:keychainStatus': () => this.keychainStatus(),
+      'providers:setSessionOnlyKeys': ({ enabled }) => this.setSessionOnlyKeys(enabled),
+    };
+  }
+}
+
