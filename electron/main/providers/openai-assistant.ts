@@ -13,8 +13,8 @@
  * when it stops listening (Stop, timeout, requires_action, a stream error): it is cancelled.
  */
 import type { ChatEvent } from '../../../shared/models/chat-event';
-import type { MessageAnnotation, TokenUsage } from '../../../shared/models/conversation';
-import type { ConnectionTestResult } from '../../../shared/models/provider';
+import type { Conversation, MessageAnnotation, TokenUsage } from '../../../shared/models/conversation';
+import type { ConnectionTestResult, ProviderConfig } from '../../../shared/models/provider';
 import { DEFAULT_ASSISTANT_RUN_TIMEOUT_MS } from '../../../shared/models/provider';
 import { AppFailure, type AppError } from '../../../shared/result';
 import type { Logger } from '../logger';
@@ -977,5 +977,34 @@ function streamError(message: string, provider: ResolvedProvider): AppError {
     hint: 'Try again. The part of the reply that arrived is kept.',
     retryable: true,
     params: { host, detail },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Deleting a conversation's thread
+
+export interface ThreadOwnerLookup {
+  getProvider(id: string): ProviderConfig | undefined;
+  readApiKey(providerId: string): Promise<string | null>;
+}
+
+/**
+ * The chat service's `deleteRemoteThread` hook: deletes the thread on the server of the provider that
+ * created it (which may no longer be the conversation's provider).
+ */
+export function remoteThreadDeleter(adapter: OpenAIAssistantAdapter, lookup: ThreadOwnerLookup) {
+  return async (conversation: Pick<Conversation, 'threadId' | 'threadProviderId' | 'providerId'>): Promise<void> => {
+    if (!conversation.threadId) return;
+    const ownerId = conversation.threadProviderId ?? conversation.providerId;
+    const config = ownerId ? lookup.getProvider(ownerId) : undefined;
+    if (!config || config.type !== 'openai-assistant') {
+      throw new AppFailure({
+        code: 'NO_PROVIDER',
+        message: 'The provider that created this conversation’s thread no longer exists, so the thread cannot be deleted on the server.',
+        params: { reason: 'removed' },
+      });
+    }
+    const apiKey = await lookup.readApiKey(config.id);
+    await adapter.deleteThread({ config, apiKey: apiKey || null, quirks: {} }, conversation.threadId);
   };
 }
