@@ -160,6 +160,21 @@ describe('happy path with the openai SDK', () => {
     expect(record.serverDropped).toBe(false);
   });
 
+  it('honours max_completion_tokens / max_tokens with finish_reason length (a 1-token probe)', async () => {
+    const probe = await sdk().chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: 'ping pong' }], max_completion_tokens: 1 });
+    expect(probe.choices[0]).toMatchObject({ finish_reason: 'length', message: { content: 'Echo:' } });
+    expect(probe.usage?.completion_tokens).toBe(1);
+    const { chunks } = await streamText(await post('/chat/completions', chatBody('one two three', { stream: true, max_tokens: 2 })));
+    expect(deltas(chunks)).toBe('Echo: one');
+    expect(chunks[chunks.length - 1]?.choices).toMatchObject([{ finish_reason: 'length' }]);
+  });
+
+  it('sends an x-request-id that names the recorded request', async () => {
+    const response = await post('/chat/completions', chatBody('x'));
+    const id = Number(response.headers.get('x-request-id')?.replace('req_', ''));
+    expect(server.requests.find((r) => r.id === id)?.routePath).toBe('/chat/completions');
+  });
+
   it('serves concurrent streams without mixing them', async () => {
     const [a, b] = await Promise.all([
       post('/chat/completions', chatBody('first conversation', { stream: true })).then(streamText),
@@ -383,6 +398,12 @@ describe('HTTP error faults', () => {
       const completion = await sdk().chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: 'ok' }] });
       expect(completion.choices[0]?.message.content).toBe('Echo: ok');
     }
+  });
+
+  it('matches faults by a predicate on the recorded request', async () => {
+    server.alwaysRespond({ ...faults.badRequest('streaming is broken here'), match: { when: (r) => (r.body as { stream?: boolean }).stream === true } });
+    expect((await post('/chat/completions', chatBody('x'))).status).toBe(200);
+    expect((await post('/chat/completions', chatBody('x', { stream: true }))).status).toBe(400);
   });
 
   it('applies alwaysRespond until cleared', async () => {
