@@ -356,7 +356,8 @@ export class ChatService {
       });
     }
     const model = (adopt?.model ?? conversation.model) || config.model;
-    if (!model) {
+    // An Assistant's model lives on the server with the assistant; there is nothing to choose here.
+    if (!model && config.type !== 'openai-assistant') {
       throw new AppFailure({
         code: 'VALIDATION',
         message: 'No model is chosen for this conversation.',
