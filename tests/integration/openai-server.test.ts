@@ -472,6 +472,13 @@ describe('stream shapes', () => {
     expect(deltas(chunks)).toBe('with comments');
   });
 
+  it('repeats keep-alive comments at an interval before the reply', async () => {
+    server.nextResponses(faults.chat([{ type: 'comment', text: 'OPENROUTER PROCESSING', repeat: 3, intervalMs: 5 }, { type: 'content' }]));
+    const { events, chunks } = await streamText(await post('/chat/completions', chatBody('warm', { stream: true })));
+    expect(events.slice(0, 3).map((e) => e.comment)).toEqual(['OPENROUTER PROCESSING', 'OPENROUTER PROCESSING', 'OPENROUTER PROCESSING']);
+    expect(deltas(chunks)).toBe('Echo: warm');
+  });
+
   it('streams reasoning as reasoning_content, reasoning, or inline think tags', async () => {
     server.nextResponses(faults.reasoningContent('Let me think.', 'Four.'), faults.reasoningField('Hmm.', 'Five.'), faults.thinkTags('Why', 'Six.'));
     const a = (await streamText(await post('/chat/completions', chatBody('x', { stream: true })))).chunks;
