@@ -1,16 +1,198 @@
+import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { ConversationSummary } from '../../shared/models/conversation';
+import type { AppError } from '../../shared/result';
+import { NoticeBanner } from '../components/NoticeBanner';
 import { getApi } from '../lib/api';
+import { chatStore, useChatStore } from '../stores/chat-store';
+import { conversationsStore, useConversationsStore } from '../stores/conversations-store';
+import { startProvidersSync, useProvidersStore } from '../stores/providers-store';
+import { ChatHeader } from './ChatHeader';
+import { Composer, COMPOSER_INPUT_ID } from './Composer';
+import { ConversationSidebar } from './ConversationSidebar';
+import { DeleteConversationDialog } from './DeleteConversationDialog';
+import { MessageError } from './MessageError';
+import { MessageList } from './MessageList';
+import { NoProviderNotice } from './NoProviderNotice';
+import { ReplyAnnouncer } from './ReplyAnnouncer';
+import './chat.css';
 
+function focusComposer() {
+  document.getElementById(COMPOSER_INPUT_ID)?.focus();
+}
+
+/** The Chat window: conversation list, the open conversation, and the composer. */
 export function ChatApp() {
-  const { t } = useTranslation();
+  const { t } = useTranslation('chat');
+  const activeId = useConversationsStore((s) => s.activeId);
+  const listStatus = useConversationsStore((s) => s.status);
+  const listError = useConversationsStore((s) => s.loadError);
+  const summary = useConversationsStore((s) => s.summaries.find((c) => c.id === s.activeId) ?? null);
+  const providers = useProvidersStore((s) => s.providers);
+  const providersStatus = useProvidersStore((s) => s.status);
+  const conv = useChatStore((s) => (activeId ? s.conversations[activeId] : undefined));
+  const [pendingDelete, setPendingDelete] = useState<ConversationSummary | null>(null);
+  const [appError, setAppError] = useState<AppError | null>(null);
+  const [appNote, setAppNote] = useState<string | null>(null);
+  const noProvider = providersStatus === 'ready' && providers.length === 0;
+
+  const newChat = useCallback(async () => {
+    const { activeId: current, summaries } = conversationsStore.getState();
+    const open = summaries.find((s) => s.id === current);
+    const openChat = current ? chatStore.getState().conversations[current] : undefined;
+    // An empty conversation is already a new chat: reuse it instead of piling up empty ones.
+    if (open && open.messageCount === 0 && openChat?.loadStatus === 'ready' && openChat.messages.length === 0) {
+      focusComposer();
+      return open.id;
+    }
+    const result = await conversationsStore
+      .getState()
+      .create(open?.providerId ? { providerId: open.providerId, model: open.model } : undefined);
+    if (!result.ok) {
+      setAppError(result.error);
+      return null;
+    }
+    chatStore.getState().seed(result.value);
+    conversationsStore.getState().setActive(result.value.id);
+    focusComposer();
+    return result.value.id;
+  }, []);
+
+  // Load the list, follow main's pushes, and keep the provider list live.
+  useEffect(() => {
+    const api = getApi();
+    const unsubscribe = [
+      startProvidersSync(),
+      api.on('chat:event', (event) => chatStore.getState().receive(event)),
+      api.on('conversations:changed', (change) => {
+        conversationsStore.getState().apply(change);
+        chatStore.getState().conversationChanged(change);
+      }),
+      api.on('app:command', ({ command }) => {
+        if (command === 'new-chat') void newChat();
+        else void api.app.openSettings();
+      }),
+    ];
+    void conversationsStore.getState().load();
+    return () => unsubscribe.forEach((stop) => stop());
+  }, [newChat]);
+
+  // The open conversation: read it (and re-attach to a reply still streaming), again if another window changed it.
+  const stale = conv?.stale ?? false;
+  useEffect(() => {
+    if (activeId) void chatStore.getState().open(activeId);
+  }, [activeId, stale]);
+
+  useEffect(() => {
+    document.title = summary?.title ? `${summary.title} — ${t('common:appName')}` : t('common:appName');
+  }, [summary?.title, t]);
+
+  // Window-wide shortcuts: Ctrl/Cmd+N new chat, Ctrl/Cmd+, Settings, Esc stops the reply streaming here.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const mod = e.ctrlKey || e.metaKey;
+      if (mod && !e.altKey && !e.shiftKey && e.key.toLowerCase() === 'n') {
+        e.preventDefault();
+        void newChat();
+      } else if (mod && !e.altKey && e.key === ',') {
+        e.preventDefault();
+        void getApi().app.openSettings();
+      } else if (e.key === 'Escape' && !e.defaultPrevented && !e.isComposing) {
+        // Esc inside a dialog closes the dialog; it does not stop a reply behind it.
+        if (e.target instanceof Element && e.target.closest('dialog')) return;
+        const id = conversationsStore.getState().activeId;
+        if (id && chatStore.getState().conversations[id]?.stream) {
+          e.preventDefault();
+          void chatStore.getState().stop(id);
+        }
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [newChat]);
+
+  const select = useCallback((id: string) => conversationsStore.getState().setActive(id), []);
+  const rename = useCallback(async (id: string, title: string) => {
+    const result = await conversationsStore.getState().rename(id, title);
+    if (!result.ok) setAppError(result.error);
+    return result.ok;
+  }, []);
+
+  const confirmDelete = async (target: ConversationSummary, deleteRemoteThread: boolean) => {
+    setPendingDelete(null);
+    const wasActive = conversationsStore.getState().activeId === target.id;
+    if (chatStore.getState().conversations[target.id]?.stream) await chatStore.getState().stop(target.id);
+    const result = await conversationsStore.getState().remove(target.id, deleteRemoteThread);
+    if (!result.ok) {
+      setAppError(result.error);
+      return;
+    }
+    chatStore.getState().conversationChanged({ deletedId: target.id });
+    if (deleteRemoteThread && !result.value.remoteThreadDeleted) {
+      setAppNote(t('delete.remoteFailed', { error: result.value.remoteError ?? '' }));
+    }
+    if (wasActive) focusComposer();
+  };
+
+  const ensureConversation = useCallback(async () => {
+    return conversationsStore.getState().activeId ?? (await newChat());
+  }, [newChat]);
+
   return (
     <div className="app chat-app">
-      <header className="app-header">
-        <h1>{t('appName')}</h1>
-        <button type="button" onClick={() => void getApi().app.openSettings()}>
-          {t('actions.openSettings')}
-        </button>
-      </header>
+      <ConversationSidebar onNewChat={() => void newChat()} onSelect={select} onRename={rename} onDelete={setPendingDelete} />
+      <main className="chat-main">
+        <NoticeBanner />
+        <ChatHeader summary={summary} providers={providers} />
+        {appError && (
+          <MessageError className="app-error" error={appError} onDismiss={() => setAppError(null)} />
+        )}
+        {appNote && (
+          <div className="app-note" role="status">
+            <p>{appNote}</p>
+            <button type="button" className="ghost" onClick={() => setAppNote(null)}>
+              {t('error.dismiss')}
+            </button>
+          </div>
+        )}
+        {noProvider && <NoProviderNotice />}
+        <section className="conversation-view" aria-label={t('messages.section')}>
+          {listStatus === 'error' ? (
+            <MessageError
+              className="load-error"
+              error={listError}
+              onRetry={() => void conversationsStore.getState().load()}
+            />
+          ) : !activeId ? (
+            listStatus === 'ready' && !noProvider && <p className="empty-state">{t('messages.start')}</p>
+          ) : conv?.loadStatus === 'error' ? (
+            <MessageError
+              className="load-error"
+              error={conv.loadError}
+              onRetry={() => void chatStore.getState().open(activeId, { force: true })}
+            />
+          ) : conv?.loadStatus === 'ready' ? (
+            conv.messages.length === 0 ? (
+              !noProvider && <p className="empty-state">{t('messages.empty')}</p>
+            ) : (
+              <MessageList key={activeId} conversationId={activeId} />
+            )
+          ) : (
+            <p className="empty-state" role="status">
+              {t('common:loading')}
+            </p>
+          )}
+          <ReplyAnnouncer conversationId={activeId} />
+        </section>
+        <Composer conversationId={activeId} ensureConversation={ensureConversation} sendBlocked={noProvider} />
+      </main>
+      {pendingDelete && (
+        <DeleteConversationDialog
+          summary={pendingDelete}
+          onCancel={() => setPendingDelete(null)}
+          onConfirm={(remote) => void confirmDelete(pendingDelete, remote)}
+        />
+      )}
     </div>
   );
 }

@@ -1,0 +1,119 @@
+import { useEffect, useRef, type KeyboardEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { chatStore, useChatStore } from '../stores/chat-store';
+import { Icon } from './icons';
+import { MessageError } from './MessageError';
+
+/** Draft key for text typed before any conversation exists. */
+const NEW_CONVERSATION_DRAFT = '';
+export const COMPOSER_INPUT_ID = 'composer-input';
+
+interface Props {
+  conversationId: string | null;
+  /** Creates a conversation for the first message when none is open; null when that failed. */
+  ensureConversation: () => Promise<string | null>;
+  /** Sending is impossible right now (no provider configured); typing still works. */
+  sendBlocked: boolean;
+}
+
+/**
+ * Enter sends, Shift+Enter adds a line, and the box grows with the text (CSS `field-sizing`). While a reply
+ * streams here the button becomes Stop; other conversations keep their own composer state and stay usable.
+ */
+export function Composer({ conversationId, ensureConversation, sendBlocked }: Props) {
+  const { t } = useTranslation('chat');
+  const key = conversationId ?? NEW_CONVERSATION_DRAFT;
+  const draft = useChatStore((s) => s.drafts[key] ?? '');
+  const streaming = useChatStore((s) => (conversationId ? s.conversations[conversationId]?.stream != null : false));
+  const busy = useChatStore((s) => (conversationId ? (s.conversations[conversationId]?.busy ?? false) : false));
+  const actionError = useChatStore((s) => (conversationId ? (s.conversations[conversationId]?.actionError ?? null) : null));
+  const inputRef = useRef<HTMLTextAreaElement>(null);
+
+  // The conversation the user switched to is where they will type next.
+  useEffect(() => {
+    inputRef.current?.focus();
+  }, [conversationId]);
+
+  const canSend = !streaming && !busy && !sendBlocked && draft.trim() !== '';
+
+  const submit = async () => {
+    if (!canSend) return;
+    const text = draft;
+    const id = conversationId ?? (await ensureConversation());
+    if (!id) return;
+    const chat = chatStore.getState();
+    if (id !== key) {
+      chat.setDraft(id, text);
+      chat.setDraft(key, '');
+    }
+    const sent = await chat.send(id, text);
+    // Clear only what was sent: the user may have typed on while the request was on its way.
+    if (sent && (chatStore.getState().drafts[id] ?? '') === text) chatStore.getState().setDraft(id, '');
+  };
+
+  const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
+    // isComposing: Enter confirms an IME candidate (Chinese, Japanese input) and must not send.
+    if (e.key === 'Enter' && !e.shiftKey && !e.altKey && !e.nativeEvent.isComposing) {
+      e.preventDefault();
+      void submit();
+    }
+  };
+
+  return (
+    <div className="composer">
+      {conversationId && actionError && (
+        <MessageError
+          className="composer-error"
+          error={actionError}
+          onDismiss={() => chatStore.getState().dismissActionError(conversationId)}
+        />
+      )}
+      <form
+        className="composer-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void submit();
+        }}
+      >
+        <textarea
+          id={COMPOSER_INPUT_ID}
+          ref={inputRef}
+          className="composer-input"
+          rows={1}
+          aria-label={t('composer.label')}
+          aria-describedby="composer-help"
+          placeholder={t('composer.placeholder')}
+          value={draft}
+          onChange={(e) => chatStore.getState().setDraft(key, e.target.value)}
+          onKeyDown={onKeyDown}
+        />
+        {streaming && conversationId ? (
+          <button
+            type="button"
+            className="composer-button stop"
+            aria-label={t('composer.stopLabel')}
+            title={t('composer.stopLabel')}
+            onClick={() => void chatStore.getState().stop(conversationId)}
+          >
+            <Icon name="stop" />
+            <span>{t('composer.stop')}</span>
+          </button>
+        ) : (
+          <button
+            type="submit"
+            className="composer-button primary"
+            disabled={!canSend}
+            aria-label={t('composer.sendLabel')}
+            title={t('composer.sendLabel')}
+          >
+            <Icon name="send" />
+            <span>{t('composer.send')}</span>
+          </button>
+        )}
+      </form>
+      <p id="composer-help" className="composer-help">
+        {streaming ? t('composer.helpStreaming') : t('composer.help')}
+      </p>
+    </div>
+  );
+}

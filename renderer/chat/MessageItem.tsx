@@ -1,0 +1,127 @@
+import { memo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Message } from '../../shared/models/conversation';
+import type { ActiveStream } from '../stores/chat-store';
+import { CopyButton } from './CopyButton';
+import { MarkdownContent } from './markdown/MarkdownContent';
+import { MessageEditor } from './MessageEditor';
+import { MessageError } from './MessageError';
+import { RetryCountdown } from './RetryCountdown';
+import { ThinkingBlock } from './ThinkingBlock';
+import { splitThinkTags } from './think-tags';
+import { TokenUsageLine } from './TokenUsageLine';
+
+interface Props {
+  message: Message;
+  /** The stream filling this message, when it is streaming now. */
+  stream: ActiveStream | null;
+  isLastUser: boolean;
+  isLastReply: boolean;
+  /** No reply streams and no request is on its way in this conversation. */
+  idle: boolean;
+  onRegenerate: () => void;
+  onEditAndResend: (messageId: string, text: string) => Promise<boolean>;
+}
+
+/** One message. Memoised: while a reply streams, only the streaming message renders again. */
+export const MessageItem = memo(function MessageItem(props: Props) {
+  return props.message.role === 'user' ? <UserMessage {...props} /> : <AssistantMessage {...props} />;
+});
+
+function UserMessage({ message, isLastUser, idle, onEditAndResend }: Props) {
+  const { t } = useTranslation('chat');
+  const [editing, setEditing] = useState(false);
+  return (
+    <article className="message message-user" aria-label={t('message.fromYou')}>
+      {editing ? (
+        <MessageEditor
+          initialText={message.content}
+          onCancel={() => setEditing(false)}
+          onSubmit={async (text) => {
+            const ok = await onEditAndResend(message.id, text);
+            if (ok) setEditing(false);
+            return ok;
+          }}
+        />
+      ) : (
+        <>
+          <div className="message-bubble user-text">{message.content}</div>
+          <div className="message-actions">
+            <CopyButton text={message.content} label={t('message.copy')} />
+            {isLastUser && (
+              <button type="button" className="ghost small" disabled={!idle} onClick={() => setEditing(true)}>
+                {t('message.edit')}
+              </button>
+            )}
+          </div>
+        </>
+      )}
+    </article>
+  );
+}
+
+function AssistantMessage({ message, stream, isLastReply, idle, onRegenerate }: Props) {
+  const { t } = useTranslation('chat');
+  const live = stream !== null;
+  const split = message.reasoning
+    ? { answer: message.content, thinking: message.reasoning, thinkingOpen: live && !message.content }
+    : splitThinkTags(message.content);
+  const answer = split.answer;
+  const finishNote =
+    message.finishReason === 'length' && message.error?.code !== 'CUT_OFF_LENGTH'
+      ? t('message.cutOff')
+      : message.finishReason === 'content_filter' && message.error?.code !== 'CONTENT_FILTERED'
+        ? t('message.contentFiltered')
+        : null;
+
+  return (
+    <article
+      className={`message message-assistant status-${message.status}`}
+      aria-label={t('message.fromAssistant', { model: message.model || t('message.assistant') })}
+      aria-busy={live}
+    >
+      <div className="message-meta">
+        <span className="message-author">{message.model || t('message.assistant')}</span>
+        {message.status === 'stopped' && <span className="badge badge-stopped">{t('message.stopped')}</span>}
+      </div>
+      {split.thinking !== null && split.thinking !== '' && (
+        <ThinkingBlock text={split.thinking} active={live && split.thinkingOpen} />
+      )}
+      {answer !== '' && <MarkdownContent text={answer} streaming={live} />}
+      {live && answer === '' && !stream.retryWait && (
+        <p className="typing" aria-hidden="true">
+          <span />
+          <span />
+          <span />
+        </p>
+      )}
+      {live && stream.statusLine && <p className="message-note status-line">{stream.statusLine.text}</p>}
+      {live && stream.retryWait && <RetryCountdown until={stream.retryWait.until} attempt={stream.retryWait.attempt} />}
+      {message.annotations && message.annotations.length > 0 && (
+        <ul className="annotations" aria-label={t('message.sources')}>
+          {message.annotations.map((a, i) => (
+            <li key={`${a.fileId}-${i}`}>
+              <span className="annotation-marker">{a.text}</span> {a.quote ? `“${a.quote}”` : a.fileId}
+            </li>
+          ))}
+        </ul>
+      )}
+      {message.status === 'failed' && (
+        <MessageError error={message.error} onRetry={isLastReply && idle ? onRegenerate : undefined} />
+      )}
+      {message.status !== 'failed' && message.error && <MessageError error={message.error} />}
+      {finishNote && <p className="message-note finish-note">{finishNote}</p>}
+      {!live && (
+        <div className="message-actions">
+          {message.usage && <TokenUsageLine usage={message.usage} />}
+          {message.content !== '' && <CopyButton text={answer} label={t('message.copy')} />}
+          {isLastReply && (
+            <button type="button" className="ghost small" disabled={!idle} onClick={onRegenerate}>
+              {t('message.regenerate')}
+            </button>
+          )}
+        </div>
+      )}
+    </article>
+  );
+}

@@ -1,0 +1,101 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useCallback, useLayoutEffect, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Message } from '../../shared/models/conversation';
+import { chatStore, useChatStore } from '../stores/chat-store';
+import { MessageItem } from './MessageItem';
+
+interface Props {
+  conversationId: string;
+}
+
+const NO_MESSAGES: Message[] = [];
+
+/**
+ * The messages of one conversation, virtualised: only the messages near the viewport are in the DOM, so a
+ * conversation with 10,000 messages opens and scrolls as fast as a short one. The list follows the end
+ * while the user is there (a reply streaming in stays in view) and stays put when they scrolled up to read.
+ */
+export function MessageList({ conversationId }: Props) {
+  const { t } = useTranslation('chat');
+  const messages = useChatStore((s) => s.conversations[conversationId]?.messages ?? NO_MESSAGES);
+  const stream = useChatStore((s) => s.conversations[conversationId]?.stream ?? null);
+  const busy = useChatStore((s) => s.conversations[conversationId]?.busy ?? false);
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const idle = stream === null && !busy;
+
+  let lastUser = -1;
+  let lastReply = -1;
+  for (let i = messages.length - 1; i >= 0 && (lastUser < 0 || lastReply < 0); i--) {
+    if (messages[i]!.role === 'user' && lastUser < 0) lastUser = i;
+    if (messages[i]!.role === 'assistant' && lastReply < 0) lastReply = i;
+  }
+  // Regenerate replaces the reply to the last user message, so it is offered only on a reply after it.
+  if (lastReply < lastUser) lastReply = -1;
+
+  // eslint-disable-next-line react-hooks/incompatible-library -- no React Compiler here; the virtualizer re-renders this component itself
+  const virtualizer = useVirtualizer({
+    count: messages.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => 120,
+    overscan: 6,
+    getItemKey: (index) => messages[index]?.id ?? index,
+    // Chat behaviour: keep the end in view while the user is at the end (new messages, a growing reply).
+    anchorTo: 'end',
+    followOnAppend: true,
+    scrollEndThreshold: 48,
+  });
+
+  // Open at the latest message.
+  useLayoutEffect(() => {
+    if (messages.length > 0) virtualizer.scrollToIndex(messages.length - 1, { align: 'end' });
+    // Only when the list mounts (one mount per conversation); later growth is followed by the virtualizer.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  const onRegenerate = useCallback(() => void chatStore.getState().regenerate(conversationId), [conversationId]);
+  const onEditAndResend = useCallback(
+    (messageId: string, text: string) => chatStore.getState().editAndResend(conversationId, messageId, text),
+    [conversationId],
+  );
+
+  const items = virtualizer.getVirtualItems();
+  return (
+    <div
+      ref={scrollRef}
+      className="message-scroll"
+      // Focusable so keyboard users can scroll the conversation with the arrow and page keys.
+      tabIndex={0}
+      role="region"
+      aria-label={t('messages.label')}
+    >
+      <div className="message-canvas" role="list" style={{ height: virtualizer.getTotalSize() }}>
+        {items.map((item) => {
+          const message = messages[item.index]!;
+          return (
+            <div
+              key={item.key}
+              ref={virtualizer.measureElement}
+              data-index={item.index}
+              className="message-row"
+              role="listitem"
+              aria-setsize={messages.length}
+              aria-posinset={item.index + 1}
+              style={{ transform: `translateY(${item.start}px)` }}
+            >
+              <MessageItem
+                message={message}
+                stream={stream?.messageId === message.id ? stream : null}
+                isLastUser={item.index === lastUser}
+                isLastReply={item.index === lastReply}
+                idle={idle}
+                onRegenerate={onRegenerate}
+                onEditAndResend={onEditAndResend}
+              />
+            </div>
+          );
+        })}
+      </div>
+    </div>
+  );
+}

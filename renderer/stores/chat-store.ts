@@ -1,0 +1,489 @@
+/**
+ * The messages of every conversation this window has opened, and the replies streaming into them.
+ *
+ * `chat:event` pushes are queued and applied once per animation frame (several streams, or a burst after a
+ * busy moment, become one store update and one render). Each event touches only the message it names, so
+ * a reply streaming into one conversation never disturbs another, and the composer of any conversation
+ * without a stream stays usable.
+ */
+import { useStore } from 'zustand';
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { EventPayloads } from '../../shared/ipc/contract';
+import type { SwitchboardApi } from '../../shared/ipc/window-api';
+import type { ChatStreamEvent } from '../../shared/models/chat-event';
+import type { Conversation, Message, MessageStatus } from '../../shared/models/conversation';
+import type { AppError, Result } from '../../shared/result';
+import { getApi } from '../lib/api';
+
+export interface ActiveStream {
+  streamId: string;
+  messageId: string;
+  /** A short line from the provider ("Running code interpreter…"), or null. */
+  statusLine: { code: string | null; text: string } | null;
+  /** Waiting before an automatic retry after a 429: `until` is a `now()` timestamp in ms. */
+  retryWait: { attempt: number; seconds: number; until: number } | null;
+}
+
+export type LoadStatus = 'loading' | 'ready' | 'error';
+
+export interface ConversationChat {
+  id: string;
+  loadStatus: LoadStatus;
+  loadError: AppError | null;
+  messages: Message[];
+  /** The reply streaming into this conversation (one at a time), as this window knows it. */
+  stream: ActiveStream | null;
+  /** A send / regenerate / edit call is on its way to main. */
+  busy: boolean;
+  /** Main refused the last send / regenerate / edit (no provider, no key …); the text stays in the composer. */
+  actionError: AppError | null;
+  /** Events for a message this window has not seen yet: they can overtake the answer to `chat:send`. */
+  pending: ChatStreamEvent[];
+  /** Another window changed this conversation; read it again before showing it. */
+  stale: boolean;
+}
+
+/** The last reply that finished in this window, for the screen-reader announcement. */
+export interface ReplyFinished {
+  conversationId: string;
+  messageId: string;
+  status: Exclude<MessageStatus, 'streaming'>;
+  /** The start of the reply, for the announcement. */
+  preview: string;
+  error?: AppError;
+  seq: number;
+}
+
+const PREVIEW_LENGTH = 400;
+
+type ChatApi = Pick<SwitchboardApi, 'chat' | 'conversations'>;
+
+export interface ChatState {
+  conversations: Record<string, ConversationChat>;
+  /** Unsent composer text per conversation, kept while the user switches between them. */
+  drafts: Record<string, string>;
+  lastFinished: ReplyFinished | null;
+  /** Loads a conversation (`conversations:get`, then `chat:attach` to follow a reply still streaming). */
+  open(id: string, options?: { force?: boolean }): Promise<void>;
+  /** A conversation this window just created: nothing to load. */
+  seed(conversation: Conversation): void;
+  setDraft(id: string, text: string): void;
+  send(id: string, text: string): Promise<boolean>;
+  stop(id: string): Promise<void>;
+  regenerate(id: string): Promise<boolean>;
+  editAndResend(id: string, messageId: string, text: string): Promise<boolean>;
+  dismissActionError(id: string): void;
+  /** Queues one `chat:event`; applied on the next animation frame. */
+  receive(event: ChatStreamEvent): void;
+  /** Applies queued events now. */
+  flush(): void;
+  /** Follows `conversations:changed` (deleted elsewhere, or changed by another window). */
+  conversationChanged(change: EventPayloads['conversations:changed']): void;
+}
+
+export interface ChatStoreOptions {
+  /** Runs `flush` soon; defaults to the next animation frame (with a timer as a fallback for hidden windows). */
+  schedule?: (flush: () => void) => void;
+  now?: () => number;
+}
+
+const MAX_PENDING_EVENTS = 500;
+
+export function emptyConversationChat(id: string, loadStatus: LoadStatus = 'loading'): ConversationChat {
+  return {
+    id,
+    loadStatus,
+    loadError: null,
+    messages: [],
+    stream: null,
+    busy: false,
+    actionError: null,
+    pending: [],
+    stale: false,
+  };
+}
+
+function newStream(streamId: string, messageId: string): ActiveStream {
+  return { streamId, messageId, statusLine: null, retryWait: null };
+}
+
+function lastIndexOfId(messages: readonly Message[], id: string): number {
+  for (let i = messages.length - 1; i >= 0; i--) if (messages[i]!.id === id) return i;
+  return -1;
+}
+
+/**
+ * Applies stream events to one conversation and reports which replies finished. Pure: returns a new
+ * conversation object (the messages array is copied at most once, whatever the number of events).
+ */
+export function applyStreamEvents(
+  conv: ConversationChat,
+  events: readonly ChatStreamEvent[],
+  now: number,
+): { conv: ConversationChat; finished: Omit<ReplyFinished, 'seq'>[] } {
+  let messages = conv.messages;
+  let copied = false;
+  let stream = conv.stream;
+  const pending: ChatStreamEvent[] = [];
+  const finished: Omit<ReplyFinished, 'seq'>[] = [];
+
+  for (const ev of events) {
+    const index = lastIndexOfId(messages, ev.messageId);
+    if (index < 0) {
+      pending.push(ev);
+      continue;
+    }
+    if (!copied) {
+      messages = messages.slice();
+      copied = true;
+    }
+    const next: Message = { ...messages[index]! };
+    if (ev.replaceContent !== undefined) next.content = ev.replaceContent;
+    if (ev.contentDelta) next.content += ev.contentDelta;
+    if (ev.replaceReasoning !== undefined) next.reasoning = ev.replaceReasoning;
+    if (ev.reasoningDelta) next.reasoning = (next.reasoning ?? '') + ev.reasoningDelta;
+    if (ev.usage) next.usage = ev.usage;
+    if (ev.annotations) next.annotations = ev.annotations;
+    const ours = stream !== null && stream.streamId === ev.streamId;
+
+    if (ev.final) {
+      next.status = ev.final.status;
+      if (ev.final.finishReason !== undefined) next.finishReason = ev.final.finishReason;
+      if (ev.final.error) next.error = ev.final.error;
+      else if (ev.final.status !== 'failed') delete next.error;
+      if (ours) stream = null;
+      finished.push({
+        conversationId: conv.id,
+        messageId: ev.messageId,
+        status: ev.final.status,
+        preview: next.content.slice(0, PREVIEW_LENGTH),
+        ...(next.error ? { error: next.error } : {}),
+      });
+    } else if (ours && stream) {
+      // Only the stream this window follows makes a message "streaming": after Stop, late deltas that were
+      // already on their way still land, but the message stays marked stopped.
+      next.status = 'streaming';
+      let { statusLine, retryWait } = stream;
+      if (ev.statusLine !== undefined) {
+        statusLine = ev.statusLine.text === null ? null : { code: ev.statusLine.code, text: ev.statusLine.text };
+      }
+      if (ev.retryWait !== undefined) {
+        retryWait = ev.retryWait ? { ...ev.retryWait, until: now + ev.retryWait.seconds * 1000 } : null;
+      } else if (ev.contentDelta || ev.reasoningDelta) {
+        retryWait = null;
+      }
+      stream = { ...stream, statusLine, retryWait };
+    }
+    messages[index] = next;
+  }
+
+  const allPending = conv.pending.length || pending.length ? [...conv.pending, ...pending] : conv.pending;
+  return {
+    conv: {
+      ...conv,
+      messages,
+      stream,
+      pending: allPending.length > MAX_PENDING_EVENTS ? allPending.slice(-MAX_PENDING_EVENTS) : allPending,
+    },
+    finished,
+  };
+}
+
+/** Adds messages that main just created, then applies the events that arrived for them before. */
+function withNewMessages(
+  conv: ConversationChat,
+  messages: Message[],
+  stream: ActiveStream | null,
+  now: number,
+): { conv: ConversationChat; finished: Omit<ReplyFinished, 'seq'>[] } {
+  const waiting = conv.pending;
+  return applyStreamEvents({ ...conv, messages, stream, pending: [], busy: false, actionError: null }, waiting, now);
+}
+
+/** Drops the replies after the last user message (regenerate replaces the last reply). */
+function withoutTrailingReplies(messages: readonly Message[]): Message[] {
+  let end = messages.length;
+  while (end > 0 && messages[end - 1]!.role === 'assistant') end--;
+  return messages.slice(0, end);
+}
+
+function defaultSchedule(flush: () => void): void {
+  let done = false;
+  const run = () => {
+    if (done) return;
+    done = true;
+    flush();
+  };
+  // Animation frames pause in a hidden window; the timer keeps the store (and the saved draft of what the
+  // user sees when coming back) current without piling events up.
+  requestAnimationFrame(run);
+  setTimeout(run, 250);
+}
+
+function failure(error: unknown): { ok: false; error: AppError } {
+  return {
+    ok: false,
+    error: { code: 'INTERNAL', message: error instanceof Error ? error.message : String(error), retryable: true },
+  };
+}
+
+async function call<T>(run: () => Promise<Result<T>>): Promise<Result<T>> {
+  try {
+    return await run();
+  } catch (error) {
+    return failure(error);
+  }
+}
+
+export type ChatStore = StoreApi<ChatState>;
+
+export function createChatStore(getChatApi: () => ChatApi, options: ChatStoreOptions = {}): ChatStore {
+  const schedule = options.schedule ?? defaultSchedule;
+  const now = options.now ?? (() => Date.now());
+  let queue: ChatStreamEvent[] = [];
+  let scheduled = false;
+  let seq = 0;
+
+  return createStore<ChatState>()((set, get) => {
+    const patch = (id: string, change: Partial<ConversationChat>) =>
+      set((state) => {
+        const conv = state.conversations[id] ?? emptyConversationChat(id);
+        return { conversations: { ...state.conversations, [id]: { ...conv, ...change } } };
+      });
+
+    /** Replaces one conversation and records finished replies for the announcer. */
+    const commit = (
+      state: ChatState,
+      results: { conv: ConversationChat; finished: Omit<ReplyFinished, 'seq'>[] }[],
+    ): Partial<ChatState> => {
+      const conversations = { ...state.conversations };
+      let lastFinished = state.lastFinished;
+      for (const { conv, finished } of results) {
+        conversations[conv.id] = conv;
+        for (const f of finished) lastFinished = { ...f, seq: ++seq };
+      }
+      return { conversations, lastFinished };
+    };
+
+    const startReply = (
+      id: string,
+      messages: (current: Message[]) => Message[],
+      streamId: string,
+      assistant: Message,
+    ) =>
+      set((state) => {
+        const conv = state.conversations[id] ?? emptyConversationChat(id, 'ready');
+        return commit(state, [withNewMessages(conv, messages(conv.messages), newStream(streamId, assistant.id), now())]);
+      });
+
+    const canStart = (id: string): boolean => {
+      const conv = get().conversations[id];
+      return !conv || (!conv.busy && conv.stream === null);
+    };
+
+    return {
+      conversations: {},
+      drafts: {},
+      lastFinished: null,
+
+      async open(id, { force = false } = {}) {
+        const existing = get().conversations[id];
+        if (existing && !force && !existing.stale && existing.loadStatus !== 'error') return;
+        if (existing?.stream) return;
+        patch(id, {
+          loadStatus: existing?.loadStatus === 'ready' ? 'ready' : 'loading',
+          loadError: null,
+          stale: false,
+        });
+        const api = getChatApi();
+        let got = await call(() => api.conversations.get({ id }));
+        if (!got.ok) {
+          patch(id, { loadStatus: 'error', loadError: got.error });
+          return;
+        }
+        const attached = await call(() => api.chat.attach({ conversationId: id }));
+        let stream: ActiveStream | null = null;
+        let messages = got.value.messages;
+        if (attached.ok && attached.value.active) {
+          const { streamId, message } = attached.value.active;
+          const i = lastIndexOfId(messages, message.id);
+          messages = i < 0 ? [...messages, message] : messages.map((m, j) => (j === i ? message : m));
+          stream = newStream(streamId, message.id);
+        } else if (messages.some((m) => m.status === 'streaming')) {
+          // The reply finished between the two calls: read it again for its final state.
+          const again = await call(() => api.conversations.get({ id }));
+          if (again.ok) got = again;
+          messages = got.value.messages;
+        }
+        if (!stream) {
+          // Nothing streams for this conversation any more, so a reply saved mid-stream ended without a
+          // final state (main crashed or was killed): it is what was kept when it stopped.
+          messages = messages.map((m) => (m.status === 'streaming' ? { ...m, status: 'stopped' } : m));
+        }
+        set((state) => {
+          const conv = state.conversations[id] ?? emptyConversationChat(id);
+          const result = withNewMessages(conv, messages, stream, now());
+          return commit(state, [{ ...result, conv: { ...result.conv, loadStatus: 'ready', loadError: null } }]);
+        });
+      },
+
+      seed(conversation) {
+        set((state) => ({
+          conversations: {
+            ...state.conversations,
+            [conversation.id]: { ...emptyConversationChat(conversation.id, 'ready'), messages: conversation.messages },
+          },
+        }));
+      },
+
+      setDraft(id, text) {
+        set((state) => ({ drafts: { ...state.drafts, [id]: text } }));
+      },
+
+      async send(id, text) {
+        if (!canStart(id) || text.trim() === '') return false;
+        patch(id, { busy: true, actionError: null });
+        const result = await call(() => getChatApi().chat.send({ conversationId: id, text }));
+        if (!result.ok) {
+          patch(id, { busy: false, actionError: result.error });
+          return false;
+        }
+        const { streamId, userMessage, assistantMessage } = result.value;
+        startReply(id, (current) => [...current, userMessage, assistantMessage], streamId, assistantMessage);
+        return true;
+      },
+
+      async stop(id) {
+        const conv = get().conversations[id];
+        const stream = conv?.stream;
+        if (!conv || !stream) return;
+        // The user sees the reply stop at once; main aborts the request and confirms with the final event.
+        set((state) => {
+          const current = state.conversations[id];
+          if (!current || current.stream?.streamId !== stream.streamId) return {};
+          const index = lastIndexOfId(current.messages, stream.messageId);
+          const messages = current.messages.slice();
+          const message = messages[index];
+          if (message?.status === 'streaming') messages[index] = { ...message, status: 'stopped' };
+          return {
+            conversations: { ...state.conversations, [id]: { ...current, messages, stream: null } },
+            lastFinished: {
+              conversationId: id,
+              messageId: stream.messageId,
+              status: 'stopped',
+              preview: message?.content.slice(0, PREVIEW_LENGTH) ?? '',
+              seq: ++seq,
+            },
+          };
+        });
+        await call(() => getChatApi().chat.stop({ conversationId: id }));
+      },
+
+      async regenerate(id) {
+        if (!canStart(id)) return false;
+        patch(id, { busy: true, actionError: null });
+        const result = await call(() => getChatApi().chat.regenerate({ conversationId: id }));
+        if (!result.ok) {
+          patch(id, { busy: false, actionError: result.error });
+          return false;
+        }
+        const { streamId, assistantMessage } = result.value;
+        startReply(
+          id,
+          (current) => [...withoutTrailingReplies(current).filter((m) => m.id !== assistantMessage.id), assistantMessage],
+          streamId,
+          assistantMessage,
+        );
+        return true;
+      },
+
+      async editAndResend(id, messageId, text) {
+        if (!canStart(id) || text.trim() === '') return false;
+        patch(id, { busy: true, actionError: null });
+        const result = await call(() =>
+          getChatApi().chat.editAndResend({ conversationId: id, messageId, text }),
+        );
+        if (!result.ok) {
+          patch(id, { busy: false, actionError: result.error });
+          return false;
+        }
+        const { streamId, userMessage, assistantMessage } = result.value;
+        startReply(
+          id,
+          (current) => {
+            const i = current.findIndex((m) => m.id === messageId);
+            return [...(i < 0 ? current : current.slice(0, i)), userMessage, assistantMessage];
+          },
+          streamId,
+          assistantMessage,
+        );
+        return true;
+      },
+
+      dismissActionError(id) {
+        if (get().conversations[id]?.actionError) patch(id, { actionError: null });
+      },
+
+      receive(event) {
+        queue.push(event);
+        if (scheduled) return;
+        scheduled = true;
+        schedule(() => get().flush());
+      },
+
+      flush() {
+        scheduled = false;
+        if (queue.length === 0) return;
+        const events = queue;
+        queue = [];
+        const byConversation = new Map<string, ChatStreamEvent[]>();
+        for (const ev of events) {
+          const list = byConversation.get(ev.conversationId);
+          if (list) list.push(ev);
+          else byConversation.set(ev.conversationId, [ev]);
+        }
+        set((state) => {
+          const results = [];
+          for (const [id, list] of byConversation) {
+            // A conversation this window never opened is read fresh (with chat:attach) when it is opened.
+            const conv = state.conversations[id];
+            if (conv) results.push(applyStreamEvents(conv, list, now()));
+          }
+          return results.length ? commit(state, results) : {};
+        });
+      },
+
+      conversationChanged({ summary, deletedId }) {
+        if (deletedId) {
+          set((state) => {
+            const conversations = { ...state.conversations };
+            const drafts = { ...state.drafts };
+            delete conversations[deletedId];
+            delete drafts[deletedId];
+            return { conversations, drafts };
+          });
+        }
+        if (summary) {
+          const conv = get().conversations[summary.id];
+          // Our own turns change the count too, but only while busy or streaming; a difference at rest means
+          // another window changed this conversation.
+          if (
+            conv &&
+            conv.loadStatus === 'ready' &&
+            !conv.busy &&
+            !conv.stream &&
+            summary.messageCount !== conv.messages.length
+          ) {
+            patch(summary.id, { stale: true });
+          }
+        }
+      },
+    };
+  });
+}
+
+export const chatStore = createChatStore(getApi);
+
+export function useChatStore<T>(selector: (state: ChatState) => T): T {
+  return useStore(chatStore, selector);
+}
