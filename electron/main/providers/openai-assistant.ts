@@ -125,14 +125,16 @@ function noResponseError(): AppError {
   };
 }
 
-function lastErrorParams(run: WireRun): { errorCode: string; detail: string } {
-  return { errorCode: run.last_error?.code ?? '', detail: run.last_error?.message ?? '' };
+/** `lastError` is the server's `last_error` as one line (`code: message`), '' when it gave none. */
+function lastErrorParams(run: WireRun): { errorCode: string; detail: string; lastError: string } {
+  const errorCode = run.last_error?.code ?? '';
+  const detail = (run.last_error?.message ?? '').replace(/\s+/g, ' ').trim().slice(0, 300);
+  return { errorCode, detail, lastError: [errorCode, detail].filter(Boolean).join(': ') };
 }
 
 function withLastError(sentence: string, run: WireRun): string {
-  const { errorCode, detail } = lastErrorParams(run);
-  if (!errorCode && !detail) return `${sentence}.`;
-  return `${sentence}: ${[errorCode, detail].filter(Boolean).join(': ')}`;
+  const { lastError } = lastErrorParams(run);
+  return lastError ? `${sentence}. ${lastError}` : `${sentence}.`;
 }
 
 function terminalError(run: WireRun): AppError | null {
@@ -437,7 +439,7 @@ function assistantNotFound(provider: ResolvedProvider, status: number): AppError
   return {
     code: 'ASSISTANT_NOT_FOUND',
     message: `${host} has no assistant with the ID “${assistantId}”.`,
-    hint: 'Check the Assistant ID in Settings, and that the API key belongs to the project that owns the assistant.',
+    hint: 'Check the Assistant ID and that the API key belongs to the project that owns the assistant.',
     retryable: false,
     params: { status, assistantId, host },
   };
@@ -448,7 +450,7 @@ function apiUnavailable(provider: ResolvedProvider, status: number): AppError {
   return {
     code: 'ASSISTANTS_API_UNAVAILABLE',
     message: `${host} does not serve the Assistants API (HTTP ${status}). OpenAI retired it on 2026-08-26.`,
-    hint: 'Use a server or gateway that still serves the Assistants API, or an OpenAI / OpenAI Compatible provider with a chat model instead.',
+    hint: 'OpenAI retired the Assistants API on 2026-08-26; use an OpenAI Compatible provider with a chat model instead, or a server that still offers Assistants.',
     retryable: false,
     params: { status, host },
   };
@@ -775,7 +777,7 @@ class AssistantTurn {
     if (!this.runId) {
       throw new TurnError({
         code: 'CONNECTION_DROPPED',
-        message: `The connection to ${hostOf(this.provider.config.baseUrl)} closed before the run started.`,
+        message: `The connection to ${hostOf(this.provider.config.baseUrl)} was lost before the reply was complete.`,
         hint: 'Try again.',
         retryable: true,
         params: { host: hostOf(this.provider.config.baseUrl) },
@@ -973,8 +975,8 @@ function streamError(message: string, provider: ResolvedProvider): AppError {
   const detail = message.replace(/\s+/g, ' ').trim().slice(0, 300);
   return {
     code: 'STREAM_ERROR',
-    message: `${host} reported an error during the run: ${detail}`,
-    hint: 'Try again. The part of the reply that arrived is kept.',
+    message: `${host} reported an error while writing the reply. ${detail}`,
+    hint: 'What arrived is kept. Try again; if it keeps happening, the server log says more.',
     retryable: true,
     params: { host, detail },
   };
