@@ -30,13 +30,20 @@ export interface ProviderQuirks {
 }
 
 export interface ConfigData {
+  /** The file's version: ours, or a newer one's when a newer Switchboard wrote it (never downgraded). */
   schemaVersion: number;
   providers: ProviderConfig[];
+  /** Fields of a provider this version does not know (written by a newer version), by provider id. */
+  providerExtras: Record<string, Record<string, unknown>>;
+  /** Top-level keys this version does not know, written back untouched. */
+  extra: Record<string, unknown>;
   /** Saved entries this version cannot read (e.g. a provider type from a newer version): kept untouched. */
   unreadableProviders: unknown[];
   preferences: { language: LanguagePreference };
   quirks: Record<string, ProviderQuirks>;
 }
+
+const KNOWN_TOP_LEVEL = new Set(['schemaVersion', 'providers', 'unreadableProviders', 'preferences', 'quirks']);
 
 const providerSchema = z.object({
   id: z.string().min(1),
@@ -76,22 +83,31 @@ export function migrateConfig(raw: Record<string, unknown>, log?: Logger): Recor
 /** Reads the raw store into typed data; entries this version cannot read are kept aside, not dropped. */
 export function parseConfig(raw: Record<string, unknown>, log?: Logger): ConfigData {
   const providers: ProviderConfig[] = [];
+  const providerExtras: Record<string, Record<string, unknown>> = {};
   const unreadableProviders: unknown[] = Array.isArray(raw.unreadableProviders) ? [...raw.unreadableProviders] : [];
+  const known = new Set(Object.keys(providerSchema.shape));
   for (const entry of Array.isArray(raw.providers) ? raw.providers : []) {
     const parsed = providerSchema.safeParse(entry);
-    if (parsed.success) providers.push(parsed.data);
-    else {
+    if (parsed.success && !providers.some((p) => p.id === parsed.data.id)) {
+      providers.push(parsed.data);
+      const extras = Object.fromEntries(Object.entries(entry as Record<string, unknown>).filter(([k]) => !known.has(k)));
+      if (Object.keys(extras).length > 0) providerExtras[parsed.data.id] = extras;
+    } else {
       unreadableProviders.push(entry);
       log?.warn('config', 'kept a provider entry this version cannot read');
     }
   }
+  const extra = Object.fromEntries(Object.entries(raw).filter(([k]) => !KNOWN_TOP_LEVEL.has(k)));
   const prefs = (raw.preferences ?? {}) as Record<string, unknown>;
   const language = z.enum(['system', 'en', 'zh-TW']).safeParse(prefs.language);
   const quirks =
     typeof raw.quirks === 'object' && raw.quirks !== null ? (raw.quirks as Record<string, ProviderQuirks>) : {};
+  const version = typeof raw.schemaVersion === 'number' ? raw.schemaVersion : CONFIG_SCHEMA_VERSION;
   return {
-    schemaVersion: CONFIG_SCHEMA_VERSION,
+    schemaVersion: Math.max(version, CONFIG_SCHEMA_VERSION),
     providers,
+    providerExtras,
+    extra,
     unreadableProviders,
     preferences: { language: language.success ? language.data : 'system' },
     quirks,
@@ -111,7 +127,7 @@ export class ConfigStore {
     const raw = this.file.store;
     const migrated = migrateConfig(raw, deps.log);
     this.data = parseConfig(migrated, deps.log);
-    if (migrated !== raw || raw.schemaVersion !== CONFIG_SCHEMA_VERSION) this.flush();
+    if (migrated !== raw) this.flush();
   }
 
   get path(): string {
@@ -120,29 +136,39 @@ export class ConfigStore {
 
   private open(): JsonFileStore {
     const options = { cwd: this.deps.dataDir, name: CONFIG_FILE_NAME };
+    const file = path.join(this.deps.dataDir, `${CONFIG_FILE_NAME}.json`);
+    // The store would read `[]`, `"x"` or `{"providers": {}}` as empty settings and then overwrite the file;
+    // such a file is damaged (or hand-edited wrongly) and must be kept for the user instead.
+    const problem = describeDamage(file);
+    if (problem) this.moveAside(file, new Error(problem));
     try {
       return this.deps.createStore(options);
     } catch (error) {
-      const file = path.join(this.deps.dataDir, `${CONFIG_FILE_NAME}.json`);
       if (!fs.existsSync(file)) throw error;
-      const stamp = (this.deps.now?.() ?? new Date()).toISOString().replace(/[:.]/g, '-');
-      const aside = path.join(this.deps.dataDir, `${CONFIG_FILE_NAME}.corrupt-${stamp}.json`);
-      fs.renameSync(file, aside);
-      this.deps.log.warn('config', `config file was unreadable and was moved to ${aside}`, error);
-      this.notices.push({
-        id: `config-corrupt-${stamp}`,
-        code: 'CONFIG_CORRUPT_MOVED',
-        message: `Your settings file could not be read. It was moved to ${aside} and Switchboard started with fresh settings.`,
-        params: { path: aside },
-      });
+      this.moveAside(file, error);
       return this.deps.createStore(options);
     }
   }
 
+  private moveAside(file: string, error: unknown): void {
+    const stamp = (this.deps.now?.() ?? new Date()).toISOString().replace(/[:.]/g, '-');
+    let aside = path.join(this.deps.dataDir, `${CONFIG_FILE_NAME}.corrupt-${stamp}.json`);
+    for (let n = 2; fs.existsSync(aside); n++) aside = path.join(this.deps.dataDir, `${CONFIG_FILE_NAME}.corrupt-${stamp}-${n}.json`);
+    fs.renameSync(file, aside);
+    this.deps.log.warn('config', `config file was unreadable and was moved to ${aside}`, error);
+    this.notices.push({
+      id: `config-corrupt-${stamp}`,
+      code: 'CONFIG_CORRUPT_MOVED',
+      message: `Your settings file could not be read. It was moved to ${aside} and Switchboard started with fresh settings.`,
+      params: { path: aside },
+    });
+  }
+
   private flush(): void {
     this.file.store = {
-      schemaVersion: CONFIG_SCHEMA_VERSION,
-      providers: this.data.providers,
+      ...this.data.extra,
+      schemaVersion: this.data.schemaVersion,
+      providers: this.data.providers.map((p) => ({ ...this.data.providerExtras[p.id], ...p })),
       ...(this.data.unreadableProviders.length ? { unreadableProviders: this.data.unreadableProviders } : {}),
       preferences: this.data.preferences,
       quirks: this.data.quirks,
@@ -169,6 +195,7 @@ export class ConfigStore {
     const before = this.data.providers.length;
     this.data.providers = this.data.providers.filter((p) => p.id !== id);
     delete this.data.quirks[id];
+    delete this.data.providerExtras[id];
     if (this.data.providers.length === before) return false;
     this.flush();
     return true;
@@ -191,4 +218,24 @@ export class ConfigStore {
     this.data.quirks[providerId] = { ...this.data.quirks[providerId], ...quirks };
     this.flush();
   }
+}
+
+/** Why an existing config file cannot be used as settings, or null when it can (or does not exist). */
+function describeDamage(file: string): string | null {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    return null;
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text) as unknown;
+  } catch {
+    return 'the file is not valid JSON';
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'the file does not hold a settings object';
+  const providers = (value as Record<string, unknown>).providers;
+  if (providers !== undefined && !Array.isArray(providers)) return 'the provider list in the file is not a list';
+  return null;
 }
