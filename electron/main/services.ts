@@ -52,6 +52,12 @@ export interface ServiceDeps {
 export const CHAT_CONNECT_TIMEOUT_MS = 60_000;
 export const CHAT_IDLE_TIMEOUT_MS = 180_000;
 
+function chatRetryOptions(chat: ServiceDeps['chat']): Partial<OpenAIChatOptions> {
+  if (!chat) return {};
+  const { persistIntervalMs: _persist, timers: _timers, ...retry } = chat;
+  return retry;
+}
+
 export interface Services {
   handlers: Partial<Handlers>;
   config: ConfigStore;
@@ -90,7 +96,7 @@ export function createServices(deps: ServiceDeps): Services {
   // One adapter per API style; the Assistants adapter registers `openai-assistant` here.
   const adapters = new AdapterRegistry().register(
     ['openai', 'openai-compatible'],
-    new OpenAIChatAdapter({ ...http, ...deps.chat, ...(deps.now ? { now: deps.now } : {}) }),
+    new OpenAIChatAdapter({ ...http, ...chatRetryOptions(deps.chat), ...(deps.now ? { now: deps.now } : {}) }),
   );
   const assistant = new OpenAIAssistantAdapter({ ...http, log: deps.log, ...(deps.assistant ?? {}) });
   adapters.register(['openai-assistant'], assistant);
@@ -98,7 +104,7 @@ export function createServices(deps: ServiceDeps): Services {
     store: conversations,
     config,
     adapters,
-    readApiKey,
+    resolveProvider: (providerId) => providers.resolve(providerId),
     events: deps.events,
     deleteRemoteThread: remoteThreadDeleter(assistant, {
       getProvider: (id) => config.getProvider(id),

@@ -175,6 +175,34 @@ describe('chat: the happy path', () => {
     }
   });
 
+  it('uses a provider saved through Settings, with its key and secret header read from the keychain at send time', async () => {
+    const gateway = await startOpenAIServer({ apiKey: KEY, requiredHeaders: { 'cf-aig-authorization': 'Bearer gw-secret-123456' } });
+    try {
+      const rig = startRig();
+      rigs.push(rig);
+      const saved = await rig.call('providers:save', {
+        type: 'openai-compatible',
+        name: 'Gateway',
+        baseUrl: gateway.url,
+        model: 'gpt-4o-mini',
+        assistantId: '',
+        customHeaders: [{ name: 'cf-aig-authorization', value: 'Bearer gw-secret-123456' }],
+        apiKey: { action: 'set', value: KEY },
+      });
+      // The secret header value is not in the config file; the chat request still carries it.
+      expect(fs.readFileSync(rig.services.config.path, 'utf8')).not.toContain('gw-secret-123456');
+      const conversation = await newChat(rig);
+      expect(conversation.providerId).toBe(saved.id);
+      const sent = await rig.call('chat:send', { conversationId: conversation.id, text: 'through the gateway' });
+      expect(await rig.finished(sent.streamId)).toMatchObject({ content: 'Echo: through the gateway', final: { status: 'complete' } });
+      const headers = gateway.lastRequest('/chat/completions')?.headers ?? {};
+      expect(headers['cf-aig-authorization']).toBe('Bearer gw-secret-123456');
+      expect(headers.authorization).toBe(`Bearer ${KEY}`);
+    } finally {
+      await gateway.close();
+    }
+  });
+
   it('never sends OPENAI_* environment values to the server', async () => {
     const saved = { ...process.env };
     process.env.OPENAI_API_KEY = 'sk-env-leak-key-should-never-be-sent';

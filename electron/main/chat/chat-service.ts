@@ -26,10 +26,13 @@ import { EventCoalescer, realTimers, type StreamPatch, type Timers } from './eve
 
 export interface ChatServiceDeps {
   store: ConversationStore;
-  config: Pick<ConfigStore, 'listProviders' | 'getProvider' | 'getQuirks' | 'setQuirks'>;
+  config: Pick<ConfigStore, 'listProviders' | 'getProvider' | 'setQuirks'>;
   adapters: AdapterRegistry;
-  /** The provider's API key at send time (keychain or session-only store); null when it has none. */
-  readApiKey(providerId: string): Promise<string | null>;
+  /**
+   * The provider as a request needs it, read at send time: its key and secret header values from the
+   * keychain (or the session-only store) and its learned quirks. Keychain problems throw an AppFailure.
+   */
+  resolveProvider(providerId: string): Promise<ResolvedProvider>;
   events: EventSink;
   log: Logger;
   now?: () => Date;
@@ -373,12 +376,12 @@ export class ChatService {
         params: { context: 'unsupported_provider', type: config.type },
       });
     }
-    let apiKey: string | null;
+    let provider: ResolvedProvider;
     try {
-      apiKey = await this.deps.readApiKey(config.id);
+      provider = await this.deps.resolveProvider(config.id);
     } catch (error) {
       if (error instanceof AppFailure) throw error;
-      this.deps.log.warn('chat', `could not read the API key of provider ${config.id}`, error);
+      this.deps.log.warn('chat', `could not read the secrets of provider ${config.id}`, error);
       throw new AppFailure({
         code: 'KEYCHAIN_ERROR',
         message: 'The API key could not be read from the system keychain.',
@@ -386,7 +389,8 @@ export class ChatService {
         retryable: true,
       });
     }
-    if (config.type === 'openai' && !apiKey) {
+    // api.openai.com always needs a key; saying so beats a 401 from the server.
+    if (config.type === 'openai' && !provider.apiKey) {
       throw new AppFailure({
         code: 'MISSING_API_KEY',
         message: `${config.name || 'This provider'} needs an API key.`,
@@ -395,7 +399,7 @@ export class ChatService {
       });
     }
     return {
-      provider: { config, apiKey: apiKey || null, quirks: this.deps.config.getQuirks(config.id) },
+      provider,
       model,
       adapter,
       adopt,
