@@ -13,6 +13,7 @@
 import type OpenAI from 'openai';
 import type { ConnectionTestResult } from '../../../shared/models/provider';
 import { AppFailure, type AppError } from '../../../shared/result';
+import { isSecretHeaderName } from '../../../shared/validation/provider-validation';
 import { mapProviderError, notOpenAIApi, type ErrorContext } from './error-mapper';
 import { createOpenAIClient, DEFAULT_CONNECT_TIMEOUT_MS, type ProviderEndpoint } from './openai-client';
 
@@ -31,7 +32,10 @@ export interface ConnectionTestDeps {
 const MAX_BODY_BYTES = 8 * 1024 * 1024;
 
 function contextFor(target: ConnectionTarget, timeoutMs: number, operation: ErrorContext['operation']): ErrorContext {
-  const secrets = [target.apiKey ?? '', ...target.customHeaders.map((h) => h.value)].filter((s) => s.length >= 4);
+  const secrets = [
+    target.apiKey ?? '',
+    ...target.customHeaders.filter((h) => isSecretHeaderName(h.name)).map((h) => h.value),
+  ].filter((s) => s.length >= 4);
   return {
     baseUrl: target.baseUrl,
     timeoutMs,

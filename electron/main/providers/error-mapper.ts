@@ -17,7 +17,7 @@ import {
   APIError,
   APIUserAbortError,
 } from 'openai';
-import type { AppError, ErrorCode } from '../../../shared/result';
+import { AppFailure, type AppError, type ErrorCode } from '../../../shared/result';
 import { suggestVersionFix } from '../../../shared/validation/provider-validation';
 import { redact } from '../logger';
 
@@ -442,6 +442,7 @@ export function notOpenAIApi(contentType: string | null, bodyText: string, ctx: 
 
 /** Maps anything a provider request can throw to an AppError. */
 export function mapProviderError(error: unknown, ctx: ErrorContext = {}): AppError {
+  if (error instanceof AppFailure) return error.appError;
   if (isAbort(error)) {
     return err('CANCELLED', 'The request was cancelled.', { retryable: true, params: {} });
   }
