@@ -180,6 +180,8 @@ export function ProviderForm(props: Props) {
         <input
           id="provider-name"
           type="text"
+          // A provider just added starts with its name; a saved one leaves focus where the user was.
+          autoFocus={isNew}
           autoComplete="off"
           value={draft.name}
           aria-invalid={hasError(nameMessages) || undefined}

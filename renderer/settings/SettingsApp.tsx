@@ -195,11 +195,7 @@ export function SettingsApp() {
     if (view) leaveThen(() => setEditor(editorFor(view)));
   };
 
-  const add = () =>
-    leaveThen(() => {
-      setEditor(editorForNew());
-      requestAnimationFrame(() => document.getElementById('provider-name')?.focus());
-    });
+  const add = () => leaveThen(() => setEditor(editorForNew()));
 
   const duplicate = () => {
     const id = editor?.view?.id;

@@ -20,6 +20,10 @@ import { launchChromium } from '../support/chromium';
 const API_KEY = `sk-e2e-${randomBytes(16).toString('hex')}`;
 const KEY_HINT = `…${API_KEY.slice(-4)}`;
 
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 /** Every file under `dir`, as text (config, conversations, anything the app wrote). */
 function filesContaining(dir: string, needle: string): string[] {
   const hits: string[] = [];
@@ -43,8 +47,12 @@ describe('Settings window', () => {
   let page: Page;
   const pageErrors: string[] = [];
 
-  const providerButton = (name: string) =>
-    page.getByRole('navigation', { name: 'Providers' }).getByRole('button', { name: new RegExp(`^${name}`) });
+  /** A list entry by its exact provider name (its accessible name goes on with the unsaved marker and type). */
+  const providerButton = (name: string, on: Page = page) =>
+    on
+      .getByRole('navigation', { name: 'Providers' })
+      .getByRole('button', { name: new RegExp(`^${escapeRegExp(name)}\\s*(\\(unsaved changes\\))?\\s*(OpenAI|Not saved)`) });
+  const isFocused = (name: string) => providerButton(name).evaluate((el) => el === document.activeElement);
   const configuredProviders = () => host.services.config.listProviders();
 
   async function openSettings(): Promise<Page> {
@@ -70,6 +78,8 @@ describe('Settings window', () => {
     });
     browser = await launchChromium();
     context = await browser.newContext({ locale: 'en-US' });
+    // Fail in seconds, not half a minute: every step here is local.
+    context.setDefaultTimeout(10_000);
     page = await openSettings();
   });
 
@@ -204,7 +214,7 @@ describe('Settings window', () => {
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
     expect(await page.getByLabel('Name', { exact: true }).inputValue()).toBe('Edited copy');
-    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent ?? '')).toMatch(/^Local test server/);
+    await expect.poll(() => isFocused('Local test server')).toBe(true);
 
     await providerButton('Local test server').click();
     await dialog.getByRole('button', { name: 'Discard changes' }).click();
@@ -260,7 +270,7 @@ describe('Settings window', () => {
     expect(configuredProviders().map((p) => p.name)).toEqual(['Local test server']);
     expect(await keytar.getPassword(KEYCHAIN_SERVICE, copy.id)).toBeNull();
     // Focus lands on the provider now selected, not on the page body.
-    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent ?? '')).toMatch(/^Local test server/);
+    await expect.poll(() => isFocused('Local test server')).toBe(true);
   });
 
   it('renders the zh-TW labels when the language is switched', async () => {
