@@ -222,6 +222,41 @@ describe('Assistant conversations', () => {
     expect(r3.final.error?.message).toContain('2026-08-26');
   });
 
+  it('keeps the thread in step with Regenerate, Retry and edit-and-resend (no doubled question, no discarded answer)', async () => {
+    const provider = addAssistantProvider();
+    const c = await newConversation(provider);
+    await send(c.id, 'yes');
+    await send(c.id, 'yes');
+    const threadId = (await rig.call('conversations:get', { id: c.id })).threadId as string;
+    const texts = () => api.messagesOfThread(threadId).map((m) => `${m.role}: ${m.text}`);
+    expect(texts()).toEqual([
+      'user: yes',
+      'assistant: Assistant reply 1 in this thread: yes',
+      'user: yes',
+      'assistant: Assistant reply 2 in this thread: yes',
+    ]);
+
+    api.queueRun({ text: 'Regenerated answer' });
+    const regenerated = await rig.call('chat:regenerate', { conversationId: c.id });
+    expect((await rig.finished(regenerated.streamId)).content).toBe('Regenerated answer');
+    expect(texts()).toEqual(['user: yes', 'assistant: Assistant reply 1 in this thread: yes', 'user: yes', 'assistant: Regenerated answer']);
+
+    // A failed reply, then Retry (a regenerate): the failed run's partial answer leaves the thread too.
+    api.queueRun({ outcome: 'failed', text: 'half an ans' });
+    expect((await send(c.id, 'third')).final.status).toBe('failed');
+    api.queueRun({ text: 'Full answer' });
+    const retried = await rig.call('chat:regenerate', { conversationId: c.id });
+    expect((await rig.finished(retried.streamId)).content).toBe('Full answer');
+    expect(texts().slice(4)).toEqual(['user: third', 'assistant: Full answer']);
+
+    const saved = await rig.call('conversations:get', { id: c.id });
+    const lastUser = saved.messages.filter((m) => m.role === 'user').at(-1);
+    api.queueRun({ text: 'Answer to the edit' });
+    const edited = await rig.call('chat:editAndResend', { conversationId: c.id, messageId: lastUser?.id, text: 'third, edited' });
+    expect((await rig.finished(edited.streamId)).content).toBe('Answer to the edit');
+    expect(texts().slice(4)).toEqual(['user: third, edited', 'assistant: Answer to the edit']);
+  });
+
   it('deletes the conversation’s thread on the server when asked, and only then', async () => {
     const provider = addAssistantProvider();
     const keep = await newConversation(provider);

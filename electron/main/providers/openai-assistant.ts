@@ -496,6 +496,13 @@ class AnnotationBook {
   }
 }
 
+/** A message's text as stored (user messages carry no annotations). */
+function plainText(message: WireMessage): string {
+  return (message.content ?? [])
+    .map((part) => (part.type === 'text' && typeof part.text === 'object' && part.text !== null ? (part.text.value ?? '') : ''))
+    .join('');
+}
+
 function messageText(message: WireMessage, book: AnnotationBook): string {
   return (message.content ?? [])
     .map((part) => {
@@ -694,7 +701,7 @@ class AssistantTurn {
     const reusable = conversation.threadId && conversation.threadProviderId === this.provider.config.id ? conversation.threadId : null;
     if (reusable) {
       try {
-        await this.addMessage(reusable, text);
+        if (await this.alignThreadTail(reusable, history)) await this.addMessage(reusable, text);
         this.threadId = reusable;
         return;
       } catch (error) {
@@ -717,18 +724,69 @@ class AssistantTurn {
 
   private async addMessage(threadId: string, text: string): Promise<void> {
     const path = `/threads/${encodeURIComponent(threadId)}/messages`;
-    const body = { role: 'user', content: text };
+    await this.unblocked(threadId, () => this.client.json('POST', path, { role: 'user', content: text }, this.signal));
+  }
+
+  /**
+   * Runs a change to the thread. A run left over from before (the app quit mid-reply) blocks the thread
+   * until it expires; then it is cancelled, awaited, and the change made again.
+   */
+  private async unblocked<T>(threadId: string, change: () => Promise<T>): Promise<T> {
     try {
-      await this.client.json('POST', path, body, this.signal);
+      return await change();
     } catch (error) {
       const message = error instanceof HttpStatusError && error.status === 400 ? (parseServerError(error.bodyText).message ?? '') : '';
       const stale = /\b(run_[A-Za-z0-9_-]+)\b.*\bactive\b/i.exec(message)?.[1];
       if (!stale) throw error;
-      // A run left over from before (the app quit mid-reply) blocks the thread until it expires: cancel it,
-      // wait for it to end, then add the message.
       await this.endStaleRun(threadId, stale);
-      await this.client.json('POST', path, body, this.signal);
+      return change();
     }
+  }
+
+  /**
+   * Regenerate, Retry and edit-and-resend send a user message the thread already has (or an edited
+   * version of it). The thread then drops that turn's old reply (and the replaced message), or the
+   * assistant would see the question twice next to its discarded answer. Decided by comparing the user
+   * messages of the thread with the conversation's. Returns whether the new message must still be added.
+   */
+  private async alignThreadTail(threadId: string, history: ChatRequest['history']): Promise<boolean> {
+    const local = history.filter((m) => m.role === 'user').map((m) => m.content);
+    const before = local.slice(0, -1);
+    const query = new URLSearchParams({ order: 'desc', limit: '40' });
+    const { data } = await this.client.json<{ data?: WireMessage[]; has_more?: boolean }>(
+      'GET',
+      `/threads/${encodeURIComponent(threadId)}/messages?${query}`,
+      undefined,
+      this.signal,
+    );
+    const newestFirst = data.data ?? [];
+    const lastUser = newestFirst.findIndex((m) => m.role === 'user');
+    if (lastUser < 0) return true;
+    const threadUsers = newestFirst
+      .filter((m) => m.role === 'user')
+      .map((m) => plainText(m))
+      .reverse();
+    const endsLike = (a: string[], b: string[]) => {
+      const n = Math.min(a.length, b.length);
+      for (let i = 1; i <= n; i++) if (a[a.length - i] !== b[b.length - i]) return false;
+      return true;
+    };
+    let kind: 'new' | 'repeat' | 'edited';
+    if (data.has_more === false) {
+      // The whole thread is in view: counting decides, even for identical texts ("yes", "yes").
+      kind = threadUsers.length !== local.length ? 'new' : threadUsers.at(-1) === local.at(-1) ? 'repeat' : 'edited';
+    } else if (endsLike(threadUsers, before)) kind = 'new';
+    else if (endsLike(threadUsers, local)) kind = 'repeat';
+    else if (endsLike(threadUsers.slice(0, -1), before)) kind = 'edited';
+    else kind = 'new';
+    if (kind === 'new') return true;
+    const drop = newestFirst.slice(0, kind === 'repeat' ? lastUser : lastUser + 1);
+    for (const message of drop) {
+      await this.unblocked(threadId, () =>
+        this.client.json('DELETE', `/threads/${encodeURIComponent(threadId)}/messages/${encodeURIComponent(message.id)}`, undefined, this.signal),
+      );
+    }
+    return kind === 'edited';
   }
 
   private async endStaleRun(threadId: string, runId: string): Promise<void> {
