@@ -19,6 +19,8 @@ import { launchChromium } from '../support/chromium';
 // Unique per run, so finding it in a file or the keychain can only come from this run.
 const API_KEY = `sk-e2e-${randomBytes(16).toString('hex')}`;
 const KEY_HINT = `…${API_KEY.slice(-4)}`;
+// A gateway credential in a custom header: kept in the keychain like the key, shown only masked.
+const GATEWAY_TOKEN = `gw-${randomBytes(12).toString('hex')}`;
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -69,6 +71,8 @@ describe('Settings window', () => {
   beforeAll(async () => {
     server = await startOpenAIServer({ apiKey: API_KEY });
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-e2e-settings-'));
+    // A settings file cut off mid-write: the app must move it aside and say so.
+    fs.writeFileSync(path.join(dataDir, 'config.json'), '{"schemaVersion": 1, "providers": [{"id": "x", "na');
     host = await startBrowserHost({
       port: 0,
       dataDir,
@@ -91,10 +95,27 @@ describe('Settings window', () => {
   afterAll(async () => {
     await browser?.close();
     // Leave nothing in the keychain, even when a test failed half-way.
-    for (const p of host ? configuredProviders() : []) await keytar.deletePassword(KEYCHAIN_SERVICE, p.id).catch(() => false);
+    for (const p of host ? configuredProviders() : []) {
+      for (const account of [p.id, `${p.id}:header:x-gateway-token`]) {
+        await keytar.deletePassword(KEYCHAIN_SERVICE, account).catch(() => false);
+      }
+    }
     await host?.close();
     await server?.close();
     if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('tells the user that an unreadable settings file was moved aside, until dismissed', async () => {
+    const notice = page.getByRole('alert').filter({ hasText: 'Your settings file could not be read.' });
+    await notice.waitFor();
+    const aside = fs.readdirSync(dataDir).find((f) => f.startsWith('config.corrupt-'));
+    expect(aside).toBeDefined();
+    expect(await notice.textContent()).toContain(aside);
+    await notice.getByRole('button', { name: 'Dismiss' }).click();
+    await notice.waitFor({ state: 'detached' });
+    await page.reload();
+    await page.getByRole('heading', { name: 'Providers' }).waitFor();
+    expect(await page.getByText('Your settings file could not be read.').count()).toBe(0);
   });
 
   it('adds an OpenAI Compatible provider by its labelled fields, tests it, saves, and shows it persisted with the key masked after a reload', async () => {
@@ -104,7 +125,13 @@ describe('Settings window', () => {
     await page.getByLabel('Provider type', { exact: true }).selectOption({ label: 'OpenAI Compatible' });
     await page.getByLabel('API Base URL', { exact: true }).fill(server.url);
     await page.getByLabel('API Key', { exact: true }).fill(API_KEY);
-    await page.getByRole('group', { name: 'Custom headers' }).waitFor();
+    const headers = page.getByRole('group', { name: 'Custom headers' });
+    await headers.getByRole('button', { name: 'Add header' }).click();
+    await headers.getByLabel('Header name 1', { exact: true }).fill('X-Title');
+    await headers.getByLabel('Header value 1', { exact: true }).fill('Switchboard e2e');
+    await headers.getByRole('button', { name: 'Add header' }).click();
+    await headers.getByLabel('Header name 2', { exact: true }).fill('X-Gateway-Token');
+    await headers.getByLabel('Header value 2', { exact: true }).fill(GATEWAY_TOKEN);
     // Fields of other types are not shown.
     expect(await page.getByLabel('Assistant ID', { exact: true }).count()).toBe(0);
 
@@ -122,7 +149,11 @@ describe('Settings window', () => {
 
     await page.getByRole('button', { name: 'Test Connection', exact: true }).click();
     await page.getByText('Connected. 3 models available.').waitFor();
-    expect(server.lastRequest('/models')?.headers.authorization).toBe(`Bearer ${API_KEY}`);
+    expect(server.lastRequest('/models')?.headers).toMatchObject({
+      authorization: `Bearer ${API_KEY}`,
+      'x-title': 'Switchboard e2e',
+      'x-gateway-token': GATEWAY_TOKEN,
+    });
     expect(configuredProviders()).toEqual([]); // testing saved nothing
 
     await page.getByRole('button', { name: 'Save', exact: true }).click();
@@ -142,18 +173,26 @@ describe('Settings window', () => {
     await page.getByText(`Key stored in the system keychain (${KEY_HINT}).`).waitFor();
     // The key field is write-only: empty, and the page never received the key.
     expect(await page.getByLabel('API Key', { exact: true }).inputValue()).toBe('');
+    expect(await page.getByLabel('Header value 1', { exact: true }).inputValue()).toBe('Switchboard e2e');
+    expect(await page.getByLabel('Header value 2', { exact: true }).inputValue()).toBe(`…${GATEWAY_TOKEN.slice(-4)}`);
     expect(await page.content()).not.toContain(API_KEY);
+    expect(await page.content()).not.toContain(GATEWAY_TOKEN);
 
     // The key is in the OS keychain and in no file the app wrote.
     expect(await keytar.getPassword(KEYCHAIN_SERVICE, saved!.id)).toBe(API_KEY);
     expect(filesContaining(dataDir, API_KEY)).toEqual([]);
+    expect(filesContaining(dataDir, GATEWAY_TOKEN)).toEqual([]);
     expect(filesContaining(dataDir, 'Local test server').length).toBeGreaterThan(0);
   });
 
-  it('tests the unsaved form with the stored key, and says clearly when a typed key is wrong', async () => {
+  it('tests the unsaved form with the stored key and header secret, and says clearly when a typed key is wrong', async () => {
     await page.getByRole('button', { name: 'Test Connection', exact: true }).click();
     await page.getByText('Connected. 3 models available.').waitFor();
-    expect(server.lastRequest('/models')?.headers.authorization).toBe(`Bearer ${API_KEY}`);
+    // The masked values went back unchanged, so main used the stored ones.
+    expect(server.lastRequest('/models')?.headers).toMatchObject({
+      authorization: `Bearer ${API_KEY}`,
+      'x-gateway-token': GATEWAY_TOKEN,
+    });
 
     await page.getByLabel('API Key', { exact: true }).fill('sk-wrong-key-0000');
     await page.getByRole('button', { name: 'Test Connection', exact: true }).click();
