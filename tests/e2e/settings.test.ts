@@ -139,10 +139,18 @@ describe('Settings window', () => {
     const model = page.getByRole('combobox', { name: 'Model', exact: true });
     await page.getByRole('button', { name: 'Refresh model list' }).click();
     await page.getByText('3 models on this server').waitFor();
+    // By keyboard: ArrowDown opens the list on the first model, ArrowDown moves, Enter picks (and does not
+    // submit the form).
     await model.focus();
     await model.press('ArrowDown');
-    await page.getByRole('option', { name: 'gpt-4o', exact: true }).click();
+    await page.getByRole('option', { name: 'gpt-4o-mini', exact: true }).waitFor();
+    const listed = await page.getByRole('listbox', { name: 'Models on this server' }).getByRole('option').allTextContents();
+    expect([...listed].sort()).toEqual(['gpt-4o', 'gpt-4o-mini', 'local/llama-3.1-8b-instruct']);
+    for (let i = 0; i < listed.indexOf('gpt-4o'); i++) await model.press('ArrowDown');
+    await model.press('Enter');
     expect(await model.inputValue()).toBe('gpt-4o');
+    expect(await page.getByRole('listbox').count()).toBe(0);
+    expect(configuredProviders()).toEqual([]);
 
     // Unsaved: the list shows it and Save is enabled.
     await expect.poll(() => page.getByRole('navigation', { name: 'Providers' }).textContent()).toContain('(unsaved changes)');
