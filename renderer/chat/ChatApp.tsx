@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ConversationSummary } from '../../shared/models/conversation';
 import type { AppError } from '../../shared/result';
@@ -8,7 +8,7 @@ import { chatStore, useChatStore } from '../stores/chat-store';
 import { conversationsStore, useConversationsStore } from '../stores/conversations-store';
 import { startProvidersSync, useProvidersStore } from '../stores/providers-store';
 import { ChatHeader } from './ChatHeader';
-import { Composer, COMPOSER_INPUT_ID } from './Composer';
+import { Composer, COMPOSER_INPUT_ID, NEW_CONVERSATION_DRAFT } from './Composer';
 import { ConversationSidebar } from './ConversationSidebar';
 import { DeleteConversationDialog } from './DeleteConversationDialog';
 import { MessageError } from './MessageError';
@@ -36,26 +36,45 @@ export function ChatApp() {
   const [appNote, setAppNote] = useState<string | null>(null);
   const noProvider = providersStatus === 'ready' && providers.length === 0;
 
-  const newChat = useCallback(async () => {
+  // One creation at a time: Enter pressed while New chat is still on its way must not make a second one.
+  const creating = useRef<Promise<string | null> | null>(null);
+  const newChat = useCallback((): Promise<string | null> => {
     const { activeId: current, summaries } = conversationsStore.getState();
     const open = summaries.find((s) => s.id === current);
     const openChat = current ? chatStore.getState().conversations[current] : undefined;
     // An empty conversation is already a new chat: reuse it instead of piling up empty ones.
     if (open && open.messageCount === 0 && openChat?.loadStatus === 'ready' && openChat.messages.length === 0) {
       focusComposer();
-      return open.id;
+      return Promise.resolve(open.id);
     }
-    const result = await conversationsStore
-      .getState()
-      .create(open?.providerId ? { providerId: open.providerId, model: open.model } : undefined);
-    if (!result.ok) {
-      setAppError(result.error);
-      return null;
-    }
-    chatStore.getState().seed(result.value);
-    conversationsStore.getState().setActive(result.value.id);
+    if (creating.current) return creating.current;
+    // Show the new chat at once: what the user types while it is being created goes into its draft.
+    conversationsStore.getState().setActive(null);
     focusComposer();
-    return result.value.id;
+    const run = async () => {
+      const result = await conversationsStore
+        .getState()
+        .create(open?.providerId ? { providerId: open.providerId, model: open.model } : undefined);
+      if (!result.ok) {
+        setAppError(result.error);
+        return null;
+      }
+      const id = result.value.id;
+      const chat = chatStore.getState();
+      chat.seed(result.value);
+      const typed = chat.drafts[NEW_CONVERSATION_DRAFT];
+      if (typed) {
+        chat.setDraft(id, typed);
+        chat.setDraft(NEW_CONVERSATION_DRAFT, '');
+      }
+      // Unless the user went to another conversation meanwhile.
+      if (conversationsStore.getState().activeId === null) conversationsStore.getState().setActive(id);
+      return id;
+    };
+    creating.current = run().finally(() => {
+      creating.current = null;
+    });
+    return creating.current;
   }, []);
 
   // Load the list, follow main's pushes, and keep the provider list live.

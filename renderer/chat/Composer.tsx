@@ -5,7 +5,7 @@ import { Icon } from './icons';
 import { MessageError } from './MessageError';
 
 /** Draft key for text typed before any conversation exists. */
-const NEW_CONVERSATION_DRAFT = '';
+export const NEW_CONVERSATION_DRAFT = '';
 export const COMPOSER_INPUT_ID = 'composer-input';
 
 interface Props {
