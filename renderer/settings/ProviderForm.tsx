@@ -43,7 +43,8 @@ type TestState =
 /** What a connection depends on: a test result or model list for other values says nothing about these. */
 function connectionSignature(draft: ProviderDraft): string {
   const d = draftForSubmit(draft);
-  return JSON.stringify([d.type, d.baseUrl, d.apiKey, d.customHeaders, d.type === 'openai-assistant' ? d.assistantId : '']);
+  const headers = d.customHeaders.filter((h) => h.name !== '' || h.value !== '');
+  return JSON.stringify([d.type, d.baseUrl, d.apiKey, headers, d.type === 'openai-assistant' ? d.assistantId : '']);
 }
 
 function issueText(t: TFunction, issue: { code: string; message: string; params?: Record<string, string | number> }) {

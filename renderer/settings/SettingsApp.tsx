@@ -62,19 +62,16 @@ function clearEditedFieldErrors(errors: Record<string, FieldIssue>, before: Prov
   return next;
 }
 
-function focusFirstInvalid() {
-  requestAnimationFrame(() => {
-    document.querySelector<HTMLElement>('.provider-form [aria-invalid="true"]')?.focus();
-  });
-}
+/** Where focus goes after a change the user did not make by pointing at something (a save error, a delete). */
+type FocusTarget = 'invalid' | 'selected';
 
-function focusSelectedItem() {
-  requestAnimationFrame(() => {
-    const target =
-      document.querySelector<HTMLElement>('.provider-item[aria-current="true"]') ??
-      document.querySelector<HTMLElement>('.add-provider');
-    target?.focus();
-  });
+function focusElement(target: FocusTarget) {
+  const element =
+    target === 'invalid'
+      ? document.querySelector<HTMLElement>('.provider-form [aria-invalid="true"]')
+      : (document.querySelector<HTMLElement>('.provider-item[aria-current="true"]') ??
+        document.querySelector<HTMLElement>('.add-provider'));
+  element?.focus();
 }
 
 export function SettingsApp() {
@@ -91,6 +88,13 @@ export function SettingsApp() {
   const [actionError, setActionError] = useState<AppError | null>(null);
   // Read inside the store subscription, which must not see a save or delete of ours as someone else's change.
   const busyIdRef = useRef<string | null>(null);
+  // Focus moves in an effect, after React has committed the change that calls for it (an update made after
+  // an await renders later than a requestAnimationFrame would fire).
+  const [focusRequest, setFocusRequest] = useState<{ target: FocusTarget; seq: number } | null>(null);
+  const requestFocus = (target: FocusTarget) => setFocusRequest((r) => ({ target, seq: (r?.seq ?? 0) + 1 }));
+  useEffect(() => {
+    if (focusRequest) focusElement(focusRequest.target);
+  }, [focusRequest]);
 
   const dirty = editor ? isDraftDirty(editor.draft, editor.baseline) : false;
 
@@ -141,7 +145,7 @@ export function SettingsApp() {
     const validation = validateProviderDraft(editor.draft, { hasStoredKey: editor.view?.hasApiKey ?? false });
     if (!validation.ok) {
       setEditor((e) => (e ? { ...e, revealAll: true, saveError: null, status: null } : e));
-      focusFirstInvalid();
+      requestFocus('invalid');
       return false;
     }
     const submitted = editor.draft;
@@ -166,7 +170,7 @@ export function SettingsApp() {
     setEditor((e) =>
       e && e.instance === instance ? { ...e, revealAll: true, serverErrors: error.fields ?? {}, saveError: error, status: null } : e,
     );
-    if (error.fields) focusFirstInvalid();
+    if (error.fields) requestFocus('invalid');
     return false;
   };
 
@@ -204,7 +208,7 @@ export function SettingsApp() {
       const result = await providersStore.getState().duplicate(id);
       if (result.ok) {
         setEditor(editorFor(result.value));
-        focusSelectedItem();
+        requestFocus('selected');
       } else setActionError(result.error);
     });
   };
@@ -217,7 +221,7 @@ export function SettingsApp() {
       // A provider never saved: nothing to delete in main, only the draft to drop.
       const first = providersStore.getState().providers[0];
       setEditor(first ? editorFor(first) : null);
-      focusSelectedItem();
+      requestFocus('selected');
       return;
     }
     const before = providersStore.getState().providers;
@@ -232,7 +236,7 @@ export function SettingsApp() {
     const remaining = providersStore.getState().providers;
     const next = remaining[Math.min(index, remaining.length - 1)];
     setEditor(next ? editorFor(next) : null);
-    focusSelectedItem();
+    requestFocus('selected');
   };
 
   let main;
@@ -280,7 +284,7 @@ export function SettingsApp() {
         onDuplicate={duplicate}
         onRevealErrors={() => {
           setEditor((e) => (e ? { ...e, revealAll: true } : e));
-          focusFirstInvalid();
+          requestFocus('invalid');
         }}
       />
     );

@@ -59,7 +59,9 @@ export function draftForSubmit(draft: ProviderDraft): ProviderDraft {
     baseUrl: draft.baseUrl.trim(),
     model: draft.model.trim(),
     assistantId: draft.assistantId.trim(),
-    customHeaders: meaningfulHeaders(draft.customHeaders).map((h) => ({ name: h.name.trim(), value: h.value })),
+    // Blank rows stay (main skips them) so that a field error from main, `customHeaders.<row>.name`, names
+    // the same row the user sees.
+    customHeaders: draft.customHeaders.map((h) => ({ name: h.name.trim(), value: h.value })),
   };
   if (!showsField(draft.type, 'baseUrl')) out.baseUrl = DEFAULT_BASE_URL;
   if (!showsField(draft.type, 'model')) out.model = '';

@@ -73,7 +73,7 @@ describe('provider form state', () => {
     expect(assistant).toMatchObject({ model: '', customHeaders: [], assistantId: 'asst_1', baseUrl: view.baseUrl });
   });
 
-  it('trims text, drops blank header rows, keeps masked header values verbatim and turns an empty typed key into keep', () => {
+  it('trims text, keeps blank header rows in place (main skips them), keeps masked header values verbatim and turns an empty typed key into keep', () => {
     const out = draftForSubmit({
       ...newDraft(),
       name: '  Box  ',
@@ -89,6 +89,7 @@ describe('provider form state', () => {
     expect(out.baseUrl).toBe('http://localhost:1234/v1');
     expect(out.customHeaders).toEqual([
       { name: 'X-Title', value: ' Switchboard ' },
+      { name: '', value: '' },
       { name: 'api-key', value: '…wxyz' },
     ]);
     expect(out.apiKey).toEqual({ action: 'keep' });
