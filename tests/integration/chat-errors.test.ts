@@ -218,7 +218,8 @@ describe('chat errors: connection', () => {
   });
 
   it('keep-alive comments count as life: a slow stream with comments is not cut', async () => {
-    const { rig } = setup({ http: { idleTimeoutMs: 300 } });
+    // 3 × 200 ms of text-free silence, each broken by a comment, against a 500 ms idle limit.
+    const { rig } = setup({ http: { idleTimeoutMs: 500 } });
     server.nextResponses(
       faults.chat([
         { type: 'content', text: 'Slow' },
