@@ -14,56 +14,38 @@
  * stays with the caller. Our own cancellation (Stop) ends the stream silently.
  */
 import type OpenAI from 'openai';
-import type { APIError as APIErrorType } from 'openai';
 import { APIError } from 'openai';
 import type { ChatEvent } from '../../../shared/models/chat-event';
 import type { TokenUsage } from '../../../shared/models/conversation';
 import type { AppError } from '../../../shared/result';
-import { mapProviderError, notOpenAIApi, parseRetryAfterMs, parseServerError, type ErrorContext } from './error-mapper';
+import { mapProviderError, notOpenAIApi, type ErrorContext } from './error-mapper';
 import { createOpenAIClient } from './openai-client';
-import { redact } from '../logger';
 import type { ChatRequest, HttpDeps, ProviderAdapter } from './provider-adapter';
+import {
+  abortableSleep,
+  contentFilteredError,
+  cutOffError,
+  droppedError,
+  IdleWatch,
+  idleTimeoutError,
+  inStreamError,
+  rateLimitWaitMs,
+  streamFailure,
+  waitSeconds,
+  watchedFetch,
+  type RateLimitOptions,
+  type WireWatch,
+} from './streamed-reply';
 import { ThinkTagParser } from './think-tag-parser';
 
-export interface OpenAIChatOptions extends HttpDeps {
-  /** Automatic retries after HTTP 429 before giving up (each one shown to the user as a wait). */
-  maxRateLimitRetries?: number;
-  /** A wait longer than this is not waited out automatically: the user is told instead. */
-  maxRetryWaitMs?: number;
-  /** Wait before retry n (1-based) when the server gave no `retry-after`. */
-  backoffMs?: (attempt: number) => number;
-  /** Abortable sleep; tests may shorten waits. */
-  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
-  now?: () => Date;
-}
-
-export const DEFAULT_RATE_LIMIT_RETRIES = 3;
-export const DEFAULT_MAX_RETRY_WAIT_MS = 60_000;
+export interface OpenAIChatOptions extends HttpDeps, RateLimitOptions {}
 
 type Chunk = OpenAI.Chat.Completions.ChatCompletionChunk;
 type Stream = AsyncIterable<Chunk> & { controller: AbortController };
 
-/** What the fetch wrapper learned about the response body. */
-interface WireWatch {
-  onActivity: (() => void) | null;
-}
-
 type Opened =
   | { kind: 'stream'; stream: Stream; response: Response }
   | { kind: 'failed'; error: unknown };
-
-function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
-}
 
 function mapUsage(raw: unknown): TokenUsage | null {
   if (typeof raw !== 'object' || raw === null) return null;
@@ -90,14 +72,6 @@ function reasoningOf(delta: unknown): string {
   return '';
 }
 
-function hostOf(baseUrl: string): string {
-  try {
-    return new URL(baseUrl).host;
-  } catch {
-    return 'the server';
-  }
-}
-
 export class OpenAIChatAdapter implements ProviderAdapter {
   constructor(private readonly options: OpenAIChatOptions) {}
 
@@ -111,8 +85,6 @@ export class OpenAIChatAdapter implements ProviderAdapter {
       secrets: [provider.apiKey ?? '', ...provider.config.customHeaders.map((h) => h.value)].filter((s) => s.length >= 4),
       ...(this.options.now ? { now: this.options.now } : {}),
     };
-    const maxRetries = this.options.maxRateLimitRetries ?? DEFAULT_RATE_LIMIT_RETRIES;
-    const maxWait = this.options.maxRetryWaitMs ?? DEFAULT_MAX_RETRY_WAIT_MS;
     const sleep = this.options.sleep ?? abortableSleep;
     let streamOptions = !provider.quirks.noStreamOptions;
     let triedWithoutStreamOptions = false;
@@ -137,15 +109,12 @@ export class OpenAIChatAdapter implements ProviderAdapter {
         }
         const appErr = mapProviderError(error, ctx);
         if (appErr.code === 'CANCELLED') return;
-        if (status === 429 && appErr.retryable && rateLimitRetries < maxRetries) {
-          const asked = parseRetryAfterMs((error as APIErrorType).headers ?? undefined, ctx.now);
-          const waitMs = asked ?? (this.options.backoffMs ?? ((n: number) => 1000 * 2 ** (n - 1)))(rateLimitRetries + 1);
-          if (waitMs <= maxWait) {
-            rateLimitRetries += 1;
-            yield { type: 'retry-wait', attempt: rateLimitRetries, seconds: Math.max(1, Math.ceil(waitMs / 1000)) };
-            await sleep(waitMs, signal);
-            continue;
-          }
+        const waitMs = rateLimitWaitMs(error, appErr, rateLimitRetries, this.options);
+        if (waitMs !== null) {
+          rateLimitRetries += 1;
+          yield { type: 'retry-wait', attempt: rateLimitRetries, seconds: waitSeconds(waitMs) };
+          await sleep(waitMs, signal);
+          continue;
         }
         yield { type: 'error', error: appErr };
         return;
@@ -162,7 +131,7 @@ export class OpenAIChatAdapter implements ProviderAdapter {
     const { provider } = request;
     const client = createOpenAIClient(
       { type: provider.config.type, baseUrl: provider.config.baseUrl, apiKey: provider.apiKey, customHeaders: provider.config.customHeaders },
-      { fetch: this.watchedFetch(watch), timeoutMs: this.options.connectTimeoutMs },
+      { fetch: watchedFetch(this.options.fetch, watch), timeoutMs: this.options.connectTimeoutMs },
     );
     try {
       const { data, response } = await client.chat.completions
@@ -182,24 +151,6 @@ export class OpenAIChatAdapter implements ProviderAdapter {
     }
   }
 
-  /** Passes the response body through a counter so silence on the wire can be detected. */
-  private watchedFetch(watch: WireWatch): typeof globalThis.fetch {
-    const inner = this.options.fetch;
-    return async (input, init) => {
-      const response = await inner(input, init);
-      if (!response.body) return response;
-      const body = response.body.pipeThrough(
-        new TransformStream<Uint8Array, Uint8Array>({
-          transform(chunk, controller) {
-            watch.onActivity?.();
-            controller.enqueue(chunk);
-          },
-        }),
-      );
-      return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
-    };
-  }
-
   private async *consume(
     opened: Extract<Opened, { kind: 'stream' }>,
     request: ChatRequest,
@@ -208,18 +159,7 @@ export class OpenAIChatAdapter implements ProviderAdapter {
     idle: AbortController,
   ): AsyncGenerator<ChatEvent, void, undefined> {
     const { stream, response } = opened;
-    const idleMs = this.options.idleTimeoutMs;
-    let idleFired = false;
-    let timer: ReturnType<typeof setTimeout> | null = null;
-    const arm = () => {
-      if (timer) clearTimeout(timer);
-      timer = setTimeout(() => {
-        idleFired = true;
-        idle.abort();
-      }, idleMs);
-    };
-    watch.onActivity = arm;
-    arm();
+    const idleWatch = new IdleWatch(watch, idle, this.options.idleTimeoutMs);
 
     try {
       const contentType = (response.headers.get('content-type') ?? '').toLowerCase();
@@ -257,15 +197,15 @@ export class OpenAIChatAdapter implements ProviderAdapter {
           if (choice.finish_reason) finishReason = choice.finish_reason;
         }
       } catch (error) {
-        failure = this.streamFailure(error, ctx);
+        failure = streamFailure(error, ctx);
       }
       if (request.signal.aborted) return;
       for (const segment of parser.end()) {
         yield segment.kind === 'content' ? { type: 'delta', text: segment.text } : { type: 'reasoning', text: segment.text };
       }
-      if (!failure && idleFired) failure = this.idleTimeout(ctx);
+      if (!failure && idleWatch.fired) failure = idleTimeoutError(ctx, this.options.idleTimeoutMs);
       // A body that ended cleanly but without a finish_reason was cut by the server or a proxy.
-      if (!failure && finishReason === null) failure = this.dropped(ctx);
+      if (!failure && finishReason === null) failure = droppedError(ctx);
       if (failure) {
         yield { type: 'error', error: failure };
         return;
@@ -274,8 +214,7 @@ export class OpenAIChatAdapter implements ProviderAdapter {
       const cutOff = this.finishError(finishReason, ctx);
       if (cutOff) yield { type: 'error', error: cutOff };
     } finally {
-      watch.onActivity = null;
-      if (timer) clearTimeout(timer);
+      idleWatch.stop();
       // Leaving early (an error, or the consumer stopped) must also close the HTTP request.
       stream.controller.abort();
     }
@@ -287,7 +226,7 @@ export class OpenAIChatAdapter implements ProviderAdapter {
     try {
       text = await response.text();
     } catch (error) {
-      yield { type: 'error', error: this.streamFailure(error, ctx) };
+      yield { type: 'error', error: streamFailure(error, ctx) };
       return;
     }
     let body: unknown;
@@ -299,7 +238,7 @@ export class OpenAIChatAdapter implements ProviderAdapter {
     }
     const obj = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
     if (obj.error !== undefined) {
-      yield { type: 'error', error: this.inStreamError(obj, ctx) };
+      yield { type: 'error', error: inStreamError(obj, ctx) };
       return;
     }
     const choice = Array.isArray(obj.choices) ? (obj.choices[0] as Record<string, unknown> | undefined) : undefined;
@@ -323,84 +262,8 @@ export class OpenAIChatAdapter implements ProviderAdapter {
   }
 
   private finishError(finishReason: string | null, ctx: ErrorContext): AppError | null {
-    if (finishReason === 'length') {
-      return {
-        code: 'CUT_OFF_LENGTH',
-        message: 'The reply was cut off at the token limit.',
-        hint: 'Ask the model to continue, or raise the maximum output tokens on the server.',
-        retryable: true,
-        params: { host: hostOf(ctx.baseUrl ?? '') },
-      };
-    }
-    if (finishReason === 'content_filter') {
-      return {
-        code: 'CONTENT_FILTERED',
-        message: "The provider's content filter stopped the reply.",
-        hint: 'Rephrase the request; the filter is applied by the provider, not by Switchboard.',
-        retryable: true,
-        params: { host: hostOf(ctx.baseUrl ?? '') },
-      };
-    }
+    if (finishReason === 'length') return cutOffError(ctx);
+    if (finishReason === 'content_filter') return contentFilteredError(ctx);
     return null;
   }
-
-  private idleTimeout(ctx: ErrorContext): AppError {
-    const seconds = Math.max(1, Math.round(this.options.idleTimeoutMs / 1000));
-    const host = hostOf(ctx.baseUrl ?? '');
-    return {
-      code: 'IDLE_TIMEOUT',
-      message: `${host} stopped sending the reply: nothing arrived for ${seconds} seconds.`,
-      hint: 'The server may be overloaded or stuck. What arrived is kept; try again.',
-      retryable: true,
-      params: { host, seconds },
-    };
-  }
-
-  private dropped(ctx: ErrorContext): AppError {
-    const host = hostOf(ctx.baseUrl ?? '');
-    return {
-      code: 'CONNECTION_DROPPED',
-      message: `The connection to ${host} was lost before the reply was complete.`,
-      hint: 'What arrived is kept. Try again.',
-      retryable: true,
-      params: { host },
-    };
-  }
-
-  private inStreamError(body: Record<string, unknown>, ctx: ErrorContext): AppError {
-    const server = parseServerError(body);
-    const host = hostOf(ctx.baseUrl ?? '');
-    const detail = server.message ? redactSecrets(server.message.replace(/\s+/g, ' ').trim().slice(0, 300), ctx) : '';
-    return {
-      code: 'STREAM_ERROR',
-      message: detail ? `${host} reported an error while writing the reply: ${detail}` : `${host} reported an error while writing the reply.`,
-      hint: 'What arrived is kept. Try again; if it keeps happening, the server log says more.',
-      retryable: true,
-      params: { host, ...(detail ? { detail } : {}), ...(server.code ? { serverCode: server.code } : {}) },
-    };
-  }
-
-  /** An error after the response started: the stream broke, was malformed, or carried an error event. */
-  private streamFailure(error: unknown, ctx: ErrorContext): AppError {
-    if (error instanceof APIError && typeof error.status !== 'number') {
-      return this.inStreamError({ error: error.error ?? { message: error.message } }, ctx);
-    }
-    if (error instanceof SyntaxError) {
-      const host = hostOf(ctx.baseUrl ?? '');
-      return {
-        code: 'MALFORMED_STREAM',
-        message: `${host} sent part of the reply in a form Switchboard cannot read.`,
-        hint: 'What arrived is kept. Try again; if it keeps happening, the server may not be fully OpenAI-compatible.',
-        retryable: true,
-        params: { host },
-      };
-    }
-    return this.dropped(ctx);
-  }
-}
-
-function redactSecrets(text: string, ctx: ErrorContext): string {
-  let out = text;
-  for (const secret of ctx.secrets ?? []) if (secret.length >= 4) out = out.split(secret).join('[redacted]');
-  return redact(out);
 }

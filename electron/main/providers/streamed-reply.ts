@@ -1,0 +1,210 @@
+/**
+ * What every streamed reply over an OpenAI-style API needs around the openai SDK, whichever endpoint it
+ * streams from (Chat Completions in openai-chat.ts, Responses in openai-responses.ts):
+ * - activity on the wire: the response body passes through a counter, so SSE comments (`: keep-alive`)
+ *   count as life and a stream that goes silent is cut after the idle timeout (the SDK's own timeout stops
+ *   at the response headers);
+ * - the bounded, visible wait after HTTP 429 (`retry-after-ms`, `retry-after`, or a back-off);
+ * - the AppErrors of a reply that breaks after it started: silence, a dropped connection, an error inside
+ *   the 200 stream, a malformed event, a reply cut off at the token limit or by a content filter.
+ */
+import { APIError } from 'openai';
+import type { AppError } from '../../../shared/result';
+import { redact } from '../logger';
+import { parseRetryAfterMs, parseServerError, type ErrorContext } from './error-mapper';
+
+export const DEFAULT_RATE_LIMIT_RETRIES = 3;
+export const DEFAULT_MAX_RETRY_WAIT_MS = 60_000;
+
+/** How 429 answers are waited out; every field has a default. */
+export interface RateLimitOptions {
+  /** Automatic retries after HTTP 429 before giving up (each one shown to the user as a wait). */
+  maxRateLimitRetries?: number;
+  /** A wait longer than this is not waited out automatically: the user is told instead. */
+  maxRetryWaitMs?: number;
+  /** Wait before retry n (1-based) when the server gave no `retry-after`. */
+  backoffMs?: (attempt: number) => number;
+  /** Abortable sleep; tests may shorten waits. */
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  now?: () => Date;
+}
+
+/** Resolves after `ms`, or at once when `signal` aborts (the caller checks the signal afterwards). */
+export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+/**
+ * How long to wait before retry `retriesSoFar + 1` of a request the server answered with 429, or null when
+ * it must not be retried automatically (quota exhausted, too many retries, or a wait longer than allowed).
+ */
+export function rateLimitWaitMs(error: unknown, appError: AppError, retriesSoFar: number, options: RateLimitOptions): number | null {
+  if (!(error instanceof APIError) || error.status !== 429 || !appError.retryable) return null;
+  if (retriesSoFar >= (options.maxRateLimitRetries ?? DEFAULT_RATE_LIMIT_RETRIES)) return null;
+  const asked = parseRetryAfterMs(error.headers ?? undefined, options.now);
+  const waitMs = asked ?? (options.backoffMs ?? ((n: number) => 1000 * 2 ** (n - 1)))(retriesSoFar + 1);
+  return waitMs <= (options.maxRetryWaitMs ?? DEFAULT_MAX_RETRY_WAIT_MS) ? waitMs : null;
+}
+
+/** The seconds shown while waiting `waitMs` (never 0). */
+export function waitSeconds(waitMs: number): number {
+  return Math.max(1, Math.ceil(waitMs / 1000));
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Wire activity and the idle timeout
+
+/** Where the fetch wrapper reports bytes arriving; set while a stream is being read. */
+export interface WireWatch {
+  onActivity: (() => void) | null;
+}
+
+/** Wraps fetch so every chunk of a response body calls `watch.onActivity`. */
+export function watchedFetch(inner: typeof globalThis.fetch, watch: WireWatch): typeof globalThis.fetch {
+  return async (input, init) => {
+    const response = await inner(input, init);
+    if (!response.body) return response;
+    const body = response.body.pipeThrough(
+      new TransformStream<Uint8Array, Uint8Array>({
+        transform(chunk, controller) {
+          watch.onActivity?.();
+          controller.enqueue(chunk);
+        },
+      }),
+    );
+    return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+  };
+}
+
+/** Aborts `controller` when nothing arrived on the wire for `idleMs`; re-armed by every chunk. */
+export class IdleWatch {
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  /** True once the silence lasted too long (the abort that followed was ours, not the user's). */
+  fired = false;
+
+  constructor(
+    private readonly watch: WireWatch,
+    private readonly controller: AbortController,
+    private readonly idleMs: number,
+  ) {
+    watch.onActivity = () => this.arm();
+    this.arm();
+  }
+
+  private arm(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.fired = true;
+      this.controller.abort();
+    }, this.idleMs);
+  }
+
+  stop(): void {
+    this.watch.onActivity = null;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Failures of a reply that already started
+
+export function hostOf(baseUrl: string | undefined): string {
+  try {
+    return new URL(baseUrl ?? '').host;
+  } catch {
+    return 'the server';
+  }
+}
+
+function redactSecrets(text: string, ctx: ErrorContext): string {
+  let out = text;
+  for (const secret of ctx.secrets ?? []) if (secret.length >= 4) out = out.split(secret).join('[redacted]');
+  return redact(out);
+}
+
+export function idleTimeoutError(ctx: ErrorContext, idleTimeoutMs: number): AppError {
+  const seconds = Math.max(1, Math.round(idleTimeoutMs / 1000));
+  const host = hostOf(ctx.baseUrl);
+  return {
+    code: 'IDLE_TIMEOUT',
+    message: `${host} stopped sending the reply: nothing arrived for ${seconds} seconds.`,
+    hint: 'The server may be overloaded or stuck. What arrived is kept; try again.',
+    retryable: true,
+    params: { host, seconds },
+  };
+}
+
+export function droppedError(ctx: ErrorContext): AppError {
+  const host = hostOf(ctx.baseUrl);
+  return {
+    code: 'CONNECTION_DROPPED',
+    message: `The connection to ${host} was lost before the reply was complete.`,
+    hint: 'What arrived is kept. Try again.',
+    retryable: true,
+    params: { host },
+  };
+}
+
+export function malformedStreamError(ctx: ErrorContext): AppError {
+  const host = hostOf(ctx.baseUrl);
+  return {
+    code: 'MALFORMED_STREAM',
+    message: `${host} sent part of the reply in a form Switchboard cannot read.`,
+    hint: 'What arrived is kept. Try again; if it keeps happening, the server may not be fully OpenAI-compatible.',
+    retryable: true,
+    params: { host },
+  };
+}
+
+/** An error the server reported inside the 200 stream (`data: {"error": …}`, or an `error` event). */
+export function inStreamError(body: unknown, ctx: ErrorContext): AppError {
+  const server = parseServerError(body);
+  const host = hostOf(ctx.baseUrl);
+  const detail = server.message ? redactSecrets(server.message.replace(/\s+/g, ' ').trim().slice(0, 300), ctx) : '';
+  return {
+    code: 'STREAM_ERROR',
+    message: detail ? `${host} reported an error while writing the reply: ${detail}` : `${host} reported an error while writing the reply.`,
+    hint: 'What arrived is kept. Try again; if it keeps happening, the server log says more.',
+    retryable: true,
+    params: { host, ...(detail ? { detail } : {}), ...(server.code ? { serverCode: server.code } : {}) },
+  };
+}
+
+/** An error thrown while reading the stream: an error payload, malformed JSON, or a broken connection. */
+export function streamFailure(error: unknown, ctx: ErrorContext): AppError {
+  if (error instanceof APIError && typeof error.status !== 'number') {
+    return inStreamError({ error: error.error ?? { message: error.message } }, ctx);
+  }
+  if (error instanceof SyntaxError) return malformedStreamError(ctx);
+  return droppedError(ctx);
+}
+
+export function cutOffError(ctx: ErrorContext): AppError {
+  return {
+    code: 'CUT_OFF_LENGTH',
+    message: 'The reply was cut off at the token limit.',
+    hint: 'Ask the model to continue, or raise the maximum output tokens on the server.',
+    retryable: true,
+    params: { host: hostOf(ctx.baseUrl) },
+  };
+}
+
+export function contentFilteredError(ctx: ErrorContext): AppError {
+  return {
+    code: 'CONTENT_FILTERED',
+    message: "The provider's content filter stopped the reply.",
+    hint: 'Rephrase the request; the filter is applied by the provider, not by Switchboard.',
+    retryable: true,
+    params: { host: hostOf(ctx.baseUrl) },
+  };
+}
