@@ -53,7 +53,12 @@ export type ErrorCode =
   | 'ASSISTANT_RUN_CANCELLED'
   | 'ASSISTANT_RUN_EXPIRED'
   | 'ASSISTANT_RUN_INCOMPLETE'
-  | 'ASSISTANT_REQUIRES_ACTION';
+  | 'ASSISTANT_REQUIRES_ACTION'
+  // responses (OpenAI Responses and Conversations APIs)
+  | 'RESPONSES_API_UNAVAILABLE'
+  | 'RESPONSE_FAILED'
+  | 'RESPONSE_INCOMPLETE'
+  | 'RESPONSE_CANCELLED';
 
 export interface AppError {
   code: ErrorCode;

@@ -7,6 +7,15 @@ export const DEFAULT_BASE_URL = 'https://api.openai.com/v1';
 /** Default time an Assistant run may take before it is cancelled on the server (5 minutes). */
 export const DEFAULT_ASSISTANT_RUN_TIMEOUT_MS = 5 * 60 * 1000;
 
+/**
+ * Where an OpenAI Responses conversation lives: `server` keeps one Conversations API object per
+ * Switchboard conversation (only the new message is sent); `stateless` sends the whole history every time
+ * with `store: false` (nothing is kept on the server).
+ */
+export const CONVERSATION_STATE_MODES = ['server', 'stateless'] as const;
+export type ConversationStateMode = (typeof CONVERSATION_STATE_MODES)[number];
+export const DEFAULT_CONVERSATION_STATE: ConversationStateMode = 'server';
+
 export interface CustomHeader {
   name: string;
   value: string;
@@ -24,6 +33,12 @@ export interface ProviderConfig {
   customHeaders: CustomHeader[];
   /** Assistant runs longer than this are cancelled on the server. */
   runTimeoutMs: number;
+  /**
+   * OpenAI Responses only (absent for the other types, and in files older versions wrote): the system
+   * prompt sent as `instructions` with every request, and where the conversation state lives.
+   */
+  instructions?: string;
+  conversationState?: ConversationStateMode;
   createdAt: string;
   updatedAt: string;
 }
@@ -52,6 +67,9 @@ export interface ProviderDraft {
   assistantId: string;
   customHeaders: CustomHeader[];
   runTimeoutMs?: number;
+  /** OpenAI Responses only; absent keeps what is saved (or the default). */
+  instructions?: string;
+  conversationState?: ConversationStateMode;
   apiKey: ApiKeyChange;
 }
 
@@ -101,8 +119,13 @@ export interface ConnectionTestResult {
   modelCount?: number;
   models?: string[];
   assistant?: { id: string; name: string | null; model: string };
-  /** Which check succeeded: the model list, or the 1-token completion fallback. */
-  method: 'models' | 'completion' | 'assistant';
+  /** OpenAI Responses: the model that answered the test response (when a model was set). */
+  responses?: { model: string };
+  /**
+   * Which check succeeded: the model list, the 1-token completion fallback, the assistant, or (OpenAI
+   * Responses) a test response on `/responses`.
+   */
+  method: 'models' | 'completion' | 'assistant' | 'responses';
   /** Non-blocking remarks (e.g. /models missing on this gateway). */
   warnings: string[];
 }

@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import type { ProviderConfig } from '../../../shared/models/provider';
-import { DEFAULT_ASSISTANT_RUN_TIMEOUT_MS, PROVIDER_TYPES } from '../../../shared/models/provider';
+import { CONVERSATION_STATE_MODES, DEFAULT_ASSISTANT_RUN_TIMEOUT_MS, PROVIDER_TYPES } from '../../../shared/models/provider';
 import type { AppNotice, LanguagePreference } from '../../../shared/models/preferences';
 import type { Logger } from '../logger';
 
@@ -27,6 +27,8 @@ export const CONFIG_FILE_NAME = 'config';
 /** Per-provider facts learned at run time (e.g. "rejects stream_options"), kept across restarts. */
 export interface ProviderQuirks {
   noStreamOptions?: boolean;
+  /** OpenAI Responses: the server refuses `background: true` (replies then run as normal responses). */
+  noBackground?: boolean;
 }
 
 export interface ConfigData {
@@ -54,6 +56,11 @@ const providerSchema = z.object({
   assistantId: z.string().default(''),
   customHeaders: z.array(z.object({ name: z.string(), value: z.string() })).default([]),
   runTimeoutMs: z.number().int().positive().default(DEFAULT_ASSISTANT_RUN_TIMEOUT_MS),
+  // OpenAI Responses only, so optional: entries of the other types (and files older versions wrote) stay
+  // exactly as they are. A mode this version does not know falls back to the default instead of hiding the
+  // provider.
+  instructions: z.string().optional(),
+  conversationState: z.enum(CONVERSATION_STATE_MODES).optional().catch(undefined),
   createdAt: z.string().default(() => new Date(0).toISOString()),
   updatedAt: z.string().default(() => new Date(0).toISOString()),
 });
