@@ -434,6 +434,37 @@ describe('OpenAI Assistant adapter: configuration and server errors', () => {
     expect((await failureOf(config)).code).toBe('ASSISTANTS_API_UNAVAILABLE');
   });
 
+  it('Test Connection names a wrong base URL (nothing OpenAI-like there) with the /v1 hint, not a missing Assistants API', async () => {
+    const { adapter: a } = adapter();
+    try {
+      await a.testConnection({ config: providerConfig({ baseUrl: server.origin }), apiKey: KEY, quirks: {} });
+      expect.unreachable('a wrong base URL must fail');
+    } catch (error) {
+      if (!(error instanceof AppFailure)) throw error;
+      expect(error.appError).toMatchObject({ code: 'NOT_FOUND_PATH', hint: `The base URL may be missing /v1: try ${server.origin}/v1` });
+    }
+  });
+
+  it('Test Connection refuses a JSON answer that is not an assistant, and names an assistant without a name by its ID', async () => {
+    const { adapter: a } = adapter();
+    const config = providerConfig();
+    server.nextResponses({
+      kind: 'raw',
+      status: 200,
+      contentType: 'application/json',
+      body: '{"object":"list","data":[]}',
+      match: { method: 'GET', path: /^\/assistants\/asst_/ },
+    });
+    await expect(a.testConnection({ config, apiKey: KEY, quirks: {} })).rejects.toMatchObject({
+      appError: { code: 'NOT_OPENAI_API', params: { context: 'json' } },
+    });
+
+    const unnamed = providerConfig({ assistantId: api.createAssistant({ name: null, model: 'gpt-4o-mini' }) });
+    const ok = await a.testConnection({ config: unnamed, apiKey: KEY, quirks: {} });
+    expect(ok).toMatchObject({ method: 'assistant', assistant: { id: unnamed.assistantId, name: null, model: 'gpt-4o-mini' } });
+    expect(ok.message).toBe(`Connected to the assistant ${unnamed.assistantId} (gpt-4o-mini).`);
+  });
+
   it('deletes a thread on the server, and treats an already deleted one as done', async () => {
     const { adapter: a } = adapter();
     const config = providerConfig();

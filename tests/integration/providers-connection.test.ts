@@ -260,6 +260,13 @@ describe('Test Connection: OpenAI Assistant', () => {
     expect(e.hint).toContain('OpenAI retired the Assistants API on 2026-08-26');
   });
 
+  it('assistant not found, whatever the server’s 404 says, as long as it serves the Assistants API', async () => {
+    // A self-hosted server's bare FastAPI 404 names no assistant: asking /assistants decides, not the wording.
+    server.nextResponses({ ...faults.fastapiError(404, 'Not Found'), match: { method: 'GET', path: '/assistants/asst_gone' } });
+    const e = await rig.fail('providers:test', assistantDraft('asst_gone'));
+    expect(e).toMatchObject({ code: 'ASSISTANT_NOT_FOUND', params: { assistantId: 'asst_gone' } });
+  });
+
   it('a wrong base URL is a path problem, not a missing API', async () => {
     const e = await rig.fail('providers:test', assistantDraft('asst_x', server.origin));
     expect(e.code).toBe('NOT_FOUND_PATH');

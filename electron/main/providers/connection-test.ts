@@ -3,9 +3,8 @@
  *
  * - Chat providers: `GET {base}/models`. When a gateway has no `/models` (404/405) and a model is set, a
  *   1-token completion proves the rest works, so the test does not fail only because of that.
- * - Assistant providers: `GET {base}/assistants/{id}` (with `OpenAI-Beta: assistants=v2`); a 404 that is
- *   not "no such assistant" is told apart by asking `/models`: if that answers, the server simply does not
- *   serve the Assistants API; if not, the base URL is wrong.
+ * - Assistant providers: testAssistantConnection of the Assistants adapter (`GET {base}/assistants/{id}`,
+ *   telling an unknown assistant from a server without the Assistants API and from a wrong base URL).
  *
  * Every failure becomes one AppError from the error mapper, thrown as an AppFailure. Every wait is bounded:
  * the SDK's timer covers connect + headers, and reading the body has its own limit.
@@ -15,6 +14,7 @@ import type { ConnectionTestResult } from '../../../shared/models/provider';
 import { AppFailure, type AppError } from '../../../shared/result';
 import { isSecretHeaderName } from '../../../shared/validation/provider-validation';
 import { mapProviderError, notOpenAIApi, type ErrorContext } from './error-mapper';
+import { testAssistantConnection } from './openai-assistant';
 import { createOpenAIClient, DEFAULT_CONNECT_TIMEOUT_MS, type ProviderEndpoint } from './openai-client';
 
 export interface ConnectionTarget extends ProviderEndpoint {
@@ -226,46 +226,10 @@ async function testChatProvider(target: ConnectionTarget, deps: ConnectionTestDe
   }
 }
 
-async function testAssistant(target: ConnectionTarget, deps: ConnectionTestDeps): Promise<ConnectionTestResult> {
-  const { client, timeoutMs } = clientFor(target, deps);
-  const ctx = contextFor(target, timeoutMs, 'assistant');
-  let response: Response;
-  try {
-    response = await client.beta.assistants.retrieve(target.assistantId).asResponse();
-  } catch (error) {
-    const mapped = mapProviderError(error, ctx);
-    if (mapped.code === 'ASSISTANTS_API_UNAVAILABLE' && mapped.params?.status === 404) {
-      // Is the URL wrong, or is the API just not served here? /models tells them apart.
-      try {
-        await fetchModelIds(client, target, timeoutMs);
-      } catch (probeError) {
-        if (isMissingEndpoint(probeError)) throw probeError;
-      }
-    }
-    throw new AppFailure(mapped);
-  }
-  const body = await readJson(response, timeoutMs, ctx);
-  const o = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : null;
-  if (!o || typeof o.id !== 'string') {
-    const host = new URL(target.baseUrl).host;
-    throw new AppFailure({
-      code: 'NOT_OPENAI_API',
-      message: `${host} answered with JSON, but not with an OpenAI-style assistant.`,
-      hint: 'Check the API Base URL: it must point at the API (often ending in /v1), not at a web page or a login portal.',
-      retryable: false,
-      params: { host, context: 'json' },
-    });
-  }
-  const name = typeof o.name === 'string' && o.name.trim() !== '' ? o.name : null;
-  const model = typeof o.model === 'string' ? o.model : '';
-  return {
-    message: name
-      ? `Connected to the assistant “${name}”${model ? ` (${model})` : ''}.`
-      : `Connected to the assistant ${o.id}${model ? ` (${model})` : ''}.`,
-    assistant: { id: o.id, name, model },
-    method: 'assistant',
-    warnings: [],
-  };
+/** The assistant check lives with the Assistants adapter, so Settings and a saved provider test alike. */
+function testAssistant(target: ConnectionTarget, deps: ConnectionTestDeps): Promise<ConnectionTestResult> {
+  const timeoutMs = deps.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+  return testAssistantConnection(target, { fetch: deps.fetch, connectTimeoutMs: timeoutMs, idleTimeoutMs: timeoutMs });
 }
 
 export function testConnection(target: ConnectionTarget, deps: ConnectionTestDeps): Promise<ConnectionTestResult> {

@@ -20,7 +20,7 @@ import { AppFailure, type AppError } from '../../../shared/result';
 import type { Logger } from '../logger';
 import { decodeAssistantEvents } from './openai-assistant-sse';
 import { mapHttpFailure, mapProviderError, notOpenAIApi, parseServerError, type ErrorContext } from './error-mapper';
-import { providerRequestHeaders } from './openai-client';
+import { providerRequestHeaders, type ProviderEndpoint } from './openai-client';
 import type { ChatRequest, HttpDeps, ProviderAdapter, ResolvedProvider } from './provider-adapter';
 
 // ---------------------------------------------------------------------------------------------------------
@@ -254,29 +254,35 @@ function pollAfterOf(headers: Headers): number | null {
   return Number.isFinite(ms) && ms >= 0 ? ms : null;
 }
 
+/**
+ * What the Assistants requests of one provider need: where, with which credentials, which assistant. A
+ * saved provider (endpointOf) and the Settings form's unsaved draft (Test Connection) both give one.
+ */
+export interface AssistantEndpoint extends ProviderEndpoint {
+  assistantId: string;
+}
+
+export function endpointOf(provider: ResolvedProvider): AssistantEndpoint {
+  const { type, baseUrl, customHeaders, assistantId } = provider.config;
+  return { type, baseUrl, apiKey: provider.apiKey, customHeaders, assistantId: assistantId.trim() };
+}
+
 /** Talks to one provider's Assistants API; every request carries `OpenAI-Beta: assistants=v2`. */
 export class AssistantsClient {
   constructor(
-    private readonly provider: ResolvedProvider,
+    private readonly endpoint: AssistantEndpoint,
     private readonly deps: HttpDeps,
   ) {}
 
   get baseUrl(): string {
-    return this.provider.config.baseUrl.replace(/\/+$/, '');
+    return this.endpoint.baseUrl.replace(/\/+$/, '');
   }
 
   private headers(hasBody: boolean, accept: string): Headers {
     const headers = new Headers({ 'OpenAI-Beta': 'assistants=v2', Accept: accept });
     if (hasBody) headers.set('Content-Type', 'application/json');
     // The user's custom headers come last so a gateway's own requirements win.
-    for (const [name, value] of Object.entries(
-      providerRequestHeaders({
-        type: this.provider.config.type,
-        baseUrl: this.provider.config.baseUrl,
-        apiKey: this.provider.apiKey,
-        customHeaders: this.provider.config.customHeaders,
-      }),
-    )) {
+    for (const [name, value] of Object.entries(providerRequestHeaders(this.endpoint))) {
       headers.set(name, value);
     }
     return headers;
@@ -410,19 +416,35 @@ export class AssistantsClient {
       await this.json('GET', '/assistants?limit=1', undefined, signal);
       return true;
     } catch (error) {
-      if (error instanceof HttpStatusError && [404, 405, 410, 501].includes(error.status)) return false;
+      if (error instanceof HttpStatusError && MISSING_ENDPOINT.includes(error.status)) return false;
       // Any other answer (401, 403, 500 …) comes from something that routes /assistants.
       return !(error instanceof NotApiError);
     }
   }
+
+  /**
+   * Without the Assistants API, is this still an OpenAI-style API (then the server just does not offer
+   * Assistants), or does nothing OpenAI-like live at this base URL (then the URL is wrong)? `/models` tells.
+   */
+  async modelsMissing(signal: AbortSignal): Promise<boolean> {
+    try {
+      await this.json('GET', '/models', undefined, signal);
+      return false;
+    } catch (error) {
+      return error instanceof HttpStatusError && MISSING_ENDPOINT.includes(error.status);
+    }
+  }
 }
+
+/** Statuses with which a server says it has no such endpoint at all. */
+const MISSING_ENDPOINT: readonly number[] = [404, 405, 410, 501];
 
 // ---------------------------------------------------------------------------------------------------------
 // Mapping failures
 
-function errorContext(provider: ResolvedProvider, timeoutMs: number): ErrorContext {
-  const secrets = [provider.apiKey ?? '', ...provider.config.customHeaders.map((h) => h.value)].filter((s) => s.length >= 4);
-  return { baseUrl: provider.config.baseUrl, assistantId: provider.config.assistantId.trim(), operation: 'assistants-run', timeoutMs, secrets };
+function errorContext(endpoint: AssistantEndpoint, timeoutMs: number): ErrorContext {
+  const secrets = [endpoint.apiKey ?? '', ...endpoint.customHeaders.map((h) => h.value)].filter((s) => s.length >= 4);
+  return { baseUrl: endpoint.baseUrl, assistantId: endpoint.assistantId, operation: 'assistants-run', timeoutMs, secrets };
 }
 
 function hostOf(baseUrl: string): string {
@@ -433,9 +455,9 @@ function hostOf(baseUrl: string): string {
   }
 }
 
-function assistantNotFound(provider: ResolvedProvider, status: number): AppError {
-  const host = hostOf(provider.config.baseUrl);
-  const assistantId = provider.config.assistantId.trim();
+function assistantNotFound(endpoint: AssistantEndpoint, status: number): AppError {
+  const host = hostOf(endpoint.baseUrl);
+  const assistantId = endpoint.assistantId;
   return {
     code: 'ASSISTANT_NOT_FOUND',
     message: `${host} has no assistant with the ID “${assistantId}”.`,
@@ -445,8 +467,8 @@ function assistantNotFound(provider: ResolvedProvider, status: number): AppError
   };
 }
 
-function apiUnavailable(provider: ResolvedProvider, status: number): AppError {
-  const host = hostOf(provider.config.baseUrl);
+function apiUnavailable(endpoint: AssistantEndpoint, status: number): AppError {
+  const host = hostOf(endpoint.baseUrl);
   return {
     code: 'ASSISTANTS_API_UNAVAILABLE',
     message: `${host} does not serve the Assistants API (HTTP ${status}). OpenAI retired it on 2026-08-26.`,
@@ -548,62 +570,92 @@ export class OpenAIAssistantAdapter implements ProviderAdapter {
 
   /** Deletes a conversation's thread on the server (conversations:delete with deleteRemoteThread). */
   async deleteThread(provider: ResolvedProvider, threadId: string, signal: AbortSignal = new AbortController().signal): Promise<void> {
-    const client = new AssistantsClient(provider, this.deps);
+    const endpoint = endpointOf(provider);
+    const client = new AssistantsClient(endpoint, this.deps);
     try {
       await client.json('DELETE', `/threads/${encodeURIComponent(threadId)}`, undefined, signal);
     } catch (error) {
       // Already gone is what the user asked for.
       if (error instanceof HttpStatusError && error.status === 404 && (await client.apiServed(signal))) return;
-      throw new AppFailure(await toAppError(error, client, provider, this.deps.connectTimeoutMs, signal, 'thread'));
+      throw new AppFailure(await toAppError(error, client, endpoint, this.deps.connectTimeoutMs, signal, 'thread'));
     }
   }
 
-  /** Test Connection: retrieves the assistant and reports its name and model. */
-  async testConnection(provider: ResolvedProvider, signal: AbortSignal = new AbortController().signal): Promise<ConnectionTestResult> {
-    const assistantId = provider.config.assistantId.trim();
-    if (!assistantId) throw new AppFailure(missingAssistantIdError());
-    const client = new AssistantsClient(provider, this.deps);
-    try {
-      const { data } = await client.json<{ id?: string; name?: string | null; model?: string }>(
-        'GET',
-        `/assistants/${encodeURIComponent(assistantId)}`,
-        undefined,
-        signal,
-      );
-      const name = typeof data.name === 'string' && data.name.trim() ? data.name : null;
-      const model = typeof data.model === 'string' ? data.model : '';
-      return {
-        message: name ? `Connected to the assistant “${name}” (model ${model}).` : `Connected to the assistant ${assistantId} (model ${model}).`,
-        assistant: { id: typeof data.id === 'string' ? data.id : assistantId, name, model },
-        method: 'assistant',
-        warnings: [],
-      };
-    } catch (error) {
-      throw new AppFailure(await toAppError(error, client, provider, this.deps.connectTimeoutMs, signal, 'assistant'));
-    }
+  /** Test Connection of a saved provider (see testAssistantConnection). */
+  testConnection(provider: ResolvedProvider, signal?: AbortSignal): Promise<ConnectionTestResult> {
+    return testAssistantConnection(endpointOf(provider), this.deps, signal);
   }
 }
 
 /**
+ * Test Connection for an Assistant provider, the one implementation (the Settings form's test calls it
+ * through connection-test.ts): retrieves the assistant and reports its name and model. A failure says
+ * precisely which of these it is: no such assistant, a server without the Assistants API (OpenAI retired
+ * it on 2026-08-26), a base URL where no OpenAI-style API lives (with the /v1 hint), or any other
+ * network or HTTP failure. Every request is bounded by `deps.connectTimeoutMs`.
+ */
+export async function testAssistantConnection(
+  endpoint: AssistantEndpoint,
+  deps: HttpDeps,
+  signal: AbortSignal = new AbortController().signal,
+): Promise<ConnectionTestResult> {
+  const assistantId = endpoint.assistantId.trim();
+  if (!assistantId) throw new AppFailure(missingAssistantIdError());
+  const target = { ...endpoint, assistantId };
+  const client = new AssistantsClient(target, deps);
+  let data: unknown;
+  try {
+    ({ data } = await client.json<unknown>('GET', `/assistants/${encodeURIComponent(assistantId)}`, undefined, signal));
+  } catch (error) {
+    throw new AppFailure(await toAppError(error, client, target, deps.connectTimeoutMs, signal, 'assistant'));
+  }
+  const o = typeof data === 'object' && data !== null ? (data as Record<string, unknown>) : null;
+  if (!o || typeof o.id !== 'string') {
+    const host = hostOf(endpoint.baseUrl);
+    throw new AppFailure({
+      code: 'NOT_OPENAI_API',
+      message: `${host} answered with JSON, but not with an OpenAI-style assistant.`,
+      hint: 'Check the API Base URL: it must point at the API (often ending in /v1), not at a web page or a login portal.',
+      retryable: false,
+      params: { host, context: 'json' },
+    });
+  }
+  const name = typeof o.name === 'string' && o.name.trim() !== '' ? o.name : null;
+  const model = typeof o.model === 'string' ? o.model : '';
+  return {
+    message: `Connected to the assistant ${name ? `“${name}”` : o.id}${model ? ` (${model})` : ''}.`,
+    assistant: { id: o.id, name, model },
+    method: 'assistant',
+    warnings: [],
+  };
+}
+
+/**
  * Maps any failure to an AppError. A 404 is probed: if `/assistants` itself is not served, the server has
- * no Assistants API; otherwise the assistant (or, for `thread`, the thread) is unknown.
+ * no Assistants API (or, when `/models` is missing as well, no OpenAI-style API at this base URL);
+ * otherwise the assistant (or, for `thread`, the thread) is unknown.
  */
 async function toAppError(
   error: unknown,
   client: AssistantsClient,
-  provider: ResolvedProvider,
+  endpoint: AssistantEndpoint,
   timeoutMs: number,
   signal: AbortSignal,
   subject: 'assistant' | 'run' | 'thread',
 ): Promise<AppError> {
-  const ctx = errorContext(provider, timeoutMs);
+  const ctx = errorContext(endpoint, timeoutMs);
   if (error instanceof NotApiError) return notOpenAIApi(error.contentType, error.bodyText, ctx);
   if (error instanceof HttpStatusError) {
     if (error.status === 404 || error.status === 405 || error.status === 410) {
       const served = await client.apiServed(signal).catch(() => true);
-      if (!served) return apiUnavailable(provider, error.status);
+      if (!served) {
+        const wrongUrl = await client.modelsMissing(signal).catch(() => false);
+        // As for any OpenAI-style request to a wrong address: NOT_FOUND_PATH, with the /v1 hint.
+        if (wrongUrl) return mapHttpFailure({ status: error.status, headers: error.headers, bodyText: error.bodyText }, { ...ctx, operation: 'models' });
+        return apiUnavailable(endpoint, error.status);
+      }
       const text = parseServerError(error.bodyText).message ?? '';
-      if (subject === 'assistant' || /assistant/i.test(text)) return assistantNotFound(provider, error.status);
+      if (subject === 'assistant' || /assistant/i.test(text)) return assistantNotFound(endpoint, error.status);
     }
     return mapHttpFailure({ status: error.status, headers: error.headers, bodyText: error.bodyText }, ctx);
   }
@@ -634,7 +686,7 @@ class AssistantTurn {
     private readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>,
   ) {
     this.provider = request.provider;
-    this.client = new AssistantsClient(request.provider, deps);
+    this.client = new AssistantsClient(endpointOf(request.provider), deps);
     this.assistantId = request.provider.config.assistantId.trim();
   }
 
@@ -683,7 +735,10 @@ class AssistantTurn {
         yield { type: 'error', error: error.appError };
         return;
       }
-      yield { type: 'error', error: await toAppError(error, this.client, this.provider, this.deps.connectTimeoutMs, this.request.signal, 'run') };
+      yield {
+        type: 'error',
+        error: await toAppError(error, this.client, endpointOf(this.provider), this.deps.connectTimeoutMs, this.request.signal, 'run'),
+      };
     } finally {
       if (deadline !== undefined) clearTimeout(deadline);
       userSignal.removeEventListener('abort', onUserAbort);
