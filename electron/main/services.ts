@@ -17,9 +17,10 @@ import type { EventSink } from './ipc/events';
 import type { Logger } from './logger';
 import { OpenAIChatAdapter, type OpenAIChatOptions } from './providers/openai-chat';
 import { OpenAIAssistantAdapter, remoteThreadDeleter, type AssistantAdapterDeps } from './providers/openai-assistant';
+import { OpenAIResponsesAdapter, remoteConversationDeleter } from './providers/openai-responses';
 import type { HttpDeps } from './providers/provider-adapter';
 import type { SecretStore } from './secrets/secret-store';
-import { apiKeyAccount, KeyVault } from './secrets/key-vault';
+import { KeyVault } from './secrets/key-vault';
 import { ProviderService } from './providers/provider-service';
 
 export interface ServiceDeps {
@@ -87,7 +88,6 @@ export function createServices(deps: ServiceDeps): Services {
     ...(deps.now ? { now: deps.now } : {}),
     ...(deps.providers?.connectTimeoutMs !== undefined ? { connectTimeoutMs: deps.providers.connectTimeoutMs } : {}),
   });
-  const readApiKey = async (providerId: string) => (await vault.get(apiKeyAccount(providerId)))?.value ?? null;
   const http: HttpDeps = {
     fetch: deps.fetch,
     connectTimeoutMs: deps.http?.connectTimeoutMs ?? CHAT_CONNECT_TIMEOUT_MS,
@@ -100,16 +100,20 @@ export function createServices(deps: ServiceDeps): Services {
   );
   const assistant = new OpenAIAssistantAdapter({ ...http, log: deps.log, ...(deps.assistant ?? {}) });
   adapters.register(['openai-assistant'], assistant);
+  const responses = new OpenAIResponsesAdapter({ ...http, ...chatRetryOptions(deps.chat), log: deps.log, ...(deps.now ? { now: deps.now } : {}) });
+  adapters.register(['openai-responses'], responses);
   const chat = new ChatService({
     store: conversations,
     config,
     adapters,
     resolveProvider: (providerId) => providers.resolve(providerId),
     events: deps.events,
-    deleteRemoteThread: remoteThreadDeleter(assistant, {
-      getProvider: (id) => config.getProvider(id),
-      readApiKey,
-    }),
+    // Assistants threads and Responses conversation objects both live in the conversation's threadId.
+    deleteRemoteThread: remoteConversationDeleter(
+      responses,
+      { getProvider: (id) => config.getProvider(id), resolveProvider: (id) => providers.resolve(id) },
+      remoteThreadDeleter(assistant, (providerId) => providers.resolve(providerId)),
+    ),
     log: deps.log,
     ...(deps.now ? { now: deps.now } : {}),
     ...(deps.chat?.timers ? { timers: deps.chat.timers } : {}),

@@ -9,6 +9,7 @@ import type { ProviderConfig } from '../../shared/models/provider';
 import { AssistantsApi } from '../fixtures/openai-server/assistants';
 import { assistantsRoutes } from '../fixtures/openai-server/assistants-routes';
 import { startOpenAIServer, type OpenAIServer } from '../fixtures/openai-server/index';
+import { headerAccount } from '../../electron/main/secrets/key-vault';
 import { startRig, waitUntil, type Rig } from './chat-support';
 
 const KEY = 'sk-assistant-chat-key-424242';
@@ -271,6 +272,38 @@ describe('Assistant conversations', () => {
     expect(await rig.call('conversations:delete', { id: drop.id, deleteRemoteThread: true })).toEqual({ remoteThreadDeleted: true });
     expect(api.threads.has(droppedThread)).toBe(false);
     expect(server.requestsTo(`/threads/${droppedThread}`, 'DELETE')[0]?.headers['openai-beta']).toBe('assistants=v2');
+  });
+
+  it('deletes the thread through a gateway that requires a secret header, sending its value from the keychain', async () => {
+    // A gateway in front of an Assistants server: its credential is a custom header whose value the config
+    // keeps empty (masked) and the keychain keeps for real, like the API key.
+    const token = 'Bearer gw-assistant-secret-9f8e7d';
+    const gatewayApi = new AssistantsApi();
+    const gateway = await startOpenAIServer({
+      apiKey: KEY,
+      requiredHeaders: { 'cf-aig-authorization': token },
+      routes: [assistantsRoutes(gatewayApi)],
+    });
+    try {
+      const provider = addAssistantProvider({
+        baseUrl: gateway.url,
+        assistantId: gatewayApi.createAssistant({ name: 'Behind a gateway', model: 'gpt-4o' }),
+        customHeaders: [{ name: 'cf-aig-authorization', value: '' }],
+      });
+      rig.secrets.values.set(headerAccount(provider.id, 'cf-aig-authorization'), token);
+      const c = await newConversation(provider);
+      expect((await send(c.id, 'through the gateway')).final.status).toBe('complete');
+      const threadId = (await rig.call('conversations:get', { id: c.id })).threadId as string;
+
+      expect(await rig.call('conversations:delete', { id: c.id, deleteRemoteThread: true })).toEqual({ remoteThreadDeleted: true });
+      expect(gatewayApi.threads.has(threadId)).toBe(false);
+      expect(gateway.requestsTo(`/threads/${threadId}`, 'DELETE')[0]?.headers['cf-aig-authorization']).toBe(token);
+      await gatewayApi.idle();
+      expect(gatewayApi.specViolations).toEqual([]);
+      expect(gateway.violations.map((v) => v.message)).toEqual([]);
+    } finally {
+      await gateway.close();
+    }
   });
 
   it('reports why the thread could not be deleted, and still deletes the conversation', async () => {

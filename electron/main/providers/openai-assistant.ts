@@ -14,7 +14,7 @@
  */
 import type { ChatEvent } from '../../../shared/models/chat-event';
 import type { Conversation, MessageAnnotation, TokenUsage } from '../../../shared/models/conversation';
-import type { ConnectionTestResult, ProviderConfig } from '../../../shared/models/provider';
+import type { ConnectionTestResult } from '../../../shared/models/provider';
 import { DEFAULT_ASSISTANT_RUN_TIMEOUT_MS } from '../../../shared/models/provider';
 import { AppFailure, type AppError } from '../../../shared/result';
 import type { Logger } from '../logger';
@@ -1098,28 +1098,31 @@ function streamError(message: string, provider: ResolvedProvider): AppError {
 // ---------------------------------------------------------------------------------------------------------
 // Deleting a conversation's thread
 
-export interface ThreadOwnerLookup {
-  getProvider(id: string): ProviderConfig | undefined;
-  readApiKey(providerId: string): Promise<string | null>;
-}
-
 /**
  * The chat service's `deleteRemoteThread` hook: deletes the thread on the server of the provider that
- * created it (which may no longer be the conversation's provider).
+ * created it (which may no longer be the conversation's provider). The provider is resolved exactly as for
+ * a chat turn (`ProviderService.resolve`), so the key and secret header values kept in the keychain (or
+ * for this session only) reach this request too.
  */
-export function remoteThreadDeleter(adapter: OpenAIAssistantAdapter, lookup: ThreadOwnerLookup) {
+export function remoteThreadDeleter(adapter: OpenAIAssistantAdapter, resolveProvider: (providerId: string) => Promise<ResolvedProvider>) {
+  const ownerGone = () =>
+    new AppFailure({
+      code: 'NO_PROVIDER',
+      message: 'The provider that created this conversation’s thread no longer exists, so the thread cannot be deleted on the server.',
+      params: { reason: 'removed' },
+    });
   return async (conversation: Pick<Conversation, 'threadId' | 'threadProviderId' | 'providerId'>): Promise<void> => {
     if (!conversation.threadId) return;
     const ownerId = conversation.threadProviderId ?? conversation.providerId;
-    const config = ownerId ? lookup.getProvider(ownerId) : undefined;
-    if (!config || config.type !== 'openai-assistant') {
-      throw new AppFailure({
-        code: 'NO_PROVIDER',
-        message: 'The provider that created this conversation’s thread no longer exists, so the thread cannot be deleted on the server.',
-        params: { reason: 'removed' },
-      });
+    if (!ownerId) throw ownerGone();
+    let provider: ResolvedProvider;
+    try {
+      provider = await resolveProvider(ownerId);
+    } catch (error) {
+      if (error instanceof AppFailure && error.appError.code === 'NO_PROVIDER') throw ownerGone();
+      throw error;
     }
-    const apiKey = await lookup.readApiKey(config.id);
-    await adapter.deleteThread({ config, apiKey: apiKey || null, quirks: {} }, conversation.threadId);
+    if (provider.config.type !== 'openai-assistant') throw ownerGone();
+    await adapter.deleteThread(provider, conversation.threadId);
   };
 }
