@@ -115,7 +115,7 @@ function AssistantMessage({ message, stream, isLastReply, idle, onRegenerate }: 
         <div className="message-actions">
           {message.usage && <TokenUsageLine usage={message.usage} />}
           {message.content !== '' && <CopyButton text={answer} label={t('message.copy')} />}
-          {isLastReply && (
+          {isLastReply && message.status !== 'failed' && (
             <button type="button" className="ghost small" disabled={!idle} onClick={onRegenerate}>
               {t('message.regenerate')}
             </button>

@@ -1,5 +1,5 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useCallback, useLayoutEffect, useRef } from 'react';
+import { useCallback, useLayoutEffect, useRef, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Message } from '../../shared/models/conversation';
 import { chatStore, useChatStore } from '../stores/chat-store';
@@ -59,6 +59,19 @@ export function MessageList({ conversationId }: Props) {
     [conversationId],
   );
 
+  // Home/End jump through the virtualizer: the browser's own (smooth) keyboard scroll is cut short when
+  // messages coming into view are measured and the scroll position is corrected.
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    if (e.target !== e.currentTarget || messages.length === 0) return;
+    if (e.key === 'Home') {
+      e.preventDefault();
+      virtualizer.scrollToIndex(0, { align: 'start' });
+    } else if (e.key === 'End') {
+      e.preventDefault();
+      virtualizer.scrollToIndex(messages.length - 1, { align: 'end' });
+    }
+  };
+
   const items = virtualizer.getVirtualItems();
   return (
     <div
@@ -68,6 +81,7 @@ export function MessageList({ conversationId }: Props) {
       tabIndex={0}
       role="region"
       aria-label={t('messages.label')}
+      onKeyDown={onKeyDown}
     >
       <div className="message-canvas" role="list" style={{ height: virtualizer.getTotalSize() }}>
         {items.map((item) => {

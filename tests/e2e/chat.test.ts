@@ -3,7 +3,7 @@
  * the real services (chat, conversations, providers, the OS keychain: run under dbus-run-session with an
  * unlocked GNOME keyring) against the local OpenAI-compatible test server over real HTTP and real SSE.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,6 +12,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startBrowserHost, type BrowserHost } from '../../electron/browser-host/host';
 import type { Handler } from '../../electron/main/ipc/dispatcher';
+import { ConversationStore } from '../../electron/main/conversations/conversation-store';
 import { createMemoryLogger } from '../../electron/main/logger';
 import { KEYCHAIN_SERVICE } from '../../electron/main/secrets/secret-store';
 import { faults, startOpenAIServer, type OpenAIServer } from '../fixtures/openai-server/index.js';
@@ -423,5 +424,71 @@ describe('Chat window', () => {
         .map((el) => el.outerHTML.slice(0, 120)),
     );
     expect(unlabelled).toEqual([]);
+  });
+});
+
+describe('Chat window with a very long conversation', () => {
+  const COUNT = 10_000;
+  let host: BrowserHost;
+  let browser: Browser;
+  let dataDir: string;
+
+  beforeAll(async () => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-e2e-chat-long-'));
+    // Written through the real conversation store, as the app would have saved it.
+    const store = new ConversationStore({ dataDir, log: createMemoryLogger() });
+    await store.init();
+    const start = Date.parse('2026-01-01T00:00:00Z');
+    const messages: Message[] = Array.from({ length: COUNT }, (_, i) => ({
+      id: `m${i}`,
+      role: i % 2 === 0 ? 'user' : 'assistant',
+      content: i % 2 === 0 ? `Question ${i}` : `Answer ${i} with **bold** text and \`code\`.\n\n- a list item\n- another`,
+      status: 'complete',
+      createdAt: new Date(start + i * 1000).toISOString(),
+    }));
+    await store.create({
+      id: randomUUID(),
+      title: 'Ten thousand messages',
+      providerId: null,
+      model: '',
+      createdAt: messages[0]!.createdAt,
+      updatedAt: messages.at(-1)!.createdAt,
+      messages,
+    });
+    await store.flush();
+    host = await startBrowserHost({ port: 0, dataDir, fetch: globalThis.fetch, log: createMemoryLogger(), systemLocale: 'en-US' });
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await host?.close();
+    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('opens at the latest message with only the visible messages in the DOM, and scrolls to the first one', async () => {
+    const page = await browser.newPage({ viewport: { width: 1100, height: 800 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(host.chatUrl);
+    await page.getByText(`Answer ${COUNT - 1} with`).waitFor();
+    // Opened at the end: the last message is in view.
+    const atEnd = () => page.locator('.message-scroll').evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight < 2);
+    await expect.poll(atEnd).toBe(true);
+    const rows = page.locator('.message-row');
+    expect(Number(await rows.first().getAttribute('aria-setsize'))).toBe(COUNT);
+    // Virtualised: a screenful plus overscan, not ten thousand.
+    expect(await rows.count()).toBeLessThan(60);
+
+    const scroller = page.getByRole('region', { name: 'Messages' });
+    await scroller.focus();
+    await page.keyboard.press('Home');
+    await page.getByText('Question 0', { exact: true }).waitFor();
+    await expect.poll(() => scroller.evaluate((el) => el.scrollTop)).toBe(0);
+    expect(await rows.count()).toBeLessThan(60);
+    await page.keyboard.press('End');
+    await expect.poll(atEnd).toBe(true);
+    expect(errors).toEqual([]);
+    await page.close();
   });
 });
