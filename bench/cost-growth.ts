@@ -1,0 +1,143 @@
+/**
+ * Cost growth: the Chat window's work per delta while the reply is ~1,000 tokens long vs ~20,000 tokens
+ * long (Markdown with code blocks). One reply streams 1,000 tokens fast, then a paced stretch (one token
+ * every 40 ms, so each token is its own `chat:event`), then 18,000+ tokens fast, then the same paced
+ * stretch again. Around each paced stretch the renderer's main-thread work is read from Chrome's
+ * Performance domain (TaskDuration: script, style, layout, paint) and divided by the `chat:event`s the
+ * window received in it. Ratio = late / early; a renderer that re-parses the whole reply per delta grows
+ * with the length, an incremental one stays flat.
+ */
+import { randomBytes } from 'node:crypto';
+import type { CDPSession, Page } from 'playwright-core';
+import { faults } from '../tests/fixtures/openai-server/index.js';
+import type { StreamStep } from '../tests/fixtures/openai-server/index.js';
+import { newChat, sendMessage } from './app-session';
+import { nowMs } from './child-rpc';
+import { countTokens, markdownReply } from './markdown-reply';
+import { armReplyWatch, collectWatch, readProbe, waitForReplyText } from './page-probes';
+import { rawReplySteps } from './stream-throughput';
+import type { TimedServer } from './timed-server';
+
+const EARLY_TOKENS = 1_000;
+const LATE_TOKENS = 20_000;
+const PACE_MS = 40;
+/** Quiet time after a fast stretch: the window catches up before the paced stretch is measured. */
+const CATCH_UP_MS = { early: 1_200, late: 5_000 };
+const SETTLE_MS = 200;
+
+export interface CostGrowthRun {
+  earlyMsPerDelta: number;
+  lateMsPerDelta: number;
+  earlyScriptMsPerDelta: number;
+  lateScriptMsPerDelta: number;
+  earlyLayoutMsPerDelta: number;
+  lateLayoutMsPerDelta: number;
+  earlyStyleMsPerDelta: number;
+  lateStyleMsPerDelta: number;
+  earlyDeltas: number;
+  lateDeltas: number;
+  ratio: number;
+}
+
+/** The paced stretch: a paragraph and a code block, the same shape both times. */
+function pacedText(begin: string, done: string): string {
+  return [
+    `\n\n${begin} The paced part of the reply streams one token at a time so that every token is its own update of the window.`,
+    '```ts\nconst response = await client.chat.completions.create({ model, messages, stream: true });\nfor await (const chunk of response) render(chunk.choices[0]?.delta?.content ?? "");\n```',
+    `${done}`,
+  ].join('\n\n');
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+interface Reading {
+  task: number;
+  script: number;
+  layout: number;
+  style: number;
+  events: number;
+}
+
+async function metrics(cdp: CDPSession, page: Page): Promise<Reading> {
+  const { metrics: list } = await cdp.send('Performance.getMetrics');
+  const get = (name: string) => list.find((m) => m.name === name)?.value ?? 0;
+  const probe = await readProbe(page);
+  return {
+    task: get('TaskDuration') * 1000,
+    script: get('ScriptDuration') * 1000,
+    layout: get('LayoutDuration') * 1000,
+    style: get('RecalcStyleDuration') * 1000,
+    events: probe.chatEvents,
+  };
+}
+
+export async function costGrowthRun(page: Page, server: TimedServer, run: number): Promise<CostGrowthRun> {
+  const tag = randomBytes(3).toString('hex');
+  const m = (name: string) => `${name}x${run}q${tag}`;
+  const early = markdownReply(EARLY_TOKENS, m('EarlyReady'), 200 + run);
+  const paceEarly = pacedText(m('EarlyGo'), m('EarlyDone'));
+  const lateTokens = LATE_TOKENS - countTokens(early) - 2 * countTokens(paceEarly);
+  const late = `\n\n${markdownReply(lateTokens, m('LateReady'), 300 + run)}`;
+  const paceLate = pacedText(m('LateGo'), m('LateDone'));
+  const [role, ...earlyChunks] = rawReplySteps(early);
+  const lateChunks = rawReplySteps(late).slice(1);
+  const steps: StreamStep[] = [
+    role!,
+    ...earlyChunks,
+    { type: 'pause', ms: CATCH_UP_MS.early },
+    { type: 'content', text: paceEarly, chunkSize: 'word', delayMs: PACE_MS },
+    ...lateChunks,
+    { type: 'pause', ms: CATCH_UP_MS.late },
+    { type: 'content', text: paceLate, chunkSize: 'word', delayMs: PACE_MS },
+  ];
+
+  await newChat(page);
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
+  const writes = {
+    earlyGo: server.waitForWrite(m('EarlyGo')),
+    lateGo: server.waitForWrite(m('LateGo')),
+  };
+  server.server.nextResponses(faults.chat(steps, { roleChunk: false }));
+  await armReplyWatch(page, m('LateDone'), true);
+  await sendMessage(page, `Cost growth run ${run} (${tag}): a long answer with code.`);
+
+  const measure = async (ready: string, done: string, go: Promise<number>) => {
+    await waitForReplyText(page, ready);
+    await sleep(SETTLE_MS);
+    const readAt = nowMs();
+    const start = await metrics(cdp, page);
+    const goAt = await go;
+    // The paced stretch must not have begun before the first reading: else the window had not caught up.
+    if (goAt < readAt) throw new Error(`the window had not caught up before "${ready}" was measured`);
+    await waitForReplyText(page, done);
+    await sleep(SETTLE_MS);
+    const end = await metrics(cdp, page);
+    const deltas = end.events - start.events;
+    if (deltas < 10) throw new Error(`only ${deltas} updates reached the window in the paced stretch`);
+    return {
+      perDelta: (end.task - start.task) / deltas,
+      scriptPerDelta: (end.script - start.script) / deltas,
+      layoutPerDelta: (end.layout - start.layout) / deltas,
+      stylePerDelta: (end.style - start.style) / deltas,
+      deltas,
+    };
+  };
+  const a = await measure(m('EarlyReady'), m('EarlyDone'), writes.earlyGo);
+  const b = await measure(m('LateReady'), m('LateDone'), writes.lateGo);
+  await collectWatch(page);
+  await cdp.detach();
+  return {
+    earlyMsPerDelta: a.perDelta,
+    lateMsPerDelta: b.perDelta,
+    earlyScriptMsPerDelta: a.scriptPerDelta,
+    lateScriptMsPerDelta: b.scriptPerDelta,
+    earlyLayoutMsPerDelta: a.layoutPerDelta,
+    lateLayoutMsPerDelta: b.layoutPerDelta,
+    earlyStyleMsPerDelta: a.stylePerDelta,
+    lateStyleMsPerDelta: b.stylePerDelta,
+    earlyDeltas: a.deltas,
+    lateDeltas: b.deltas,
+    ratio: b.perDelta / a.perDelta,
+  };
+}

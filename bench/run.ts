@@ -1,0 +1,343 @@
+/**
+ * `npm run bench [-- --quick] [-- --only first-token,throughput,cost-growth,history,weight]`
+ *
+ * Measures the figures of the benchmark issue against the local OpenAI-compatible test server and the
+ * browser host in Debian's Chromium, prints a table and writes bench/results/latest.json. `--quick` runs
+ * fewer repetitions of the same figures (under two minutes on a 2-core machine); the full run repeats
+ * more for steadier medians. Budgets that are missed say MISS.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { Browser } from 'playwright-core';
+import { chromiumAvailable, CHROMIUM_PATH, launchChromium } from '../tests/support/chromium';
+import { startAppSession, type AppSession } from './app-session';
+import { buildRenderer } from './build-renderer';
+import { startChild, type Child } from './child-rpc';
+import { costGrowthRun, type CostGrowthRun } from './cost-growth';
+import { historyRun, HISTORY, seedHistory, type HistoryRun } from './history-scale';
+import { runStreamedTurns } from './main-memory';
+import { firstPaint, windowWeight } from './renderer-weight';
+import { figure, machine, printTable, writeResults, type Figure, type Results } from './report';
+import type { SdkMethods } from './sdk-process';
+import { round, summarize } from './stats';
+import { THROUGHPUT_TOKENS, throughputRun, type ThroughputRun } from './stream-throughput';
+import { startTimedServer, type TimedServer } from './timed-server';
+
+const PHASES = ['weight', 'first-token', 'throughput', 'cost-growth', 'history'] as const;
+type Phase = (typeof PHASES)[number];
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    out: { type: 'string' },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+
+if (values.help) {
+  console.log(`Usage: npm run bench [-- --quick] [-- --only ${PHASES.join(',')}] [-- --out file.json]`);
+  process.exit(0);
+}
+
+const quick = values.quick;
+const phases = new Set<Phase>(
+  values.only
+    ? values.only.split(',').map((p) => {
+        const phase = p.trim() as Phase;
+        if (!PHASES.includes(phase)) throw new Error(`unknown phase "${p}" (one of ${PHASES.join(', ')})`);
+        return phase;
+      })
+    : PHASES,
+);
+const plan = quick
+  ? { warmupTurns: 3, measuredTurns: 50, totalTurns: 200, throughputRuns: 2, costRuns: 1, historyRuns: 3, paintRuns: 5 }
+  : { warmupTurns: 5, measuredTurns: 100, totalTurns: 200, throughputRuns: 5, costRuns: 3, historyRuns: 7, paintRuns: 10 };
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const outFile = path.resolve(values.out ?? path.join(here, 'results', 'latest.json'));
+const API_KEY = `sk-bench-${Math.random().toString(36).slice(2)}`;
+const started = performance.now();
+const log = (message: string) => console.log(`[bench ${((performance.now() - started) / 1000).toFixed(1)} s] ${message}`);
+const mb = (bytes: number) => bytes / 1024 / 1024;
+
+async function main(): Promise<void> {
+  if (!chromiumAvailable()) throw new Error(`Chromium is needed at ${CHROMIUM_PATH} (or set SWITCHBOARD_CHROMIUM)`);
+  log(`${quick ? 'quick' : 'full'} run: ${[...phases].join(', ')}`);
+  log('building the renderer');
+  const rendererDir = await buildRenderer();
+  const figures: Figure[] = [];
+  const notes: string[] = [
+    'Times are wall-clock ms on one machine. Clocks of the page, the host and the SDK process are placed on the driver\'s clock by round-trip probes.',
+    'The SDK baseline is the openai SDK in a plain Node process with nothing else in it, reading the same stream from the same server right after the app.',
+  ];
+  let browser: Browser | null = null;
+  let server: TimedServer | null = null;
+  let sdk: Child<SdkMethods> | null = null;
+  let session: AppSession | null = null;
+  const cleanups: (() => Promise<void>)[] = [];
+  try {
+    browser = await launchChromium();
+    const info = machine(browser.version());
+    log(`${info.cpuModel}, ${info.cores} cores, load ${info.loadAverageAtStart.join(' ')}; Chromium ${info.chromium}`);
+    server = await startTimedServer(API_KEY);
+    sdk = await startChild<SdkMethods>('bench/sdk-process.ts');
+
+    const needsApp = phases.has('weight') || phases.has('first-token') || phases.has('throughput') || phases.has('cost-growth');
+    if (needsApp) {
+      session = await startAppSession({ browser, rendererDir });
+      const s = session;
+      cleanups.push(() => s.close());
+      await session.addProvider(server.url, server.apiKey);
+    }
+
+    if (phases.has('weight') && session) {
+      log('renderer weight and first paint');
+      for (const kind of ['chat', 'settings'] as const) {
+        const w = windowWeight(rendererDir, kind);
+        const paints: number[] = [];
+        for (let i = 0; i < plan.paintRuns; i++) paints.push(await firstPaint(session.context, kind === 'chat' ? session.chatUrl : session.settingsUrl));
+        figures.push(
+          figure({
+            id: `renderer-weight-${kind}`,
+            title: `${kind === 'chat' ? 'Chat' : 'Settings'} window JS (gzip)`,
+            unit: 'KB',
+            per: 'build',
+            samples: [w.gzipBytes / 1024],
+            budget: kind === 'chat' ? '≤ 400 KB' : null,
+            ...(kind === 'chat' ? { check: (s) => s.median <= 400 } : {}),
+            details: { rawKB: round(w.rawBytes / 1024), lazyGzipKB: round(w.lazyGzipBytes / 1024), files: w.files, gzip: 'level 9, per file' },
+          }),
+          figure({
+            id: `first-paint-${kind}`,
+            title: `${kind === 'chat' ? 'Chat' : 'Settings'} window first paint`,
+            unit: 'ms',
+            per: 'window load (first-contentful-paint from navigation start)',
+            samples: paints,
+            budget: null,
+          }),
+        );
+      }
+    }
+
+    if (phases.has('first-token') && session) {
+      log(`streamed turns: ${plan.totalTurns} (first-token overhead on ${plan.measuredTurns} after ${plan.warmupTurns} warm-up, memory at 10 and ${plan.totalTurns})`);
+      const page = await session.openChat();
+      await page.getByRole('heading', { name: 'No provider configured yet' }).waitFor({ state: 'detached' });
+      const turns = await runStreamedTurns({
+        session,
+        page,
+        server,
+        sdk,
+        totalTurns: plan.totalTurns,
+        measuredTurns: plan.warmupTurns + plan.measuredTurns,
+        memoryAt: [10, plan.totalTurns],
+        onProgress: (n) => n % 25 === 0 && log(`  turn ${n}/${plan.totalTurns}`),
+      });
+      const measured = turns.turns.slice(plan.warmupTurns, plan.warmupTurns + plan.measuredTurns);
+      const overheads = measured.map((t) => t.overheadMs!);
+      figures.push(
+        figure({
+          id: 'first-token-overhead',
+          title: 'First-token overhead',
+          unit: 'ms',
+          per: 'turn',
+          samples: overheads,
+          budget: 'median ≤ 16 ms, p95 ≤ 33 ms',
+          check: (s) => s.median <= 16 && s.p95 <= 33,
+          details: {
+            definition: '(server writes first content chunk -> text in the Chat window DOM) - (server writes it -> openai SDK in plain Node has it)',
+            appMs: summarize(measured.map((t) => t.appMs)),
+            appToPaintMs: summarize(measured.map((t) => t.appPaintedMs)),
+            sdkMs: summarize(measured.map((t) => t.sdkMs!)),
+            warmupTurnsExcluded: plan.warmupTurns,
+            clockUncertaintyMs: round(turns.clockUncertaintyMs),
+          },
+        }),
+      );
+      const [at10, atEnd] = turns.memory;
+      if (!at10 || !atEnd) throw new Error('memory snapshots missing');
+      const growth = mb(atEnd.rss - at10.rss);
+      figures.push(
+        figure({
+          id: 'main-memory-growth',
+          title: `Main-process RSS growth, ${atEnd.turns} vs ${at10.turns} turns`,
+          unit: 'MB',
+          per: 'measurement (after GC)',
+          samples: [growth],
+          budget: '≤ 20 MB',
+          check: (s) => s.median <= 20,
+          details: {
+            rssAt10MB: round(mb(at10.rss)),
+            rssAtEndMB: round(mb(atEnd.rss)),
+            heapUsedAt10MB: round(mb(at10.heapUsed)),
+            heapUsedAtEndMB: round(mb(atEnd.heapUsed)),
+            turns: atEnd.turns,
+          },
+        }),
+      );
+      await page.close();
+    }
+
+    if ((phases.has('throughput') || phases.has('cost-growth')) && session) {
+      const page = await session.openChat();
+      await page.getByRole('heading', { name: 'No provider configured yet' }).waitFor({ state: 'detached' });
+      if (phases.has('throughput')) {
+        const runs: ThroughputRun[] = [];
+        for (let r = 1; r <= plan.throughputRuns; r++) {
+          log(`throughput run ${r}/${plan.throughputRuns} (${THROUGHPUT_TOKENS} tokens)`);
+          runs.push(await throughputRun(page, server, sdk, r));
+        }
+        figures.push(
+          figure({
+            id: 'stream-throughput',
+            title: `Stream throughput, ${THROUGHPUT_TOKENS / 1000}k tokens (app / SDK)`,
+            unit: '×',
+            per: 'run',
+            samples: runs.map((r) => r.ratio),
+            budget: '≤ 1.5×',
+            check: (s) => s.median <= 1.5,
+            details: {
+              appMs: summarize(runs.map((r) => r.appMs)),
+              sdkMs: summarize(runs.map((r) => r.sdkMs)),
+              chatEventsPerRun: runs.map((r) => r.chatEvents),
+            },
+          }),
+          figure({
+            id: 'smoothness',
+            title: 'Long tasks per 10k tokens during that reply',
+            unit: '',
+            per: 'run',
+            samples: runs.map((r) => r.longTasksPer10k),
+            budget: '≤ 1',
+            check: (s) => s.median <= 1,
+            details: { longTasksPerRun: runs.map((r) => r.longTasks), longestTaskMs: runs.map((r) => round(r.longestTaskMs)) },
+          }),
+        );
+      }
+      if (phases.has('cost-growth')) {
+        const runs: CostGrowthRun[] = [];
+        for (let r = 1; r <= plan.costRuns; r++) {
+          log(`cost growth run ${r}/${plan.costRuns}`);
+          runs.push(await costGrowthRun(page, server, r));
+        }
+        figures.push(
+          figure({
+            id: 'cost-growth',
+            title: 'Renderer work per delta, 20k vs 1k tokens',
+            unit: '×',
+            per: 'run',
+            samples: runs.map((r) => r.ratio),
+            budget: '≤ 2×',
+            check: (s) => s.median <= 2,
+            details: {
+              definition: 'Chrome Performance.getMetrics TaskDuration (thread time) per chat:event in a paced stretch at ~1k and at ~20k tokens',
+              earlyMsPerDelta: runs.map((r) => round(r.earlyMsPerDelta)),
+              lateMsPerDelta: runs.map((r) => round(r.lateMsPerDelta)),
+              earlyScriptMsPerDelta: runs.map((r) => round(r.earlyScriptMsPerDelta)),
+              lateScriptMsPerDelta: runs.map((r) => round(r.lateScriptMsPerDelta)),
+              earlyLayoutMsPerDelta: runs.map((r) => round(r.earlyLayoutMsPerDelta)),
+              lateLayoutMsPerDelta: runs.map((r) => round(r.lateLayoutMsPerDelta)),
+              earlyStyleMsPerDelta: runs.map((r) => round(r.earlyStyleMsPerDelta)),
+              lateStyleMsPerDelta: runs.map((r) => round(r.lateStyleMsPerDelta)),
+              deltas: runs.map((r) => [r.earlyDeltas, r.lateDeltas]),
+            },
+          }),
+        );
+      }
+      await page.close();
+    }
+    if (session) {
+      await session.close();
+      cleanups.length = 0;
+      session = null;
+    }
+
+    if (phases.has('history')) {
+      log(`history: writing ${HISTORY.conversations} conversations × ${HISTORY.messagesEach} messages + one of ${HISTORY.longMessages}`);
+      const fixture = await seedHistory();
+      cleanups.push(async () => fs.rmSync(fixture.dataDir, { recursive: true, force: true }));
+      log(`  written in ${(fixture.seedMs / 1000).toFixed(1)} s (${round(mb(fixture.bytesOnDisk))} MB)`);
+      const runs: HistoryRun[] = [];
+      for (let r = 1; r <= plan.historyRuns; r++) {
+        log(`history run ${r}/${plan.historyRuns}`);
+        runs.push(await historyRun(browser, rendererDir, fixture));
+      }
+      const historyDetails = { conversations: HISTORY.conversations, messagesEach: HISTORY.messagesEach, longConversation: HISTORY.longMessages, dataMB: round(mb(fixture.bytesOnDisk)) };
+      figures.push(
+        figure({
+          id: 'history-list',
+          title: `History: show the list of ${HISTORY.conversations} conversations`,
+          unit: 'ms',
+          per: 'fresh main process + window',
+          samples: runs.map((r) => r.listMs),
+          budget: '≤ 150 ms',
+          check: (s) => s.median <= 150,
+          details: {
+            definition: 'window sends conversations:list -> all entries painted',
+            answerArrivedMs: summarize(runs.map((r) => r.listAnsweredMs)),
+            fromNavigationStartMs: summarize(runs.map((r) => r.listFromNavigationMs)),
+            ...historyDetails,
+          },
+        }),
+        figure({
+          id: 'history-open',
+          title: `History: open a ${HISTORY.longMessages / 1000}k-message conversation`,
+          unit: 'ms',
+          per: 'fresh main process + window',
+          samples: runs.map((r) => r.openMs),
+          budget: '≤ 200 ms',
+          check: (s) => s.median <= 200,
+          details: { definition: 'click -> its latest message painted', answerArrivedMs: summarize(runs.map((r) => r.openAnsweredMs)) },
+        }),
+        figure({
+          id: 'history-scroll',
+          title: 'History: long tasks while scrolling it',
+          unit: '',
+          per: 'run (180 frames, 400 px per frame)',
+          samples: runs.map((r) => r.scrollLongTasks),
+          budget: '0 in every run',
+          check: (s) => s.max === 0,
+          details: {
+            longestTaskMs: runs.map((r) => round(r.scrollLongestTaskMs)),
+            maxFrameGapMs: runs.map((r) => round(r.scrollMaxFrameGapMs)),
+            messagesScrolledPast: runs.map((r) => r.scrolledMessages),
+          },
+        }),
+      );
+    }
+
+    if (server.server.violations.length > 0) {
+      throw new Error(`the test server saw spec violations: ${server.server.violations.map((v) => v.message).join('\n')}`);
+    }
+    info.loadAverageAtEnd = os.loadavg().map((x) => round(x));
+    const results: Results = {
+      date: new Date().toISOString(),
+      mode: quick ? 'quick' : 'full',
+      durationSeconds: Math.round((performance.now() - started) / 1000),
+      machine: info,
+      figures,
+      notes,
+    };
+    writeResults(outFile, results);
+    console.log(`\n${printTable(results)}\n`);
+    log(`wrote ${path.relative(process.cwd(), outFile)}`);
+    const missed = figures.filter((f) => f.pass === false);
+    if (missed.length) console.log(`Budgets missed: ${missed.map((f) => f.title).join('; ')}`);
+  } finally {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+    await sdk?.close().catch(() => undefined);
+    await browser?.close().catch(() => undefined);
+    await server?.close().catch(() => undefined);
+    // The build went to <temp>/out/renderer.
+    fs.rmSync(path.dirname(path.dirname(rendererDir)), { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  process.exit(1);
+});
