@@ -46,6 +46,11 @@ export class MarkdownBlockSplitter {
       lineStart = nl + 1;
     }
     this.scanned = lineStart;
+    // The line still arriving already ends the previous block once its first character shows it is not
+    // indented; it is scanned for a fence when it is complete.
+    if (!this.fence && this.boundary !== null && lineStart < next.length && !/\s/.test(next[lineStart]!)) {
+      this.closeBlockAt(lineStart);
+    }
     return {
       stable: this.stable,
       tail: next.slice(this.tailStart),
@@ -62,6 +67,17 @@ export class MarkdownBlockSplitter {
     this.boundary = null;
   }
 
+  /** Everything before the last blank line becomes a stable block; the tail starts at `start`. */
+  private closeBlockAt(start: number): void {
+    if (this.boundary !== null && this.boundary > this.tailStart) {
+      const block = this.text.slice(this.tailStart, this.boundary);
+      // A new array, so a consumer holding the previous split sees the change.
+      if (block.trim() !== '') this.stable = [...this.stable, block];
+      this.tailStart = start;
+    }
+    this.boundary = null;
+  }
+
   private scanLine(line: string, start: number, end: number): void {
     if (this.fence) {
       const close = FENCE_CLOSE.exec(line);
@@ -72,12 +88,7 @@ export class MarkdownBlockSplitter {
       this.boundary = end;
       return;
     }
-    if (this.boundary !== null && !/^\s/.test(line) && this.boundary > this.tailStart) {
-      const block = this.text.slice(this.tailStart, this.boundary);
-      // A new copy of the array, so a consumer holding the previous split sees a change.
-      if (block.trim() !== '') this.stable = [...this.stable, block];
-      this.tailStart = start;
-    }
+    if (this.boundary !== null && !/^\s/.test(line)) this.closeBlockAt(start);
     this.boundary = null;
     const open = FENCE_OPEN.exec(line);
     if (open?.[1]) {
