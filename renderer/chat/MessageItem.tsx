@@ -96,7 +96,9 @@ function AssistantMessage({ message, stream, isLastReply, idle, onRegenerate }: 
         </p>
       )}
       {live && stream.statusLine && <p className="message-note status-line">{stream.statusLine.text}</p>}
-      {live && stream.retryWait && <RetryCountdown until={stream.retryWait.until} attempt={stream.retryWait.attempt} />}
+      {live && stream.retryWait && (
+        <RetryCountdown until={stream.retryWait.until} attempt={stream.retryWait.attempt} reason={stream.retryWait.reason} />
+      )}
       {message.annotations && message.annotations.length > 0 && (
         <ul className="annotations" aria-label={t('message.sources')}>
           {message.annotations.map((a, i) => (

@@ -10,7 +10,7 @@ import { useStore } from 'zustand';
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { EventPayloads } from '../../shared/ipc/contract';
 import type { SwitchboardApi } from '../../shared/ipc/window-api';
-import type { ChatStreamEvent } from '../../shared/models/chat-event';
+import type { ChatStreamEvent, RetryReason } from '../../shared/models/chat-event';
 import type { Conversation, Message, MessageStatus } from '../../shared/models/conversation';
 import type { AppError, Result } from '../../shared/result';
 import { getApi } from '../lib/api';
@@ -20,8 +20,8 @@ export interface ActiveStream {
   messageId: string;
   /** A short line from the provider ("Running code interpreter…"), or null. */
   statusLine: { code: string | null; text: string } | null;
-  /** Waiting before an automatic retry after a 429: `until` is a `now()` timestamp in ms. */
-  retryWait: { attempt: number; seconds: number; until: number } | null;
+  /** Waiting before an automatic retry (429, or 503 with retry-after): `until` is a `now()` timestamp in ms. */
+  retryWait: { attempt: number; seconds: number; until: number; reason?: RetryReason } | null;
 }
 
 export type LoadStatus = 'loading' | 'ready' | 'error';

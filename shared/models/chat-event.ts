@@ -2,6 +2,12 @@ import type { AppError } from '../result';
 import type { MessageAnnotation, MessageStatus, TokenUsage } from './conversation';
 
 /**
+ * Why an automatic retry waits: the server limits the request rate (429), or it is unavailable for now and
+ * said when to come back (503 with `retry-after`, e.g. a server still loading the model).
+ */
+export type RetryReason = 'rate-limited' | 'unavailable';
+
+/**
  * What a provider adapter yields while a reply is generated. The chat service turns these into
  * coalesced `chat:event` pushes and into persisted message updates.
  */
@@ -12,8 +18,8 @@ export type ChatEvent =
   /** A short status line (e.g. "Running code interpreter…"); null clears it. */
   | { type: 'status'; code: string | null; text: string | null }
   | { type: 'annotations'; annotations: MessageAnnotation[] }
-  /** Waiting before an automatic retry (429): seconds until the next attempt. */
-  | { type: 'retry-wait'; attempt: number; seconds: number }
+  /** Waiting before an automatic retry: seconds until the next attempt (no `reason` means rate-limited). */
+  | { type: 'retry-wait'; attempt: number; seconds: number; reason?: RetryReason }
   /** The adapter discarded partial text (a retry restarted the reply). */
   | { type: 'reset' }
   | { type: 'done'; finishReason: string | null }
@@ -36,7 +42,7 @@ export interface ChatStreamEvent {
   usage?: TokenUsage;
   statusLine?: { code: string | null; text: string | null };
   annotations?: MessageAnnotation[];
-  retryWait?: { attempt: number; seconds: number } | null;
+  retryWait?: { attempt: number; seconds: number; reason?: RetryReason } | null;
   /** Present on the final event of the stream. */
   final?: { status: Exclude<MessageStatus, 'streaming'>; finishReason?: string; error?: AppError };
 }

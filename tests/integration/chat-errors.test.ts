@@ -105,8 +105,8 @@ describe('chat errors: 429', () => {
     expect(result.final.status).toBe('complete');
     expect(result.content).toBe('Echo: patience');
     expect(result.retryWaits).toEqual([
-      { attempt: 1, seconds: 2 },
-      { attempt: 2, seconds: 2 },
+      { attempt: 1, seconds: 2, reason: 'rate-limited' },
+      { attempt: 2, seconds: 2, reason: 'rate-limited' },
     ]);
     expect(waits).toEqual([1500, 2000]);
     // The wait line is cleared once text flows.
@@ -120,7 +120,7 @@ describe('chat errors: 429', () => {
     server.nextResponses(faults.rateLimited({ ms: 30 }));
     const { result } = await turn(rig);
     expect(result.final.status).toBe('complete');
-    expect(result.retryWaits).toEqual([{ attempt: 1, seconds: 1 }]);
+    expect(result.retryWaits).toEqual([{ attempt: 1, seconds: 1, reason: 'rate-limited' }]);
     const [first, second] = server.requestsTo('/chat/completions');
     expect(first?.status).toBe(429);
     expect(second?.status).toBe(200);
@@ -134,7 +134,7 @@ describe('chat errors: 429', () => {
     const error = expectFailed(result, saved, rig, 'RATE_LIMITED');
     expect(error.retryable).toBe(true);
     // Each wait is shown (waits within one frame are merged, so the window may skip straight to the latest).
-    expect(result.retryWaits[0]).toEqual({ attempt: 1, seconds: 1 });
+    expect(result.retryWaits[0]).toEqual({ attempt: 1, seconds: 1, reason: 'rate-limited' });
     expect(waits).toEqual([10, 10, 10]);
     expect(server.requestsTo('/chat/completions')).toHaveLength(4);
     expect(result.final).not.toHaveProperty('retryWait');
@@ -161,6 +161,61 @@ describe('chat errors: 429', () => {
     await rig.call('chat:stop', { conversationId: conversation.id });
     const result = await rig.finished(sent.streamId);
     expect(result.final.status).toBe('stopped');
+    expect(server.requestsTo('/chat/completions')).toHaveLength(1);
+  });
+});
+
+describe('chat errors: 503 with retry-after (a server still loading the model)', () => {
+  const loading = (seconds: number): Fault => ({
+    kind: 'error',
+    status: 503,
+    style: 'openai',
+    message: 'The model is still loading, try again shortly',
+    retryAfterSeconds: seconds,
+  });
+
+  it('waits as the server asks, shows each wait as "unavailable", then answers', async () => {
+    const waits: number[] = [];
+    const { rig } = setup({ chat: { sleep: async (ms) => void waits.push(ms) } });
+    server.nextResponses(loading(3), loading(1));
+    const { result, saved } = await turn(rig, 'are you up');
+    expect(result.final.status).toBe('complete');
+    expect(result.content).toBe('Echo: are you up');
+    // Waits within one frame are merged, so the window may skip straight to the latest.
+    expect(result.retryWaits[0]).toEqual({ attempt: 1, seconds: 3, reason: 'unavailable' });
+    expect(result.retryWaits.every((w) => w.reason === 'unavailable')).toBe(true);
+    expect(waits).toEqual([3000, 1000]);
+    expect(result.events.some((e) => e.retryWait === null)).toBe(true);
+    expect(server.requestsTo('/chat/completions').map((r) => r.status)).toEqual([503, 503, 200]);
+    expect(saved.messages[1]).toMatchObject({ status: 'complete', content: 'Echo: are you up' });
+  });
+
+  it('gives up after the same bounded number of retries, and does not sit out a wait longer than the cap', async () => {
+    const waits: number[] = [];
+    const { rig } = setup({ chat: { sleep: async (ms) => void waits.push(ms), maxRateLimitRetries: 2, maxRetryWaitMs: 60_000 } });
+    server.alwaysRespond(loading(1));
+    const { result, saved } = await turn(rig);
+    const error = expectFailed(result, saved, rig, 'SERVER_ERROR');
+    expect(error.params).toMatchObject({ status: 503, context: 'unavailable' });
+    expect(waits).toEqual([1000, 1000]);
+    expect(server.requestsTo('/chat/completions')).toHaveLength(3);
+
+    server.reset();
+    waits.length = 0;
+    server.nextResponses(loading(3600));
+    const long = await turn(rig);
+    expectFailed(long.result, long.saved, rig, 'SERVER_ERROR');
+    expect(waits).toEqual([]);
+  });
+
+  it('a 503 that names no time is reported at once, not retried', async () => {
+    const waits: number[] = [];
+    const { rig } = setup({ chat: { sleep: async (ms) => void waits.push(ms) } });
+    server.nextResponses(faults.serviceUnavailable());
+    const { result, saved } = await turn(rig);
+    expectFailed(result, saved, rig, 'SERVER_ERROR');
+    expect(result.retryWaits).toEqual([]);
+    expect(waits).toEqual([]);
     expect(server.requestsTo('/chat/completions')).toHaveLength(1);
   });
 });

@@ -68,7 +68,7 @@ export interface ReplayedStream {
   reasoning: string;
   final: NonNullable<ChatStreamEvent['final']>;
   events: ChatStreamEvent[];
-  retryWaits: { attempt: number; seconds: number }[];
+  retryWaits: NonNullable<ChatStreamEvent['retryWait']>[];
   usage?: ChatStreamEvent['usage'];
 }
 
@@ -78,7 +78,7 @@ export function replay(events: ChatStreamEvent[]): Omit<ReplayedStream, 'final'>
   let reasoning = '';
   let final: ChatStreamEvent['final'];
   let usage: ChatStreamEvent['usage'];
-  const retryWaits: { attempt: number; seconds: number }[] = [];
+  const retryWaits: NonNullable<ChatStreamEvent['retryWait']>[] = [];
   for (const e of events) {
     if (e.replaceContent !== undefined) content = e.replaceContent;
     if (e.replaceReasoning !== undefined) reasoning = e.replaceReasoning;

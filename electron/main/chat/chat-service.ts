@@ -546,7 +546,9 @@ export class ChatService {
             break;
           case 'retry-wait':
             live.retryWaiting = true;
-            coalescer.set({ retryWait: { attempt: event.attempt, seconds: event.seconds } });
+            coalescer.set({
+              retryWait: { attempt: event.attempt, seconds: event.seconds, ...(event.reason ? { reason: event.reason } : {}) },
+            });
             break;
           case 'reset':
             message.content = '';

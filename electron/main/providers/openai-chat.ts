@@ -30,6 +30,7 @@ import {
   idleTimeoutError,
   inStreamError,
   rateLimitWaitMs,
+  retryReasonOf,
   streamFailure,
   waitSeconds,
   watchedFetch,
@@ -112,7 +113,7 @@ export class OpenAIChatAdapter implements ProviderAdapter {
         const waitMs = rateLimitWaitMs(error, appErr, rateLimitRetries, this.options);
         if (waitMs !== null) {
           rateLimitRetries += 1;
-          yield { type: 'retry-wait', attempt: rateLimitRetries, seconds: waitSeconds(waitMs) };
+          yield { type: 'retry-wait', attempt: rateLimitRetries, seconds: waitSeconds(waitMs), reason: retryReasonOf(error) };
           await sleep(waitMs, signal);
           continue;
         }

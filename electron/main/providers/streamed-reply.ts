@@ -4,11 +4,13 @@
  * - activity on the wire: the response body passes through a counter, so SSE comments (`: keep-alive`)
  *   count as life and a stream that goes silent is cut after the idle timeout (the SDK's own timeout stops
  *   at the response headers);
- * - the bounded, visible wait after HTTP 429 (`retry-after-ms`, `retry-after`, or a back-off);
+ * - the bounded, visible wait after HTTP 429 (`retry-after-ms`, `retry-after`, or a back-off) and after a
+ *   503 that says when to come back (`retry-after`: vLLM, LiteLLM and others while a model loads);
  * - the AppErrors of a reply that breaks after it started: silence, a dropped connection, an error inside
  *   the 200 stream, a malformed event, a reply cut off at the token limit or by a content filter.
  */
 import { APIError } from 'openai';
+import type { RetryReason } from '../../../shared/models/chat-event';
 import type { AppError } from '../../../shared/result';
 import { redact } from '../logger';
 import { parseRetryAfterMs, parseServerError, type ErrorContext } from './error-mapper';
@@ -16,9 +18,9 @@ import { parseRetryAfterMs, parseServerError, type ErrorContext } from './error-
 export const DEFAULT_RATE_LIMIT_RETRIES = 3;
 export const DEFAULT_MAX_RETRY_WAIT_MS = 60_000;
 
-/** How 429 answers are waited out; every field has a default. */
+/** How 429 answers (and 503s with `retry-after`) are waited out; every field has a default. */
 export interface RateLimitOptions {
-  /** Automatic retries after HTTP 429 before giving up (each one shown to the user as a wait). */
+  /** Automatic retries after HTTP 429 / 503 before giving up (each one shown to the user as a wait). */
   maxRateLimitRetries?: number;
   /** A wait longer than this is not waited out automatically: the user is told instead. */
   maxRetryWaitMs?: number;
@@ -44,15 +46,24 @@ export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
 }
 
 /**
- * How long to wait before retry `retriesSoFar + 1` of a request the server answered with 429, or null when
- * it must not be retried automatically (quota exhausted, too many retries, or a wait longer than allowed).
+ * How long to wait before retry `retriesSoFar + 1` of a request the server answered with 429, or with 503
+ * and a `retry-after` (the server said when it will be ready), or null when it must not be retried
+ * automatically (quota exhausted, a 503 that gave no time, too many retries, or a wait longer than allowed).
  */
 export function rateLimitWaitMs(error: unknown, appError: AppError, retriesSoFar: number, options: RateLimitOptions): number | null {
-  if (!(error instanceof APIError) || error.status !== 429 || !appError.retryable) return null;
+  if (!(error instanceof APIError) || !appError.retryable) return null;
+  if (error.status !== 429 && error.status !== 503) return null;
   if (retriesSoFar >= (options.maxRateLimitRetries ?? DEFAULT_RATE_LIMIT_RETRIES)) return null;
   const asked = parseRetryAfterMs(error.headers ?? undefined, options.now);
+  // A plain 503 may be a server that is down for good; only one that names a time is waited out.
+  if (error.status === 503 && asked === undefined) return null;
   const waitMs = asked ?? (options.backoffMs ?? ((n: number) => 1000 * 2 ** (n - 1)))(retriesSoFar + 1);
   return waitMs <= (options.maxRetryWaitMs ?? DEFAULT_MAX_RETRY_WAIT_MS) ? waitMs : null;
+}
+
+/** What the wait before an automatic retry is shown as (see rateLimitWaitMs). */
+export function retryReasonOf(error: unknown): RetryReason {
+  return error instanceof APIError && error.status === 503 ? 'unavailable' : 'rate-limited';
 }
 
 /** The seconds shown while waiting `waitMs` (never 0). */
