@@ -12,6 +12,7 @@ export const FIELDS_BY_TYPE: Record<ProviderType, readonly FormField[]> = {
   openai: ['name', 'type', 'apiKey', 'model'],
   'openai-compatible': ['name', 'type', 'baseUrl', 'apiKey', 'model', 'customHeaders'],
   'openai-assistant': ['name', 'type', 'baseUrl', 'apiKey', 'assistantId'],
+  'openai-responses': ['name', 'type', 'baseUrl', 'apiKey', 'model', 'customHeaders'],
 };
 
 export function showsField(type: ProviderType, field: FormField): boolean {

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { ConnectionTestResult, KeychainStatus, ProviderList, ProviderView } from '../models/provider';
-import { PROVIDER_TYPES } from '../models/provider';
+import { CONVERSATION_STATE_MODES, PROVIDER_TYPES } from '../models/provider';
 import type { Conversation, ConversationSummary, Message } from '../models/conversation';
 import type { ChatStreamEvent } from '../models/chat-event';
 import type { AppInfo, AppNotice, PreferencesView } from '../models/preferences';
@@ -43,6 +43,9 @@ export const providerDraftSchema = z.object({
   assistantId: z.string().max(500),
   customHeaders: z.array(customHeader).max(50),
   runTimeoutMs: z.number().int().min(1000).max(24 * 60 * 60 * 1000).optional(),
+  // OpenAI Responses only (optional, so drafts of the other types are unchanged).
+  instructions: z.string().max(100_000).optional(),
+  conversationState: z.enum(CONVERSATION_STATE_MODES).optional(),
   apiKey: apiKeyChangeSchema,
 });
 

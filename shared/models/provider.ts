@@ -1,6 +1,6 @@
 /** Provider configurations as the renderer sees them. Secrets never appear in these types. */
 
-export const PROVIDER_TYPES = ['openai', 'openai-compatible', 'openai-assistant'] as const;
+export const PROVIDER_TYPES = ['openai', 'openai-compatible', 'openai-assistant', 'openai-responses'] as const;
 export type ProviderType = (typeof PROVIDER_TYPES)[number];
 
 export const DEFAULT_BASE_URL = 'https://api.openai.com/v1';

@@ -280,8 +280,13 @@ export function suggestVersionFix(baseUrl: string): { kind: 'missing' | 'double'
 /** The base URL a provider of this type uses: `openai` always talks to api.openai.com. */
 export function effectiveBaseUrlInput(type: ProviderType, baseUrl: string): string {
   if (type === 'openai') return DEFAULT_BASE_URL;
-  if (type === 'openai-assistant' && baseUrl.trim() === '') return DEFAULT_BASE_URL;
+  if ((type === 'openai-assistant' || type === 'openai-responses') && baseUrl.trim() === '') return DEFAULT_BASE_URL;
   return baseUrl;
+}
+
+/** Types that talk to gateways needing their own headers (Azure `api-key`, LiteLLM, Cloudflare AI Gateway). */
+export function supportsCustomHeaders(type: ProviderType): boolean {
+  return type === 'openai-compatible' || type === 'openai-responses';
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -454,7 +459,7 @@ export function validateProviderDraft(draft: ProviderDraft, ctx: ValidationConte
     }
   }
 
-  if (draft.type === 'openai-compatible') issues.push(...validateHeaders(draft.customHeaders, hasKey));
+  if (supportsCustomHeaders(draft.type)) issues.push(...validateHeaders(draft.customHeaders, hasKey));
 
   const errors: Record<string, FieldIssue> = {};
   for (const issue of issues) {

@@ -22,12 +22,13 @@ import type {
   ProviderList,
   ProviderView,
 } from '../../../shared/models/provider';
-import { DEFAULT_ASSISTANT_RUN_TIMEOUT_MS } from '../../../shared/models/provider';
+import { DEFAULT_ASSISTANT_RUN_TIMEOUT_MS, DEFAULT_CONVERSATION_STATE } from '../../../shared/models/provider';
 import { AppFailure, type FieldIssue } from '../../../shared/result';
 import {
   isSecretHeaderName,
   maskSecret,
   normalizeApiKey,
+  supportsCustomHeaders,
   validateProviderDraft,
   type FieldIssueCode,
 } from '../../../shared/validation/provider-validation';
@@ -37,6 +38,7 @@ import type { EventSink } from '../ipc/events';
 import type { Logger } from '../logger';
 import { apiKeyAccount, headerAccount, type KeyVault, type StoredSecret } from '../secrets/key-vault';
 import { listModels, testConnection, type ConnectionTarget } from './connection-test';
+import { testResponsesConnection } from './openai-responses-connection';
 import type { ResolvedProvider } from './provider-adapter';
 
 export interface ProviderServiceDeps {
@@ -206,7 +208,7 @@ export class ProviderService {
       type: draft.type,
       baseUrl: validation.normalizedBaseUrl,
       apiKey: apiKey === '' ? null : apiKey,
-      customHeaders: draft.type === 'openai-compatible' ? this.resolveDraftHeaders(draft, storedHeaders) : [],
+      customHeaders: supportsCustomHeaders(draft.type) ? this.resolveDraftHeaders(draft, storedHeaders) : [],
       model: draft.type === 'openai-assistant' ? '' : draft.model.trim(),
       assistantId: draft.type === 'openai-assistant' ? draft.assistantId.trim() : '',
     };
@@ -214,7 +216,12 @@ export class ProviderService {
 
   async test(draft: ProviderDraft): Promise<ConnectionTestResult> {
     const target = await this.targetFor(draft, ['NAME_REQUIRED']);
-    return testConnection(target, { fetch: this.deps.fetch, timeoutMs: this.deps.connectTimeoutMs });
+    const deps = { fetch: this.deps.fetch, timeoutMs: this.deps.connectTimeoutMs };
+    if (draft.type === 'openai-responses') {
+      const existing = draft.id ? this.deps.config.getProvider(draft.id) : undefined;
+      return testResponsesConnection(target, deps, draft.conversationState ?? existing?.conversationState ?? DEFAULT_CONVERSATION_STATE);
+    }
+    return testConnection(target, deps);
   }
 
   async listModels(draft: ProviderDraft): Promise<{ models: string[] }> {
@@ -275,7 +282,7 @@ export class ProviderService {
 
     const id = existing?.id ?? this.deps.newId?.() ?? randomUUID();
     const storedHeaders = existing ? await this.secretHeaderValues(existing, true) : new Map<string, string>();
-    const headers = draft.type === 'openai-compatible' ? this.resolveDraftHeaders(draft, storedHeaders) : [];
+    const headers = supportsCustomHeaders(draft.type) ? this.resolveDraftHeaders(draft, storedHeaders) : [];
 
     const writes: SecretWrite[] = [];
     if (draft.apiKey.action === 'set') {
@@ -309,6 +316,13 @@ export class ProviderService {
       assistantId: draft.type === 'openai-assistant' ? draft.assistantId.trim() : '',
       customHeaders: headers.map((h) => ({ name: h.name, value: isSecretHeaderName(h.name) ? '' : h.value })),
       runTimeoutMs: draft.runTimeoutMs ?? existing?.runTimeoutMs ?? DEFAULT_ASSISTANT_RUN_TIMEOUT_MS,
+      // Only OpenAI Responses has these; a type switch (e.g. from OpenAI Assistant) starts from the defaults.
+      ...(draft.type === 'openai-responses'
+        ? {
+            instructions: (draft.instructions ?? existing?.instructions ?? '').trim(),
+            conversationState: draft.conversationState ?? existing?.conversationState ?? DEFAULT_CONVERSATION_STATE,
+          }
+        : {}),
       createdAt: existing?.createdAt ?? now,
       updatedAt: now,
     };
