@@ -50,7 +50,7 @@ describe('Chat window', () => {
   const lastReply = () => replies().last();
   const messageList = () => page.getByRole('region', { name: 'Messages' });
   /** How many messages the open conversation has (the list is virtualised: not all are in the DOM). */
-  const messageCount = async () => Number(await page.locator('.message-row').first().getAttribute('aria-setsize'));
+  const messageCount = async () => Number((await page.locator('.message-row').first().getAttribute('aria-setsize')) ?? 0);
 
   /** Calls a main-side handler directly, to check what main saved. */
   async function mainCall<C extends ChannelName>(channel: C, input: ChannelParsedInput<C>): Promise<ChannelResult<C>> {
@@ -73,8 +73,11 @@ describe('Chat window', () => {
   }
 
   async function send(text: string): Promise<void> {
+    const before = (await page.locator('.message-row').count()) ? await messageCount() : 0;
     await composer().fill(text);
     await composer().press('Enter');
+    // The question and its reply are in the list (the reply may still be streaming or have failed).
+    await expect.poll(messageCount).toBe(before + 2);
   }
 
   /** Distinct text lengths of the last reply, sampled every frame inside the page until it is no longer streaming. */
@@ -318,6 +321,21 @@ describe('Chat window', () => {
     await error.getByRole('button', { name: 'Retry' }).click();
     await expect.poll(() => lastReply().locator('.markdown').textContent()).toBe('Echo: This will fail');
     expect(await lastReply().locator('.message-error').count()).toBe(0);
+  });
+
+  it('shows a 429 wait as "Rate limited, retrying in N s", then the reply', async () => {
+    server.nextResponses(faults.rateLimited({ seconds: 2 }));
+    await send('Busy server');
+    await lastReply().getByText(/^Rate limited, retrying in [12] s/).waitFor();
+    await expect.poll(() => lastReply().locator('.markdown').textContent(), { timeout: 10_000 }).toBe('Echo: Busy server');
+    expect(await lastReply().getByText(/Rate limited/).count()).toBe(0);
+  });
+
+  it('says when a reply was cut off at the token limit, keeping the text', async () => {
+    server.nextResponses(faults.finishReason('length', 'A reply that ends abruptly'));
+    await send('Long answer please');
+    await lastReply().getByText('The reply was cut off at the token limit.').waitFor();
+    expect(await lastReply().locator('.markdown').textContent()).toBe('A reply that ends abruptly');
   });
 
   it('shows reasoning in a collapsed Thinking block, apart from the answer', async () => {
