@@ -7,6 +7,8 @@ import { MessageError } from './MessageError';
 /** Draft key for text typed before any conversation exists. */
 export const NEW_CONVERSATION_DRAFT = '';
 export const COMPOSER_INPUT_ID = 'composer-input';
+/** The longest message `chat:send` accepts (its schema in shared/ipc/contract.ts). */
+const MAX_MESSAGE_LENGTH = 1_000_000;
 
 interface Props {
   conversationId: string | null;
@@ -21,7 +23,7 @@ interface Props {
  * streams here the button becomes Stop; other conversations keep their own composer state and stay usable.
  */
 export function Composer({ conversationId, ensureConversation, sendBlocked }: Props) {
-  const { t } = useTranslation('chat');
+  const { t, i18n } = useTranslation('chat');
   const key = conversationId ?? NEW_CONVERSATION_DRAFT;
   const draft = useChatStore((s) => s.drafts[key] ?? '');
   const streaming = useChatStore((s) => (conversationId ? s.conversations[conversationId]?.stream != null : false));
@@ -34,7 +36,8 @@ export function Composer({ conversationId, ensureConversation, sendBlocked }: Pr
     inputRef.current?.focus();
   }, [conversationId]);
 
-  const canSend = !streaming && !busy && !sendBlocked && draft.trim() !== '';
+  const tooLong = draft.length > MAX_MESSAGE_LENGTH;
+  const canSend = !streaming && !busy && !sendBlocked && !tooLong && draft.trim() !== '';
 
   const submit = async () => {
     if (!canSend) return;
@@ -111,8 +114,15 @@ export function Composer({ conversationId, ensureConversation, sendBlocked }: Pr
           </button>
         )}
       </form>
-      <p id="composer-help" className="composer-help">
-        {streaming ? t('composer.helpStreaming') : t('composer.help')}
+      <p id="composer-help" className={tooLong ? 'composer-help too-long' : 'composer-help'}>
+        {tooLong
+          ? t('composer.tooLong', {
+              length: draft.length.toLocaleString(i18n.language),
+              max: MAX_MESSAGE_LENGTH.toLocaleString(i18n.language),
+            })
+          : streaming
+            ? t('composer.helpStreaming')
+            : t('composer.help')}
       </p>
     </div>
   );
