@@ -14,7 +14,7 @@ import type { ConnectionTestResult, ConversationStateMode } from '../../../share
 import { AppFailure } from '../../../shared/result';
 import { isSecretHeaderName } from '../../../shared/validation/provider-validation';
 import { listModels, type ConnectionTarget, type ConnectionTestDeps } from './connection-test';
-import type { ErrorContext } from './error-mapper';
+import { mapProviderError, notOpenAIApi, type ErrorContext } from './error-mapper';
 import { createOpenAIClient, DEFAULT_CONNECT_TIMEOUT_MS } from './openai-client';
 import { responsesApiUnavailable, responsesFailure, responsesServed } from './openai-responses';
 import { hostOf } from './streamed-reply';
@@ -56,14 +56,30 @@ async function modelList(target: ConnectionTarget, deps: ConnectionTestDeps): Pr
 }
 
 async function probeResponse(client: OpenAI, target: ConnectionTarget, ctx: ErrorContext, timeoutMs: number): Promise<void> {
-  let body: unknown;
+  let response: Response;
   try {
-    body = await client.responses.create(
-      { model: target.model, input: 'ping', max_output_tokens: PROBE_OUTPUT_TOKENS, store: false },
-      { signal: AbortSignal.timeout(timeoutMs * PROBE_BODY_FACTOR) },
-    );
+    response = await client.responses
+      .create(
+        { model: target.model, input: 'ping', max_output_tokens: PROBE_OUTPUT_TOKENS, store: false },
+        // One bound for the answer and its body: a server that sends headers and then stalls is a timeout.
+        { signal: AbortSignal.timeout(timeoutMs * PROBE_BODY_FACTOR) },
+      )
+      .asResponse();
   } catch (error) {
     throw new AppFailure(await responsesFailure(error, client, ctx, 'responses'));
+  }
+  const contentType = response.headers.get('content-type');
+  let text: string;
+  try {
+    text = await response.text();
+  } catch (error) {
+    throw new AppFailure(mapProviderError(error, ctx));
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(text) as unknown;
+  } catch {
+    throw new AppFailure(notOpenAIApi(contentType, text, ctx));
   }
   // `incomplete` (16 tokens were not enough for a reasoning model) still proves the route and the model.
   if (typeof body !== 'object' || body === null || (body as { object?: unknown }).object !== 'response') throw notAResponse(target);

@@ -360,6 +360,8 @@ class ResponsesTurn {
         earlier.length ? { items: earlier.slice(0, ITEMS_PER_REQUEST).map(inputMessage) } : {},
         { signal: this.signal },
       );
+      // A proxy's web page (or other non-API answer) parses as text, not as a conversation object.
+      if (typeof created !== 'object' || created === null || typeof created.id !== 'string') throw new AppFailure(notOpenAIApi(null, '', this.ctx));
       await this.request.saveThreadId?.(created.id);
       for (let i = ITEMS_PER_REQUEST; i < earlier.length; i += ITEMS_PER_REQUEST) {
         await this.client.conversations.items.create(created.id, { items: earlier.slice(i, i + ITEMS_PER_REQUEST).map(inputMessage) }, { signal: this.signal });
