@@ -397,9 +397,15 @@ describe('Failures', () => {
     const c = await newConversation(addProvider());
     server.nextResponses(onResponses(faults.rateLimited({ seconds: 2 })));
     const reply = await send(c.id, 'x');
-    expect(reply.retryWaits).toEqual([{ attempt: 1, seconds: 2 }]);
+    expect(reply.retryWaits).toEqual([{ attempt: 1, seconds: 2, reason: 'rate-limited' }]);
     expect(waits).toEqual([2000]);
     expect(reply.final.status).toBe('complete');
+
+    // A server still loading its model says when to come back (503 + retry-after): waited out the same way.
+    server.nextResponses(onResponses({ kind: 'error', status: 503, retryAfterSeconds: 1 }));
+    const loading = await send(c.id, 'y');
+    expect(loading.retryWaits).toEqual([{ attempt: 1, seconds: 1, reason: 'unavailable' }]);
+    expect(loading.final.status).toBe('complete');
   });
 
   it.each([

@@ -40,6 +40,7 @@ import {
   IdleWatch,
   idleTimeoutError,
   rateLimitWaitMs,
+  retryReasonOf,
   streamFailure,
   waitSeconds,
   watchedFetch,
@@ -427,7 +428,7 @@ class ResponsesTurn {
         const waitMs = rateLimitWaitMs(error, appError, rateLimitRetries, this.deps);
         if (waitMs !== null) {
           rateLimitRetries += 1;
-          yield { type: 'retry-wait', attempt: rateLimitRetries, seconds: waitSeconds(waitMs) };
+          yield { type: 'retry-wait', attempt: rateLimitRetries, seconds: waitSeconds(waitMs), reason: retryReasonOf(error) };
           await sleep(waitMs, this.signal);
           continue;
         }
