@@ -99,7 +99,12 @@ export class EventCoalescer {
       this.pending = null;
       return;
     }
-    if (this.timer !== null) return;
+    if (this.timer !== null) {
+      // A fast stream is parsed in long tasks (one socket read holds hundreds of chunks), which keep the
+      // timer from firing: without this, a 20,000-token reply reached the window as 4 huge events.
+      if (this.timers.now() - this.lastEmit >= this.intervalMs) this.flush();
+      return;
+    }
     const wait = this.lastEmit + this.intervalMs - this.timers.now();
     if (wait <= 0) {
       this.flush();

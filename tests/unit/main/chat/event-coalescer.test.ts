@@ -68,6 +68,22 @@ describe('EventCoalescer', () => {
     expect(sent.length).toBeLessThanOrEqual(12);
   });
 
+  it('sends once a frame is over even while a busy event loop holds its timer back', () => {
+    const sent: StreamPatch[] = [];
+    let clock = 1000;
+    // The clock moves, but no timer can run: the deltas arrive inside one long task.
+    const busy: Timers = { ...fakeTimers(), now: () => clock };
+    const coalescer = new EventCoalescer((p) => sent.push(p), busy, 16);
+    for (let i = 0; i < 100; i++) {
+      coalescer.appendContent('x');
+      clock += 1;
+    }
+    expect(sent.length).toBeGreaterThanOrEqual(6);
+    expect(sent.length).toBeLessThanOrEqual(8);
+    coalescer.flush();
+    expect(sent.map((e) => e.contentDelta ?? '').join('')).toBe('x'.repeat(100));
+  });
+
   it('sends again at once after a quiet frame', () => {
     const { timers, sent, coalescer } = setup();
     coalescer.appendContent('a');
