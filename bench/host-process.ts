@@ -4,6 +4,7 @@
  * (`--expose-gc`) and its event loop is not shared with the benchmark driver. Keys live in the
  * session-only secret store: the benchmark must run without a D-Bus session or keychain.
  */
+import v8 from 'node:v8';
 import { startBrowserHost, type BrowserHost } from '../electron/browser-host/host';
 import { createConsoleLogger } from '../electron/main/logger';
 import { SessionSecretStore } from '../electron/main/secrets/key-vault';
@@ -54,7 +55,8 @@ export const hostMethods = {
       await settle();
     }
     const m = process.memoryUsage();
-    return { rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers };
+    const newSpace = v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')?.space_size ?? 0;
+    return { rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers, newSpace };
   },
 
   async close() {

@@ -17,6 +17,10 @@ export interface MemorySnapshot {
   turns: number;
   rss: number;
   heapUsed: number;
+  heapTotal: number;
+  external: number;
+  arrayBuffers: number;
+  newSpace: number;
 }
 
 export interface TurnsResult {
@@ -60,7 +64,7 @@ export async function runStreamedTurns(options: {
     if (options.memoryAt.includes(n)) {
       await sleep(SETTLE_MS);
       const m = await session.host.call('memory', undefined);
-      memory.push({ turns: n, rss: m.rss, heapUsed: m.heapUsed });
+      memory.push({ turns: n, ...m });
     }
     options.onProgress?.(n);
   }

@@ -17,6 +17,8 @@ export interface LongTask {
 
 export interface PageProbe {
   chatEvents: number;
+  /** When each `chat:event` arrived (wall clock) and how long its message was. */
+  chatEventLog: { at: number; bytes: number }[];
   longTasks: LongTask[];
   /** Calls the window sent to main: channel, wall-clock time sent, and when the answer arrived. */
   calls: { id: number; channel: string; at: number; answeredAt?: number }[];
@@ -34,7 +36,7 @@ export interface WatchResult {
 export const PROBE_SCRIPT = `(() => {
   // tsx/esbuild keep function names with a helper that functions handed to page.evaluate refer to.
   globalThis.__name = globalThis.__name || ((f) => f);
-  const probe = { chatEvents: 0, longTasks: [], calls: [] };
+  const probe = { chatEvents: 0, chatEventLog: [], longTasks: [], calls: [] };
   Object.defineProperty(window, '__bench', { value: probe });
   try {
     new PerformanceObserver((list) => {
@@ -57,7 +59,10 @@ export const PROBE_SCRIPT = `(() => {
       super(...args);
       this.addEventListener('message', (e) => {
         if (typeof e.data !== 'string') return;
-        if (e.data.startsWith('{"type":"event","event":"chat:event"')) probe.chatEvents++;
+        if (e.data.startsWith('{"type":"event","event":"chat:event"')) {
+          probe.chatEvents++;
+          if (probe.chatEventLog.length < 100000) probe.chatEventLog.push({ at: performance.timeOrigin + performance.now(), bytes: e.data.length });
+        }
         else if (e.data.startsWith('{"type":"result","id":')) {
           const id = Number(/^{"type":"result","id":(\\d+)/.exec(e.data)?.[1]);
           const call = probe.calls.find((c) => c.id === id && c.answeredAt === undefined);
@@ -133,8 +138,8 @@ export async function collectWatch(page: Page): Promise<WatchResult> {
 
 export async function readProbe(page: Page): Promise<Omit<PageProbe, 'watch'>> {
   return page.evaluate(() => {
-    const { chatEvents, longTasks, calls } = (window as unknown as WithProbe).__bench;
-    return { chatEvents, longTasks: [...longTasks], calls: [...calls] };
+    const { chatEvents, chatEventLog, longTasks, calls } = (window as unknown as WithProbe).__bench;
+    return { chatEvents, chatEventLog: [...chatEventLog], longTasks: [...longTasks], calls: [...calls] };
   });
 }
 

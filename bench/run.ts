@@ -134,7 +134,7 @@ async function main(): Promise<void> {
         sdk,
         totalTurns: plan.totalTurns,
         measuredTurns: plan.warmupTurns + plan.measuredTurns,
-        memoryAt: [10, plan.totalTurns],
+        memoryAt: [10, 50, 100, 150, plan.totalTurns],
         onProgress: (n) => n % 25 === 0 && log(`  turn ${n}/${plan.totalTurns}`),
       });
       const measured = turns.turns.slice(plan.warmupTurns, plan.warmupTurns + plan.measuredTurns);
@@ -158,7 +158,8 @@ async function main(): Promise<void> {
           },
         }),
       );
-      const [at10, atEnd] = turns.memory;
+      const at10 = turns.memory[0];
+      const atEnd = turns.memory.at(-1);
       if (!at10 || !atEnd) throw new Error('memory snapshots missing');
       const growth = mb(atEnd.rss - at10.rss);
       figures.push(
@@ -176,6 +177,15 @@ async function main(): Promise<void> {
             heapUsedAt10MB: round(mb(at10.heapUsed)),
             heapUsedAtEndMB: round(mb(atEnd.heapUsed)),
             turns: atEnd.turns,
+            series: turns.memory.map((m) => ({
+              turns: m.turns,
+              rssMB: round(mb(m.rss)),
+              heapUsedMB: round(mb(m.heapUsed)),
+              heapTotalMB: round(mb(m.heapTotal)),
+              newSpaceMB: round(mb(m.newSpace)),
+              externalMB: round(mb(m.external)),
+              arrayBuffersMB: round(mb(m.arrayBuffers)),
+            })),
           },
         }),
       );
@@ -204,6 +214,10 @@ async function main(): Promise<void> {
               appMs: summarize(runs.map((r) => r.appMs)),
               sdkMs: summarize(runs.map((r) => r.sdkMs)),
               chatEventsPerRun: runs.map((r) => r.chatEvents),
+              serverWriteMs: runs.map((r) => round(r.serverWriteMs)),
+              firstEventMs: runs.map((r) => round(r.firstEventMs)),
+              lastEventMs: runs.map((r) => round(r.lastEventMs)),
+              largestEventKB: runs.map((r) => round(r.largestEventBytes / 1024)),
             },
           }),
           figure({

@@ -27,6 +27,13 @@ export interface ThroughputRun {
   longTasksPer10k: number;
   longestTaskMs: number;
   chatEvents: number;
+  /** When the server wrote its last content chunk, relative to its first (ms). */
+  serverWriteMs: number;
+  /** When the window received its first and last `chat:event`, relative to the server's first content write. */
+  firstEventMs: number;
+  lastEventMs: number;
+  /** The largest `chat:event` message (bytes). */
+  largestEventBytes: number;
 }
 
 /** Script steps: the role chunk, then one raw `data:` line per token (as fast as the socket takes them). */
@@ -59,6 +66,7 @@ export async function throughputRun(page: Page, server: TimedServer, sdk: Child<
   const startPage = timing.firstContentAt + pageClock.offsetMs;
   const tasks = after.longTasks.slice(before.longTasks.length).filter((t) => t.start + t.duration >= startPage && t.start <= done.domAt);
   const appMs = done.domAt - pageClock.offsetMs - timing.firstContentAt;
+  const events = after.chatEventLog.slice(before.chatEventLog.length);
 
   const sdkText = `${text} [baseline]`;
   server.server.nextResponses(fault);
@@ -75,5 +83,9 @@ export async function throughputRun(page: Page, server: TimedServer, sdk: Child<
     longTasksPer10k: (tasks.length * 10_000) / THROUGHPUT_TOKENS,
     longestTaskMs: tasks.reduce((m, t) => Math.max(m, t.duration), 0),
     chatEvents: after.chatEvents - before.chatEvents,
+    serverWriteMs: (timing.lastContentAt ?? timing.firstContentAt) - timing.firstContentAt,
+    firstEventMs: (events[0]?.at ?? Number.NaN) - startPage,
+    lastEventMs: (events.at(-1)?.at ?? Number.NaN) - startPage,
+    largestEventBytes: events.reduce((m, e) => Math.max(m, e.bytes), 0),
   };
 }
