@@ -1,4 +1,4 @@
-import { useMemo, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import type { ConnectionTestResult, ProviderDraft, ProviderType, ProviderView } from '../../shared/models/provider';
@@ -11,6 +11,8 @@ import { ApiKeyField } from './ApiKeyField';
 import { CustomHeadersEditor } from './CustomHeadersEditor';
 import { FieldMessages, hasError, type FieldMessage } from './FieldMessages';
 import { ModelCombobox, type ModelListState } from './ModelCombobox';
+import { ResponsesFields } from './ResponsesFields';
+import { offersSwitchToResponses, SwitchToResponsesNotice } from './SwitchToResponsesNotice';
 import { draftForSubmit, showsField } from './provider-form-state';
 
 interface Props {
@@ -44,7 +46,7 @@ type TestState =
 function connectionSignature(draft: ProviderDraft): string {
   const d = draftForSubmit(draft);
   const headers = d.customHeaders.filter((h) => h.name !== '' || h.value !== '');
-  return JSON.stringify([d.type, d.baseUrl, d.apiKey, headers, d.type === 'openai-assistant' ? d.assistantId : '']);
+  return JSON.stringify([d.type, d.baseUrl, d.apiKey, headers, d.type === 'openai-assistant' ? d.assistantId : '', d.conversationState ?? '']);
 }
 
 function issueText(t: TFunction, issue: { code: string; message: string; params?: Record<string, string | number> }) {
@@ -65,6 +67,12 @@ export function ProviderForm(props: Props) {
   });
   const baseUrlRef = useRef<HTMLInputElement>(null);
   const [presetChoice, setPresetChoice] = useState('');
+  // Set once this provider was switched from OpenAI Assistant to OpenAI Responses: the Model comes next.
+  const [switched, setSwitched] = useState(false);
+  const switchedToResponses = switched && draft.type === 'openai-responses';
+  useEffect(() => {
+    if (switchedToResponses) document.getElementById('provider-model')?.focus();
+  }, [switchedToResponses]);
 
   const signature = connectionSignature(draft);
   const testState: TestState = test.signature === signature ? test.value : { state: 'idle' };
@@ -168,6 +176,11 @@ export function ProviderForm(props: Props) {
       {status === 'changedElsewhere' ? (
         <p className="banner banner-info" role="status">
           {t('form.changedElsewhere')}
+        </p>
+      ) : null}
+      {switchedToResponses ? (
+        <p className="banner banner-success" role="status">
+          {t('switchToResponses.done')}
         </p>
       ) : null}
       {status === 'deletedElsewhere' ? (
@@ -301,6 +314,19 @@ export function ProviderForm(props: Props) {
         </div>
       ) : null}
 
+      {draft.type === 'openai-assistant' && offersSwitchToResponses(view) ? (
+        <SwitchToResponsesNotice view={view} dirty={dirty} onSwitched={() => setSwitched(true)} />
+      ) : null}
+
+      {showsField(draft.type, 'instructions') ? (
+        <ResponsesFields
+          instructions={draft.instructions ?? ''}
+          conversationState={draft.conversationState}
+          onInstructionsChange={(value) => set('instructions', value)}
+          onConversationStateChange={(value) => set('conversationState', value)}
+        />
+      ) : null}
+
       {showsField(draft.type, 'customHeaders') ? (
         <CustomHeadersEditor
           headers={draft.customHeaders}
@@ -348,6 +374,8 @@ function TestOutcome({ state }: { state: TestState }) {
     let text: string;
     if (r.method === 'assistant' && r.assistant) {
       text = t('test.okAssistant', { name: r.assistant.name ?? r.assistant.id, model: r.assistant.model });
+    } else if (r.method === 'responses' && r.responses) {
+      text = t('test.okResponses', { model: r.responses.model });
     } else if (r.method === 'completion') {
       text = t('test.okCompletion');
     } else {

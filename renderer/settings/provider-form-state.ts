@@ -3,16 +3,25 @@
  * or new provider, what is sent on Save / Test Connection, and whether the form has unsaved changes.
  */
 import type { CustomHeader, ProviderDraft, ProviderType, ProviderView } from '../../shared/models/provider';
-import { DEFAULT_BASE_URL } from '../../shared/models/provider';
+import { DEFAULT_BASE_URL, DEFAULT_CONVERSATION_STATE } from '../../shared/models/provider';
 
-export type FormField = 'name' | 'type' | 'baseUrl' | 'apiKey' | 'model' | 'assistantId' | 'customHeaders';
+export type FormField =
+  | 'name'
+  | 'type'
+  | 'baseUrl'
+  | 'apiKey'
+  | 'model'
+  | 'assistantId'
+  | 'instructions'
+  | 'conversationState'
+  | 'customHeaders';
 
 /** The fields each type shows, in form order (issue 3's table). */
 export const FIELDS_BY_TYPE: Record<ProviderType, readonly FormField[]> = {
   openai: ['name', 'type', 'apiKey', 'model'],
   'openai-compatible': ['name', 'type', 'baseUrl', 'apiKey', 'model', 'customHeaders'],
   'openai-assistant': ['name', 'type', 'baseUrl', 'apiKey', 'assistantId'],
-  'openai-responses': ['name', 'type', 'baseUrl', 'apiKey', 'model', 'customHeaders'],
+  'openai-responses': ['name', 'type', 'baseUrl', 'apiKey', 'model', 'instructions', 'conversationState', 'customHeaders'],
 };
 
 export function showsField(type: ProviderType, field: FormField): boolean {
@@ -29,6 +38,8 @@ export function draftFromView(view: ProviderView): ProviderDraft {
     assistantId: view.assistantId,
     customHeaders: view.customHeaders.map((h) => ({ ...h })),
     runTimeoutMs: view.runTimeoutMs,
+    ...(view.instructions !== undefined ? { instructions: view.instructions } : {}),
+    ...(view.conversationState !== undefined ? { conversationState: view.conversationState } : {}),
     apiKey: { action: 'keep' },
   };
 }
@@ -54,8 +65,11 @@ function meaningfulHeaders(headers: readonly CustomHeader[]): CustomHeader[] {
  * (kept in the form so switching back loses nothing) is never saved or sent to a server.
  */
 export function draftForSubmit(draft: ProviderDraft): ProviderDraft {
+  const { instructions, conversationState, ...rest } = draft;
   const out: ProviderDraft = {
-    ...draft,
+    ...rest,
+    ...(showsField(draft.type, 'instructions') ? { instructions: (instructions ?? '').trim() } : {}),
+    ...(showsField(draft.type, 'conversationState') ? { conversationState: conversationState ?? DEFAULT_CONVERSATION_STATE } : {}),
     name: draft.name.trim(),
     baseUrl: draft.baseUrl.trim(),
     model: draft.model.trim(),
@@ -94,6 +108,12 @@ export function isDraftDirty(draft: ProviderDraft, baseline: ProviderDraft | nul
         break;
       case 'customHeaders':
         if (!sameHeaders(draft.customHeaders, baseline.customHeaders)) return true;
+        break;
+      case 'instructions':
+        if ((draft.instructions ?? '') !== (baseline.instructions ?? '')) return true;
+        break;
+      case 'conversationState':
+        if ((draft.conversationState ?? DEFAULT_CONVERSATION_STATE) !== (baseline.conversationState ?? DEFAULT_CONVERSATION_STATE)) return true;
         break;
       case 'type':
       case 'apiKey':
