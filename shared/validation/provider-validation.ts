@@ -21,6 +21,8 @@
  *   API_KEY_UNUSUAL               hint     apiKey
  *   ASSISTANT_ID_REQUIRED         error    assistantId       (message: "OpenAI Assistant ID is required")
  *   ASSISTANT_ID_FORMAT           hint     assistantId
+ *   RUN_TIMEOUT_INVALID           error    runTimeoutMs      params: min, max (minutes)
+ *   RUN_TIMEOUT_RANGE             error    runTimeoutMs      params: min, max (minutes)
  *   HEADER_NAME_REQUIRED          error    customHeaders.N.name
  *   HEADER_NAME_INVALID           error    customHeaders.N.name   params: name
  *   HEADER_NAME_RESERVED          error    customHeaders.N.name   params: name
@@ -52,6 +54,8 @@ export const FIELD_ISSUE_CODES = [
   'API_KEY_UNUSUAL',
   'ASSISTANT_ID_REQUIRED',
   'ASSISTANT_ID_FORMAT',
+  'RUN_TIMEOUT_INVALID',
+  'RUN_TIMEOUT_RANGE',
   'HEADER_NAME_REQUIRED',
   'HEADER_NAME_INVALID',
   'HEADER_NAME_RESERVED',
@@ -65,7 +69,7 @@ export type IssueSeverity = 'error' | 'warning' | 'hint';
 
 export interface ValidationIssue extends FieldIssue {
   code: FieldIssueCode;
-  /** `name`, `baseUrl`, `apiKey`, `assistantId`, or `customHeaders.<row>.name|value`. */
+  /** `name`, `baseUrl`, `apiKey`, `assistantId`, `runTimeoutMs`, or `customHeaders.<row>.name|value`. */
   field: string;
   severity: IssueSeverity;
 }
@@ -399,6 +403,45 @@ function validateHeaders(headers: readonly CustomHeader[], hasKey: boolean): Val
 }
 
 // ---------------------------------------------------------------------------------------------------------
+// Assistant run timeout
+
+/**
+ * The run timeout an Assistant provider may have, in minutes: a run is cancelled on the server after it, so
+ * less than a minute cuts off ordinary tool runs, and more than an hour leaves a stuck run (and its cost)
+ * going for longer than anyone waits at a chat window.
+ */
+export const RUN_TIMEOUT_MINUTES = { min: 1, max: 60 } as const;
+
+/** `runTimeoutMs` of a draft: absent keeps the saved value (or the default); NaN is text that is not a number. */
+function validateRunTimeout(runTimeoutMs: number | undefined): ValidationIssue[] {
+  if (runTimeoutMs === undefined) return [];
+  const params = { min: RUN_TIMEOUT_MINUTES.min, max: RUN_TIMEOUT_MINUTES.max };
+  if (!Number.isFinite(runTimeoutMs)) {
+    return [
+      {
+        field: 'runTimeoutMs',
+        code: 'RUN_TIMEOUT_INVALID',
+        severity: 'error',
+        message: `Enter the run timeout as a number of minutes, from ${params.min} to ${params.max}.`,
+        params,
+      },
+    ];
+  }
+  if (runTimeoutMs < RUN_TIMEOUT_MINUTES.min * 60_000 || runTimeoutMs > RUN_TIMEOUT_MINUTES.max * 60_000) {
+    return [
+      {
+        field: 'runTimeoutMs',
+        code: 'RUN_TIMEOUT_RANGE',
+        severity: 'error',
+        message: `The run timeout must be from ${params.min} to ${params.max} minutes.`,
+        params,
+      },
+    ];
+  }
+  return [];
+}
+
+// ---------------------------------------------------------------------------------------------------------
 // The whole draft
 
 /** True when the draft, once saved, would have a key (a new one, or the stored one kept). */
@@ -457,6 +500,7 @@ export function validateProviderDraft(draft: ProviderDraft, ctx: ValidationConte
         message: 'OpenAI Assistant IDs start with “asst_”. Other servers may use other formats, so it will be saved as entered.',
       });
     }
+    issues.push(...validateRunTimeout(draft.runTimeoutMs));
   }
 
   if (supportsCustomHeaders(draft.type)) issues.push(...validateHeaders(draft.customHeaders, hasKey));

@@ -81,6 +81,23 @@ describe('providers:save', () => {
     expect(assistant).toMatchObject({ baseUrl: 'https://api.openai.com/v1', model: '', assistantId: 'asst_123', runTimeoutMs: 60_000 });
   });
 
+  it('an Assistant provider saves its run timeout; one outside 1–60 minutes is a field error and saves nothing', async () => {
+    const rig = startProvidersRig();
+    const assistant = (runTimeoutMs?: number) =>
+      draft({ type: 'openai-assistant', name: 'Helper', assistantId: 'asst_1', ...(runTimeoutMs === undefined ? {} : { runTimeoutMs }) });
+    const saved = await rig.call('providers:save', assistant());
+    expect(saved.runTimeoutMs).toBe(5 * 60_000);
+    const longer = await rig.call('providers:save', { ...assistant(12 * 60_000), id: saved.id });
+    expect(longer.runTimeoutMs).toBe(12 * 60_000);
+    expect(rig.services.config.getProvider(saved.id)?.runTimeoutMs).toBe(12 * 60_000);
+    // Absent keeps what is saved.
+    expect((await rig.call('providers:save', { ...assistant(), id: saved.id, name: 'Renamed' })).runTimeoutMs).toBe(12 * 60_000);
+
+    const e = await rig.fail('providers:save', { ...assistant(2 * 60 * 60_000), id: saved.id });
+    expect(e).toMatchObject({ code: 'VALIDATION', fields: { runTimeoutMs: { code: 'RUN_TIMEOUT_RANGE', params: { min: 1, max: 60 } } } });
+    expect(rig.services.config.getProvider(saved.id)?.runTimeoutMs).toBe(12 * 60_000);
+  });
+
   it('a keychain that fails saves nothing (no config, no key anywhere)', async () => {
     const store = new BreakableStore();
     const rig = startProvidersRig({ secrets: store });

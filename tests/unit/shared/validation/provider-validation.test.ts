@@ -138,6 +138,27 @@ describe('validateProviderDraft', () => {
     expect(codes(validateProviderDraft({ ...a, assistantId: 'asst_abc' }, none).issues)).toEqual([]);
   });
 
+  it('assistant run timeout: 1 to 60 minutes, a clear message for text that is no number, absent keeps the saved value', () => {
+    const assistant = (runTimeoutMs: number | undefined) =>
+      validateProviderDraft(draft({ type: 'openai-assistant', assistantId: 'asst_1', ...(runTimeoutMs === undefined ? {} : { runTimeoutMs }) }), none);
+    expect(assistant(undefined).ok).toBe(true);
+    for (const ok of [60_000, 90_000, 5 * 60_000, 60 * 60_000]) expect(assistant(ok).ok).toBe(true);
+    for (const out of [0, 59_999, 60 * 60_000 + 1, -60_000]) {
+      expect(assistant(out).errors.runTimeoutMs).toEqual({
+        code: 'RUN_TIMEOUT_RANGE',
+        message: 'The run timeout must be from 1 to 60 minutes.',
+        params: { min: 1, max: 60 },
+      });
+    }
+    expect(assistant(Number.NaN).errors.runTimeoutMs).toEqual({
+      code: 'RUN_TIMEOUT_INVALID',
+      message: 'Enter the run timeout as a number of minutes, from 1 to 60.',
+      params: { min: 1, max: 60 },
+    });
+    // Other types have no run timeout to check (the field is not shown for them).
+    expect(validateProviderDraft(draft({ runTimeoutMs: 0 }), none).ok).toBe(true);
+  });
+
   it('custom headers: token names, no CR/LF, no duplicates, reserved names, Authorization only without a key', () => {
     const withHeaders = (customHeaders: ProviderDraft['customHeaders'], patch: Partial<ProviderDraft> = {}) =>
       validateProviderDraft(draft({ customHeaders, ...patch }), none);
