@@ -434,9 +434,11 @@ describe('Failures', () => {
     expect((await send(wrong.id, 'x')).final.error).toMatchObject({ code: 'NOT_FOUND_PATH', params: { suggestion: `${server.origin}/v1` } });
   });
 
-  it('says the server is not running when the connection is refused', async () => {
+  it('says the server is not running when the connection is refused, and names a host that does not resolve', async () => {
     const c = await newConversation(addProvider({ conversationState: 'stateless', baseUrl: await refusedUrl() }));
     expect((await send(c.id, 'x')).final.error).toMatchObject({ code: 'CONNECTION_REFUSED' });
+    const typo = await newConversation(addProvider({ conversationState: 'stateless', baseUrl: 'http://switchboard-test.invalid/v1' }));
+    expect((await send(typo.id, 'x')).final.error).toMatchObject({ code: 'DNS_FAILED', params: { host: 'switchboard-test.invalid' } });
   });
 
   it('keeps what arrived when a normal stream drops, and says so', async () => {
