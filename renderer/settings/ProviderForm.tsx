@@ -12,6 +12,7 @@ import { CustomHeadersEditor } from './CustomHeadersEditor';
 import { FieldMessages, hasError, type FieldMessage } from './FieldMessages';
 import { ModelCombobox, type ModelListState } from './ModelCombobox';
 import { ResponsesFields } from './ResponsesFields';
+import { RunTimeoutField } from './RunTimeoutField';
 import { offersSwitchToResponses, SwitchToResponsesNotice } from './SwitchToResponsesNotice';
 import { draftForSubmit, showsField } from './provider-form-state';
 
@@ -312,6 +313,16 @@ export function ProviderForm(props: Props) {
           />
           <FieldMessages id="provider-assistant-id-msg" messages={assistantMessages} />
         </div>
+      ) : null}
+
+      {showsField(draft.type, 'runTimeout') ? (
+        <RunTimeoutField
+          id="provider-run-timeout"
+          valueMs={draft.runTimeoutMs}
+          onChange={(ms) => set('runTimeoutMs', ms)}
+          onBlur={() => touch('runTimeoutMs')}
+          messages={messagesFor('runTimeoutMs')}
+        />
       ) : null}
 
       {draft.type === 'openai-assistant' && offersSwitchToResponses(view) ? (

@@ -3,7 +3,7 @@
  * or new provider, what is sent on Save / Test Connection, and whether the form has unsaved changes.
  */
 import type { CustomHeader, ProviderDraft, ProviderType, ProviderView } from '../../shared/models/provider';
-import { DEFAULT_BASE_URL, DEFAULT_CONVERSATION_STATE } from '../../shared/models/provider';
+import { DEFAULT_ASSISTANT_RUN_TIMEOUT_MS, DEFAULT_BASE_URL, DEFAULT_CONVERSATION_STATE } from '../../shared/models/provider';
 
 export type FormField =
   | 'name'
@@ -12,6 +12,7 @@ export type FormField =
   | 'apiKey'
   | 'model'
   | 'assistantId'
+  | 'runTimeout'
   | 'instructions'
   | 'conversationState'
   | 'customHeaders';
@@ -20,7 +21,7 @@ export type FormField =
 export const FIELDS_BY_TYPE: Record<ProviderType, readonly FormField[]> = {
   openai: ['name', 'type', 'apiKey', 'model'],
   'openai-compatible': ['name', 'type', 'baseUrl', 'apiKey', 'model', 'customHeaders'],
-  'openai-assistant': ['name', 'type', 'baseUrl', 'apiKey', 'assistantId'],
+  'openai-assistant': ['name', 'type', 'baseUrl', 'apiKey', 'assistantId', 'runTimeout'],
   'openai-responses': ['name', 'type', 'baseUrl', 'apiKey', 'model', 'instructions', 'conversationState', 'customHeaders'],
 };
 
@@ -82,6 +83,8 @@ export function draftForSubmit(draft: ProviderDraft): ProviderDraft {
   if (!showsField(draft.type, 'model')) out.model = '';
   if (!showsField(draft.type, 'assistantId')) out.assistantId = '';
   if (!showsField(draft.type, 'customHeaders')) out.customHeaders = [];
+  // Not shown: what is saved stays (main keeps the stored value when the draft has none).
+  if (!showsField(draft.type, 'runTimeout')) delete out.runTimeoutMs;
   if (out.apiKey.action === 'set' && out.apiKey.value === '') out.apiKey = { action: 'keep' };
   return out;
 }
@@ -109,6 +112,10 @@ export function isDraftDirty(draft: ProviderDraft, baseline: ProviderDraft | nul
       case 'customHeaders':
         if (!sameHeaders(draft.customHeaders, baseline.customHeaders)) return true;
         break;
+      case 'runTimeout':
+        // Object.is: text that is not a number (NaN) is a change, and stays one until it is fixed.
+        if (!Object.is(draft.runTimeoutMs ?? DEFAULT_ASSISTANT_RUN_TIMEOUT_MS, baseline.runTimeoutMs ?? DEFAULT_ASSISTANT_RUN_TIMEOUT_MS)) return true;
+        break;
       case 'instructions':
         if ((draft.instructions ?? '') !== (baseline.instructions ?? '')) return true;
         break;
@@ -121,6 +128,18 @@ export function isDraftDirty(draft: ProviderDraft, baseline: ProviderDraft | nul
     }
   }
   return false;
+}
+
+/** The run timeout as the Settings form shows it, in minutes ("5", "1.5"). */
+export function runTimeoutMinutesText(runTimeoutMs: number): string {
+  return Number.isFinite(runTimeoutMs) ? String(Math.round((runTimeoutMs / 60_000) * 100) / 100) : '';
+}
+
+/** Minutes typed in the form, as the draft's `runTimeoutMs`: NaN when the text is not a number (validation says so). */
+export function minutesToRunTimeoutMs(text: string): number {
+  const trimmed = text.trim().replace(',', '.');
+  const minutes = trimmed === '' ? Number.NaN : Number(trimmed);
+  return Number.isFinite(minutes) ? Math.round(minutes * 60_000) : Number.NaN;
 }
 
 /** The text currently in the API Key input: only a key the user is typing, never a stored one. */

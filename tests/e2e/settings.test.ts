@@ -334,6 +334,7 @@ describe('Settings window', () => {
     await page.getByText(`金鑰已儲存在系統鑰匙圈（${KEY_HINT}）。`).waitFor();
     await page.getByLabel('供應商類型', { exact: true }).selectOption('openai-assistant');
     await page.getByLabel('Assistant ID', { exact: true }).waitFor();
+    await page.getByLabel('執行逾時（分鐘）', { exact: true }).waitFor();
     await page.getByLabel('Assistant ID', { exact: true }).blur();
     expect(await page.getByRole('group', { name: '自訂標頭' }).count()).toBe(0);
 
@@ -342,5 +343,41 @@ describe('Settings window', () => {
     expect(await page.getByRole('button', { name: '儲存', exact: true }).isDisabled()).toBe(true);
     await page.getByRole('combobox', { name: '語言' }).selectOption('en');
     await page.getByRole('heading', { name: 'Providers' }).waitFor();
+  });
+
+  it('edits an OpenAI Assistant’s run timeout in minutes: checked next to the field, saved, shown again after a reload', async () => {
+    await page.getByRole('button', { name: 'Add provider' }).click();
+    await page.getByLabel('Name', { exact: true }).fill('Slow assistant');
+    await page.getByLabel('Provider type', { exact: true }).selectOption({ label: 'OpenAI Assistant' });
+    await page.getByLabel('Assistant ID', { exact: true }).fill('asst_slow');
+    const runTimeout = page.getByLabel('Run timeout (minutes)', { exact: true });
+    expect(await runTimeout.inputValue()).toBe('5');
+    await page.getByText('A reply that takes longer is cancelled on the server. From 1 to 60 minutes; 5 by default.').waitFor();
+
+    await runTimeout.fill('90');
+    await runTimeout.blur();
+    await page.getByText('The run timeout must be from 1 to 60 minutes.').waitFor();
+    expect(await runTimeout.getAttribute('aria-invalid')).toBe('true');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('provider-run-timeout');
+    expect(configuredProviders().map((p) => p.name)).toEqual(['Local test server']);
+
+    await runTimeout.fill('12');
+    expect(await page.getByText('The run timeout must be from 1 to 60 minutes.').count()).toBe(0);
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByText('Saved.', { exact: true }).waitFor();
+    const saved = configuredProviders().find((p) => p.name === 'Slow assistant');
+    expect(saved).toMatchObject({ type: 'openai-assistant', assistantId: 'asst_slow', runTimeoutMs: 12 * 60_000 });
+
+    await page.reload();
+    await providerButton('Slow assistant').click();
+    await expect.poll(() => page.getByLabel('Name', { exact: true }).inputValue()).toBe('Slow assistant');
+    expect(await runTimeout.inputValue()).toBe('12');
+    expect(await page.getByRole('button', { name: 'Save', exact: true }).isDisabled()).toBe(true);
+
+    await page.getByRole('button', { name: 'Delete', exact: true }).click();
+    await page.getByRole('dialog', { name: 'Delete “Slow assistant”?' }).getByRole('button', { name: 'Delete', exact: true }).click();
+    await providerButton('Slow assistant').waitFor({ state: 'detached' });
+    expect(configuredProviders().map((p) => p.name)).toEqual(['Local test server']);
   });
 });

@@ -6,7 +6,9 @@ import {
   draftForSubmit,
   draftFromView,
   isDraftDirty,
+  minutesToRunTimeoutMs,
   newDraft,
+  runTimeoutMinutesText,
   showsField,
 } from '../../../../renderer/settings/provider-form-state';
 
@@ -71,6 +73,33 @@ describe('provider form state', () => {
 
     const assistant = draftForSubmit({ ...draftFromView(view), type: 'openai-assistant', assistantId: ' asst_1 ' });
     expect(assistant).toMatchObject({ model: '', customHeaders: [], assistantId: 'asst_1', baseUrl: view.baseUrl });
+  });
+
+  it('the Assistant run timeout: shown only for assistants, edited in minutes, a change only when the value differs', () => {
+    expect(showsField('openai-assistant', 'runTimeout')).toBe(true);
+    expect(showsField('openai-compatible', 'runTimeout')).toBe(false);
+    expect(showsField('openai', 'runTimeout')).toBe(false);
+
+    expect(runTimeoutMinutesText(300_000)).toBe('5');
+    expect(runTimeoutMinutesText(90_000)).toBe('1.5');
+    expect(runTimeoutMinutesText(Number.NaN)).toBe('');
+    expect(minutesToRunTimeoutMs('12')).toBe(720_000);
+    expect(minutesToRunTimeoutMs(' 1,5 ')).toBe(90_000);
+    expect(minutesToRunTimeoutMs('')).toBeNaN();
+    expect(minutesToRunTimeoutMs('ten')).toBeNaN();
+
+    const assistantView: ProviderView = { ...view, type: 'openai-assistant', model: '', customHeaders: [], assistantId: 'asst_1' };
+    const baseline = draftFromView(assistantView);
+    expect(isDraftDirty({ ...baseline, runTimeoutMs: 300_000 }, baseline)).toBe(false);
+    expect(isDraftDirty({ ...baseline, runTimeoutMs: 600_000 }, baseline)).toBe(true);
+    expect(isDraftDirty({ ...baseline, runTimeoutMs: Number.NaN }, baseline)).toBe(true);
+    // A new provider without a value uses the default, so typing the default changes nothing.
+    const fresh = { ...newDraft('openai-assistant') };
+    expect(isDraftDirty({ ...fresh, runTimeoutMs: 300_000 }, { ...fresh })).toBe(false);
+
+    expect(draftForSubmit({ ...baseline, runTimeoutMs: 600_000 }).runTimeoutMs).toBe(600_000);
+    // Hidden for other types: never sent, so main keeps what is saved.
+    expect(draftForSubmit({ ...baseline, type: 'openai-compatible', runTimeoutMs: Number.NaN })).not.toHaveProperty('runTimeoutMs');
   });
 
   it('trims text, keeps blank header rows in place (main skips them), keeps masked header values verbatim and turns an empty typed key into keep', () => {
