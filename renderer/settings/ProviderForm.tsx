@@ -384,20 +384,22 @@ function TestOutcome({ state }: { state: TestState }) {
     const r = state.result;
     let text: string;
     if (r.method === 'assistant' && r.assistant) {
-      text = t('test.okAssistant', { name: r.assistant.name ?? r.assistant.id, model: r.assistant.model });
+      const name = r.assistant.name ?? r.assistant.id;
+      text = r.assistant.model ? t('test.okAssistant', { name, model: r.assistant.model }) : t('test.okAssistantNoModel', { name });
     } else if (r.method === 'responses' && r.responses) {
       text = t('test.okResponses', { model: r.responses.model });
     } else if (r.method === 'completion') {
       text = t('test.okCompletion');
     } else {
-      text = t('test.okModels', { count: r.modelCount ?? r.models?.length ?? 0 });
+      const count = r.modelCount ?? r.models?.length ?? 0;
+      text = count === 0 ? t('test.okNoModels') : t('test.okModels', { count });
     }
     content = (
       <div className="banner banner-success">
         <p>{text}</p>
         {r.warnings.map((w) => (
-          <p key={w} className="banner-detail">
-            {w}
+          <p key={w.code} className="banner-detail">
+            {t(`test.warnings.${w.code}`, { ...w.params, defaultValue: w.message })}
           </p>
         ))}
       </div>

@@ -113,8 +113,26 @@ export interface ProviderList {
   keychain: KeychainStatus;
 }
 
+/**
+ * What a non-blocking remark of Test Connection is about: the model typed is not in the server's list, the
+ * server lists no models (`GET /models` missing: `params.status`), or (OpenAI Responses) no test response
+ * was sent because no model is chosen yet.
+ */
+export type ConnectionWarningCode = 'MODEL_NOT_LISTED' | 'MODELS_NOT_LISTED' | 'RESPONSES_NOT_PROBED';
+
+/** A remark the UI translates by `code` (`settings:test.warnings.<code>`, interpolating `params`). */
+export interface ConnectionWarning {
+  code: ConnectionWarningCode;
+  /** English text, for logs and as the fallback. */
+  message: string;
+  params?: Record<string, string | number>;
+}
+
 export interface ConnectionTestResult {
-  /** English summary of what was learned, e.g. "Connected. 12 models available." */
+  /**
+   * English summary of what was learned, e.g. "Connected. 12 models available." The UI builds its own,
+   * translated, from `method`, `modelCount`, `assistant` and `responses`.
+   */
   message: string;
   modelCount?: number;
   models?: string[];
@@ -127,5 +145,5 @@ export interface ConnectionTestResult {
    */
   method: 'models' | 'completion' | 'assistant' | 'responses';
   /** Non-blocking remarks (e.g. /models missing on this gateway). */
-  warnings: string[];
+  warnings: ConnectionWarning[];
 }

@@ -332,6 +332,15 @@ describe('Settings window', () => {
       await page.getByRole('button', { name: button, exact: true }).waitFor();
     }
     await page.getByText(`金鑰已儲存在系統鑰匙圈（${KEY_HINT}）。`).waitFor();
+    // Test Connection's result and its remarks are translated too (they carry codes, not English text).
+    const zhModel = page.getByRole('combobox', { name: '模型', exact: true });
+    await zhModel.fill('gpt-9');
+    await page.getByRole('button', { name: '測試連線', exact: true }).click();
+    await page.getByText('已連線，共有 3 個可用模型。').waitFor();
+    await page.getByText('模型「gpt-9」不在此伺服器的清單中；若對話失敗，請檢查名稱是否拼錯。').waitFor();
+    expect(await page.getByText(/is not in this server’s list/).count()).toBe(0);
+    await zhModel.fill('gpt-4o');
+    await zhModel.press('Escape');
     await page.getByLabel('供應商類型', { exact: true }).selectOption('openai-assistant');
     await page.getByLabel('Assistant ID', { exact: true }).waitFor();
     await page.getByLabel('執行逾時（分鐘）', { exact: true }).waitFor();

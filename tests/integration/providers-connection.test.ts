@@ -57,9 +57,15 @@ describe('Test Connection: success', () => {
     expect(server.lastRequest()?.path).toBe('/v1/models');
   });
 
-  it('warns when the chosen model is not listed', async () => {
+  it('warns when the chosen model is not listed, with a code the UI translates', async () => {
     const result = await rig.call('providers:test', draft({ baseUrl: server.url, apiKey: withKey(), model: 'gpt-9' }));
-    expect(result.warnings[0]).toContain('gpt-9');
+    expect(result.warnings).toEqual([
+      {
+        code: 'MODEL_NOT_LISTED',
+        message: 'The model “gpt-9” is not in this server’s list; check its spelling if chats fail.',
+        params: { model: 'gpt-9' },
+      },
+    ]);
   });
 
   it('with no key sends no Authorization header, and nothing from OPENAI_* environment variables', async () => {
@@ -209,7 +215,7 @@ describe('Test Connection: /models missing on a gateway', () => {
     const result: ConnectionTestResult = await rig.call('providers:test', draft({ baseUrl: server.url, apiKey: withKey(), model: 'gpt-4o-mini' }));
     expect(result.method).toBe('completion');
     expect(result.message).toBe('Connected. A 1-token test completion with “gpt-4o-mini” worked.');
-    expect(result.warnings[0]).toContain(`HTTP ${status}`);
+    expect(result.warnings).toEqual([{ code: 'MODELS_NOT_LISTED', message: expect.stringContaining(`HTTP ${status}`), params: { status } }]);
     const completion = server.lastRequest('/chat/completions');
     expect(completion?.body).toMatchObject({ model: 'gpt-4o-mini', max_tokens: 1, stream: false });
   });

@@ -140,7 +140,11 @@ describe('Test Connection', () => {
 
   it('without a model, checks only that /responses is served (for free) and asks for a model', async () => {
     const result = await rig.call('providers:test', responses({ model: '', conversationState: 'stateless' }));
-    expect(result).toMatchObject({ method: 'models', modelCount: 3, warnings: ['Choose a Model and test again to also send a short test response.'] });
+    expect(result).toMatchObject({
+      method: 'models',
+      modelCount: 3,
+      warnings: [{ code: 'RESPONSES_NOT_PROBED', message: 'Choose a Model and test again to also send a short test response.' }],
+    });
     expect(server.lastRequest('/responses')?.body).toEqual({});
   });
 
@@ -161,7 +165,7 @@ describe('Test Connection', () => {
     server.setBehavior({ modelsEndpoint: 404 });
     const noModels = await rig.call('providers:test', responses({ conversationState: 'stateless' }));
     expect(noModels.method).toBe('responses');
-    expect(noModels.warnings[0]).toContain('does not list its models');
+    expect(noModels.warnings).toEqual([{ code: 'MODELS_NOT_LISTED', message: expect.stringContaining('does not list its models'), params: { status: 404 } }]);
   });
 
   it('reports a wrong key, an unknown model, a refused connection and an HTML page precisely', async () => {

@@ -10,7 +10,7 @@
  * the SDK's timer covers connect + headers, and reading the body has its own limit.
  */
 import type OpenAI from 'openai';
-import type { ConnectionTestResult } from '../../../shared/models/provider';
+import type { ConnectionTestResult, ConnectionWarning } from '../../../shared/models/provider';
 import { AppFailure, type AppError } from '../../../shared/result';
 import { isSecretHeaderName } from '../../../shared/validation/provider-validation';
 import { mapProviderError, notOpenAIApi, type ErrorContext } from './error-mapper';
@@ -174,6 +174,23 @@ async function completionCheck(client: OpenAI, target: ConnectionTarget, timeout
   }
 }
 
+export function modelNotListedWarning(model: string): ConnectionWarning {
+  return {
+    code: 'MODEL_NOT_LISTED',
+    message: `The model “${model}” is not in this server’s list; check its spelling if chats fail.`,
+    params: { model },
+  };
+}
+
+/** `status`: what `GET /models` answered (404, 405 …). */
+export function modelsNotListedWarning(status: number | string): ConnectionWarning {
+  return {
+    code: 'MODELS_NOT_LISTED',
+    message: `This server does not list its models (GET /models answered HTTP ${status}), so the Model list cannot be filled; type the model name.`,
+    params: { status },
+  };
+}
+
 function isMissingEndpoint(error: unknown): error is AppFailure {
   return error instanceof AppFailure && error.appError.code === 'NOT_FOUND_PATH';
 }
@@ -182,10 +199,8 @@ async function testChatProvider(target: ConnectionTarget, deps: ConnectionTestDe
   const { client, timeoutMs } = clientFor(target, deps);
   try {
     const models = await fetchModelIds(client, target, timeoutMs);
-    const warnings: string[] = [];
-    if (target.model && models.length > 0 && !models.includes(target.model)) {
-      warnings.push(`The model “${target.model}” is not in this server’s list; check its spelling if chats fail.`);
-    }
+    const warnings: ConnectionWarning[] = [];
+    if (target.model && models.length > 0 && !models.includes(target.model)) warnings.push(modelNotListedWarning(target.model));
     return {
       message:
         models.length === 0
@@ -219,9 +234,7 @@ async function testChatProvider(target: ConnectionTarget, deps: ConnectionTestDe
     return {
       message: `Connected. A 1-token test completion with “${target.model}” worked.`,
       method: 'completion',
-      warnings: [
-        `This server does not list its models (GET /models answered HTTP ${status}), so the Model list cannot be filled; type the model name.`,
-      ],
+      warnings: [modelsNotListedWarning(status)],
     };
   }
 }

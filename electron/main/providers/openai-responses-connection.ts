@@ -10,10 +10,16 @@
  * AppFailure; every wait is bounded.
  */
 import type OpenAI from 'openai';
-import type { ConnectionTestResult, ConversationStateMode } from '../../../shared/models/provider';
+import type { ConnectionTestResult, ConnectionWarning, ConversationStateMode } from '../../../shared/models/provider';
 import { AppFailure } from '../../../shared/result';
 import { isSecretHeaderName } from '../../../shared/validation/provider-validation';
-import { listModels, type ConnectionTarget, type ConnectionTestDeps } from './connection-test';
+import {
+  listModels,
+  modelNotListedWarning,
+  modelsNotListedWarning,
+  type ConnectionTarget,
+  type ConnectionTestDeps,
+} from './connection-test';
 import { mapProviderError, notOpenAIApi, type ErrorContext } from './error-mapper';
 import { createOpenAIClient, DEFAULT_CONNECT_TIMEOUT_MS } from './openai-client';
 import { responsesApiUnavailable, responsesFailure, responsesServed } from './openai-responses';
@@ -104,15 +110,13 @@ export async function testResponsesConnection(
   const timeoutMs = deps.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
   const client = createOpenAIClient(target, { fetch: deps.fetch, timeoutMs });
   const ctx = contextFor(target, timeoutMs);
-  const warnings: string[] = [];
+  const warnings: ConnectionWarning[] = [];
 
   const list = await modelList(target, deps);
   if ('missingStatus' in list) {
-    warnings.push(
-      `This server does not list its models (GET /models answered HTTP ${list.missingStatus}), so the Model list cannot be filled; type the model name.`,
-    );
+    warnings.push(modelsNotListedWarning(list.missingStatus));
   } else if (target.model && list.models.length > 0 && !list.models.includes(target.model)) {
-    warnings.push(`The model “${target.model}” is not in this server’s list; check its spelling if chats fail.`);
+    warnings.push(modelNotListedWarning(target.model));
   }
 
   if (target.model) {
@@ -124,7 +128,7 @@ export async function testResponsesConnection(
       if ('missing' in list) throw list.missing;
       throw new AppFailure(responsesApiUnavailable(target.baseUrl, 404));
     }
-    warnings.push('Choose a Model and test again to also send a short test response.');
+    warnings.push({ code: 'RESPONSES_NOT_PROBED', message: 'Choose a Model and test again to also send a short test response.' });
   }
 
   if (conversationState === 'server') await probeConversations(client, ctx);
