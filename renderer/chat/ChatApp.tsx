@@ -7,6 +7,7 @@ import { getApi } from '../lib/api';
 import { chatStore, useChatStore } from '../stores/chat-store';
 import { conversationsStore, useConversationsStore } from '../stores/conversations-store';
 import { startProvidersSync, useProvidersStore } from '../stores/providers-store';
+import { prepareActivityLabels } from './activity-label';
 import { ChatHeader } from './ChatHeader';
 import { Composer, COMPOSER_INPUT_ID, NEW_CONVERSATION_DRAFT } from './Composer';
 import { ConversationSidebar } from './ConversationSidebar';
@@ -23,7 +24,7 @@ function focusComposer() {
 
 /** The Chat window: conversation list, the open conversation, and the composer. */
 export function ChatApp() {
-  const { t } = useTranslation('chat');
+  const { t, i18n } = useTranslation('chat');
   const activeId = useConversationsStore((s) => s.activeId);
   const listStatus = useConversationsStore((s) => s.status);
   const listError = useConversationsStore((s) => s.loadError);
@@ -93,13 +94,24 @@ export function ChatApp() {
       }),
     ];
     void conversationsStore.getState().load();
+    prepareActivityLabels(i18n.language);
     return () => unsubscribe.forEach((stop) => stop());
-  }, [newChat]);
+  }, [newChat, i18n]);
 
   // The open conversation: read it (and re-attach to a reply still streaming), again if another window changed it.
   const stale = conv?.stale ?? false;
+  const opened = useRef(false);
   useEffect(() => {
-    if (activeId) void chatStore.getState().open(activeId);
+    if (!activeId) return;
+    if (opened.current) {
+      void chatStore.getState().open(activeId);
+      return;
+    }
+    // At start-up the conversation is asked for just before the first frame, so the list (which arrived
+    // in the same moment) is painted before the messages are read and rendered.
+    opened.current = true;
+    const frame = requestAnimationFrame(() => void chatStore.getState().open(activeId));
+    return () => cancelAnimationFrame(frame);
   }, [activeId, stale]);
 
   useEffect(() => {

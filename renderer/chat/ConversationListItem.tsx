@@ -1,56 +1,50 @@
-import { memo, useState, type KeyboardEvent } from 'react';
-import { useTranslation } from 'react-i18next';
+import type { TFunction } from 'i18next';
+import { memo, type KeyboardEvent } from 'react';
 import type { ConversationSummary } from '../../shared/models/conversation';
-import { useChatStore } from '../stores/chat-store';
 import { Icon } from './icons';
 
 interface Props {
   summary: ConversationSummary;
   active: boolean;
+  /** A reply streams in this conversation (in this window). */
+  streaming: boolean;
+  /** Rename and delete buttons: only on the open row and the row under the pointer or holding focus. */
+  showActions: boolean;
+  renaming: boolean;
+  /** When it was last active, ready to show ("14:05" today, "Mar 3" before). */
+  activity: string;
+  /**
+   * The list's translator, handed down: a thousand rows each subscribing to i18n (or keeping their own
+   * state) made the list slow to appear. The row is a plain function of its props.
+   */
+  t: TFunction<'chat'>;
   onSelect: (id: string) => void;
-  onRename: (id: string, title: string) => Promise<boolean>;
+  onStartRename: (id: string) => void;
+  /** The new title, or null to cancel. */
+  onFinishRename: (id: string, title: string | null) => void;
   onDelete: (summary: ConversationSummary) => void;
-}
-
-const formats = new Map<string, { time: Intl.DateTimeFormat; date: Intl.DateTimeFormat }>();
-
-function activityLabel(iso: string, language: string): string {
-  let f = formats.get(language);
-  if (!f) {
-    f = {
-      time: new Intl.DateTimeFormat(language, { hour: 'numeric', minute: '2-digit' }),
-      date: new Intl.DateTimeFormat(language, { month: 'short', day: 'numeric' }),
-    };
-    formats.set(language, f);
-  }
-  const when = new Date(iso);
-  if (Number.isNaN(when.getTime())) return '';
-  return when.toDateString() === new Date().toDateString() ? f.time.format(when) : f.date.format(when);
 }
 
 /** One conversation in the sidebar: open it, rename it in place (F2), delete it (Delete). */
 export const ConversationListItem = memo(function ConversationListItem({
   summary,
   active,
+  streaming,
+  showActions,
+  renaming,
+  activity,
+  t,
   onSelect,
-  onRename,
+  onStartRename,
+  onFinishRename,
   onDelete,
 }: Props) {
-  const { t, i18n } = useTranslation('chat');
-  const [renaming, setRenaming] = useState(false);
-  const streaming = useChatStore((s) => s.conversations[summary.id]?.stream != null);
   const title = summary.title || t('sidebar.untitled');
-
-  const finishRename = async (value: string) => {
-    const next = value.trim();
-    if (next && next !== summary.title && !(await onRename(summary.id, next))) return;
-    setRenaming(false);
-  };
 
   const onItemKey = (e: KeyboardEvent<HTMLButtonElement>) => {
     if (e.key === 'F2') {
       e.preventDefault();
-      setRenaming(true);
+      onStartRename(summary.id);
     } else if (e.key === 'Delete') {
       e.preventDefault();
       onDelete(summary);
@@ -60,16 +54,16 @@ export const ConversationListItem = memo(function ConversationListItem({
   const onRenameKey = (e: KeyboardEvent<HTMLInputElement>) => {
     if (e.key === 'Enter') {
       e.preventDefault();
-      void finishRename(e.currentTarget.value);
+      onFinishRename(summary.id, e.currentTarget.value);
     } else if (e.key === 'Escape') {
       e.preventDefault();
       e.stopPropagation();
-      setRenaming(false);
+      onFinishRename(summary.id, null);
     }
   };
 
   return (
-    <li className={`conversation-item${active ? ' active' : ''}`}>
+    <li className={`conversation-item${active ? ' active' : ''}`} data-id={summary.id}>
       {renaming ? (
         <input
           className="conversation-rename"
@@ -79,31 +73,32 @@ export const ConversationListItem = memo(function ConversationListItem({
           autoFocus
           onFocus={(e) => e.currentTarget.select()}
           onKeyDown={onRenameKey}
-          onBlur={(e) => void finishRename(e.currentTarget.value)}
+          onBlur={(e) => onFinishRename(summary.id, e.currentTarget.value)}
         />
       ) : (
         <button
           type="button"
           className="conversation-open"
           aria-current={active ? 'true' : undefined}
+          aria-keyshortcuts="F2 Delete"
           onClick={() => onSelect(summary.id)}
           onKeyDown={onItemKey}
         >
           <span className="conversation-title">{title}</span>
           <span className="conversation-meta">
             {streaming && <span className="conversation-streaming">{t('sidebar.streaming')}</span>}
-            <time dateTime={summary.updatedAt}>{activityLabel(summary.updatedAt, i18n.language)}</time>
+            <time dateTime={summary.updatedAt}>{activity}</time>
           </span>
         </button>
       )}
-      {!renaming && (
+      {!renaming && showActions && (
         <div className="conversation-actions">
           <button
             type="button"
             className="icon-button"
             aria-label={t('sidebar.rename', { title })}
             title={t('sidebar.rename', { title })}
-            onClick={() => setRenaming(true)}
+            onClick={() => onStartRename(summary.id)}
           >
             <Icon name="pencil" />
           </button>

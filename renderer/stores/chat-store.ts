@@ -296,34 +296,41 @@ export function createChatStore(getChatApi: () => ChatApi, options: ChatStoreOpt
           stale: false,
         });
         const api = getChatApi();
-        let got = await call(() => api.conversations.get({ id }));
+        const got = await call(() => api.conversations.get({ id }));
         if (!got.ok) {
           patch(id, { loadStatus: 'error', loadError: got.error });
           return;
         }
-        const attached = await call(() => api.chat.attach({ conversationId: id }));
-        let stream: ActiveStream | null = null;
-        let messages = got.value.messages;
-        if (attached.ok && attached.value.active) {
-          const { streamId, message } = attached.value.active;
-          const i = lastIndexOfId(messages, message.id);
-          messages = i < 0 ? [...messages, message] : messages.map((m, j) => (j === i ? message : m));
-          stream = newStream(streamId, message.id);
-        } else if (messages.some((m) => m.status === 'streaming')) {
-          // The reply finished between the two calls: read it again for its final state.
-          const again = await call(() => api.conversations.get({ id }));
-          if (again.ok) got = again;
-          messages = got.value.messages;
-        }
-        if (!stream) {
-          // Nothing streams for this conversation any more, so a reply saved mid-stream ended without a
-          // final state (main crashed or was killed): it is what was kept when it stopped.
-          messages = messages.map((m) => (m.status === 'streaming' ? { ...m, status: 'stopped' } : m));
-        }
+        // Show the history at once; whether a reply is still streaming is asked next.
         set((state) => {
           const conv = state.conversations[id] ?? emptyConversationChat(id);
-          const result = withNewMessages(conv, messages, stream, now());
+          const result = withNewMessages(conv, got.value.messages, null, now());
           return commit(state, [{ ...result, conv: { ...result.conv, loadStatus: 'ready', loadError: null } }]);
+        });
+
+        const attached = await call(() => api.chat.attach({ conversationId: id }));
+        if (attached.ok && attached.value.active) {
+          const { streamId, message } = attached.value.active;
+          set((state) => {
+            const conv = state.conversations[id];
+            if (!conv) return {};
+            const i = lastIndexOfId(conv.messages, message.id);
+            const messages = i < 0 ? [...conv.messages, message] : conv.messages.map((m, j) => (j === i ? message : m));
+            return commit(state, [withNewMessages(conv, messages, newStream(streamId, message.id), now())]);
+          });
+          return;
+        }
+        if (!got.value.messages.some((m) => m.status === 'streaming')) return;
+        // The reply finished between the two calls: read it again for its final state. Still "streaming"
+        // with nothing streaming means main ended without a final state (it crashed or was killed): it is
+        // what was kept when it stopped.
+        const again = await call(() => api.conversations.get({ id }));
+        const messages = (again.ok ? again.value : got.value).messages.map((m) =>
+          m.status === 'streaming' ? { ...m, status: 'stopped' as const } : m,
+        );
+        set((state) => {
+          const conv = state.conversations[id];
+          return conv && !conv.stream ? { conversations: { ...state.conversations, [id]: { ...conv, messages } } } : {};
         });
       },
 

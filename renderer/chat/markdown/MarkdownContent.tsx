@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { memo, useMemo } from 'react';
 import { MarkdownBlockSplitter } from '../markdown-blocks';
 import { MarkdownBlock } from './MarkdownBlock';
 
@@ -6,6 +6,43 @@ interface Props {
   text: string;
   streaming: boolean;
 }
+
+/**
+ * Finished blocks are grouped in chunks, so a long reply is a short list of chunks to the browser: layout
+ * and style work per update stay flat however many blocks came before.
+ */
+const CHUNK = 32;
+
+interface ChunkProps {
+  blocks: readonly string[];
+  start: number;
+}
+
+function sameChunk(a: ChunkProps, b: ChunkProps): boolean {
+  if (a.start !== b.start) return false;
+  const end = Math.min(a.start + CHUNK, Math.max(a.blocks.length, b.blocks.length));
+  for (let i = a.start; i < end; i++) if (a.blocks[i] !== b.blocks[i]) return false;
+  return true;
+}
+
+const BlockChunk = memo(function BlockChunk({ blocks, start }: ChunkProps) {
+  const items = [];
+  for (let i = start; i < Math.min(start + CHUNK, blocks.length); i++) {
+    items.push(
+      <div className="md-block" key={i}>
+        <MarkdownBlock text={blocks[i]!} />
+      </div>,
+    );
+  }
+  return <div className="md-chunk">{items}</div>;
+}, sameChunk);
+
+/** The finished blocks: the array changes only when a block completes, so most updates skip them all. */
+const StableBlocks = memo(function StableBlocks({ blocks }: { blocks: readonly string[] }) {
+  const chunks = [];
+  for (let start = 0; start < blocks.length; start += CHUNK) chunks.push(<BlockChunk key={start} blocks={blocks} start={start} />);
+  return chunks;
+});
 
 /**
  * A reply rendered as GitHub-flavoured Markdown, block by block: while it streams, only the last block is
@@ -17,10 +54,12 @@ export function MarkdownContent({ text, streaming }: Props) {
   const { stable, tail, tailInOpenFence } = splitter.update(text);
   return (
     <div className="markdown">
-      {stable.map((block, i) => (
-        <MarkdownBlock key={i} text={block} />
-      ))}
-      {tail.trim() !== '' && <MarkdownBlock key="tail" text={tail} plainCode={streaming && tailInOpenFence} />}
+      <StableBlocks blocks={stable} />
+      {tail.trim() !== '' && (
+        <div className="md-block md-tail">
+          <MarkdownBlock text={tail} plainCode={streaming && tailInOpenFence} />
+        </div>
+      )}
     </div>
   );
 }
