@@ -403,8 +403,10 @@ describe('Chat window', () => {
     await list.getByRole('button', { name: /^Renamed chat/ }).waitFor();
     expect((await mainCall('conversations:list', undefined)).some((c) => c.title === 'Renamed chat')).toBe(true);
 
-    // Delete with confirmation; Cancel keeps it.
-    await page.getByRole('button', { name: 'Delete “Renamed chat”' }).click();
+    // Delete with confirmation (the row's buttons appear under the pointer); Esc keeps it.
+    const row = list.getByRole('listitem').filter({ hasText: 'Renamed chat' });
+    await row.hover();
+    await row.getByRole('button', { name: 'Delete “Renamed chat”' }).click();
     const dialog = page.getByRole('dialog', { name: 'Delete this conversation?' });
     await dialog.waitFor();
     // The safe choice has focus; Esc closes the dialog (and stops nothing).
@@ -412,7 +414,9 @@ describe('Chat window', () => {
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
     await list.getByRole('button', { name: /^Renamed chat/ }).waitFor();
-    await page.getByRole('button', { name: 'Delete “Renamed chat”' }).click();
+    // Keyboard only: Delete on the focused row asks too.
+    await list.getByRole('button', { name: /^Renamed chat/ }).focus();
+    await page.keyboard.press('Delete');
     await dialog.getByRole('button', { name: 'Delete', exact: true }).click();
     await list.getByRole('button', { name: /^Renamed chat/ }).waitFor({ state: 'detached' });
     expect((await mainCall('conversations:list', undefined)).some((c) => c.title === 'Renamed chat')).toBe(false);
