@@ -3,9 +3,10 @@
  * runs, budget, pass/miss), the machine and versions it ran on, printed as a table and written as JSON.
  */
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
+import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { round, summarize, type Summary } from './stats';
 
 export interface Figure {
@@ -47,13 +48,30 @@ export interface Machine {
   loadAverageAtEnd?: number[];
 }
 
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/** The installed version (some packages do not export their package.json, so read it from the tree). */
 function packageVersion(name: string): string {
-  const require = createRequire(import.meta.url);
   try {
-    const pkg = JSON.parse(fs.readFileSync(require.resolve(`${name}/package.json`), 'utf8')) as { version?: string };
+    const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, 'node_modules', name, 'package.json'), 'utf8')) as { version?: string };
     return pkg.version ?? 'unknown';
   } catch {
     return 'unknown';
+  }
+}
+
+/** The commit measured, and the app files that differed from it (the build takes the working tree). */
+export function sourceState(): { commit: string; uncommittedAppFiles: string[] } {
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: repoRoot, encoding: 'utf8' });
+  try {
+    // Porcelain lines are `XY path`; the leading status column may be a space, so no trimming.
+    const changed = git('status', '--porcelain', '--', 'renderer', 'electron', 'shared')
+      .split('\n')
+      .filter((line) => line.length > 3)
+      .map((line) => line.slice(3));
+    return { commit: git('rev-parse', '--short', 'HEAD').trim(), uncommittedAppFiles: changed };
+  } catch {
+    return { commit: 'unknown (not a git checkout)', uncommittedAppFiles: [] };
   }
 }
 
@@ -86,6 +104,7 @@ export function machine(chromiumVersion: string): Machine {
 
 export interface Results {
   date: string;
+  source: ReturnType<typeof sourceState>;
   mode: 'quick' | 'full';
   durationSeconds: number;
   machine: Machine;

@@ -20,7 +20,7 @@ import { costGrowthRun, type CostGrowthRun } from './cost-growth';
 import { historyRun, HISTORY, seedHistory, type HistoryRun } from './history-scale';
 import { runStreamedTurns } from './main-memory';
 import { firstPaint, windowWeight } from './renderer-weight';
-import { figure, machine, printTable, writeResults, type Figure, type Results } from './report';
+import { figure, machine, markdownTable, printTable, sourceState, writeResults, type Figure, type Results } from './report';
 import type { SdkMethods } from './sdk-process';
 import { round, summarize } from './stats';
 import { THROUGHPUT_TOKENS, throughputRun, type ThroughputRun } from './stream-throughput';
@@ -34,12 +34,14 @@ const { values } = parseArgs({
     quick: { type: 'boolean', default: false },
     only: { type: 'string' },
     out: { type: 'string' },
+    /** Also print the table as Markdown (for the README). */
+    markdown: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
 
 if (values.help) {
-  console.log(`Usage: npm run bench [-- --quick] [-- --only ${PHASES.join(',')}] [-- --out file.json]`);
+  console.log(`Usage: npm run bench [-- --quick] [-- --only ${PHASES.join(',')}] [-- --out file.json] [-- --markdown]`);
   process.exit(0);
 }
 
@@ -67,6 +69,8 @@ const mb = (bytes: number) => bytes / 1024 / 1024;
 async function main(): Promise<void> {
   if (!chromiumAvailable()) throw new Error(`Chromium is needed at ${CHROMIUM_PATH} (or set SWITCHBOARD_CHROMIUM)`);
   log(`${quick ? 'quick' : 'full'} run: ${[...phases].join(', ')}`);
+  const source = sourceState();
+  if (source.uncommittedAppFiles.length) log(`note: measuring uncommitted changes in ${source.uncommittedAppFiles.join(', ')}`);
   log('building the renderer');
   const rendererDir = await buildRenderer();
   const figures: Figure[] = [];
@@ -330,6 +334,7 @@ async function main(): Promise<void> {
     info.loadAverageAtEnd = os.loadavg().map((x) => round(x));
     const results: Results = {
       date: new Date().toISOString(),
+      source,
       mode: quick ? 'quick' : 'full',
       durationSeconds: Math.round((performance.now() - started) / 1000),
       machine: info,
@@ -338,6 +343,7 @@ async function main(): Promise<void> {
     };
     writeResults(outFile, results);
     console.log(`\n${printTable(results)}\n`);
+    if (values.markdown) console.log(`${markdownTable(results)}\n`);
     log(`wrote ${path.relative(process.cwd(), outFile)}`);
     const missed = figures.filter((f) => f.pass === false);
     if (missed.length) console.log(`Budgets missed: ${missed.map((f) => f.title).join('; ')}`);
