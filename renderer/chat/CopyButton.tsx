@@ -1,6 +1,30 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
+/**
+ * The fallback when the async clipboard API is refused (the app's windows deny permission checks, and
+ * Electron treats clipboard writes as one): copy through a selection, which needs no permission.
+ */
+function copyWithSelection(text: string): boolean {
+  const area = document.createElement('textarea');
+  area.value = text;
+  area.setAttribute('readonly', '');
+  area.style.position = 'fixed';
+  area.style.opacity = '0';
+  const previous = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+  document.body.append(area);
+  area.select();
+  let copied = false;
+  try {
+    copied = document.execCommand('copy');
+  } catch {
+    copied = false;
+  }
+  area.remove();
+  previous?.focus();
+  return copied;
+}
+
 interface Props {
   text: string;
   /** Accessible name, e.g. "Copy code (python)". */
@@ -22,7 +46,7 @@ export function CopyButton({ text, label, className }: Props) {
   const copy = () => {
     navigator.clipboard.writeText(text).then(
       () => setState('copied'),
-      () => setState('failed'),
+      () => setState(copyWithSelection(text) ? 'copied' : 'failed'),
     );
   };
 

@@ -234,6 +234,13 @@ describe('Chat window', () => {
     await reply.getByRole('button', { name: 'Copy code (python)' }).click();
     await reply.getByRole('button', { name: 'Copy code (python)' }).getByText('Copied').waitFor();
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(code);
+    // Electron refuses the async clipboard API when the app denies permission checks: copying still works.
+    await page.evaluate(() => {
+      navigator.clipboard.writeText = () => Promise.reject(new DOMException('Write permission denied.', 'NotAllowedError'));
+    });
+    await reply.getByRole('button', { name: 'Copy message' }).click();
+    await reply.getByRole('button', { name: 'Copy message' }).getByText('Copied').waitFor();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(markdown);
 
     // https opens in the system browser (recorded by the host); the window itself never navigates.
     const url = page.url();
