@@ -1,7 +1,8 @@
 /**
  * App-wide guards from the Electron security checklist, applied to every WebContents ever created:
  * no navigation away from our pages, no new windows (https links go to the system browser instead),
- * no <webview>, and every permission request (camera, notifications, …) denied.
+ * no <webview>, and every permission request (camera, notifications, …) denied but clipboard writes from
+ * our own pages.
  */
 import { app, session, type WebContents } from 'electron';
 import { trustedOrigins } from './window-factory';
@@ -40,8 +41,13 @@ export function installAppGuards(openInBrowser: (url: string) => Promise<void>):
 
   app.whenReady().then(() => {
     const ses = session.defaultSession;
-    ses.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
-    ses.setPermissionCheckHandler(() => false);
+    // Everything is denied except writing to the clipboard from our own pages (the copy buttons).
+    ses.setPermissionRequestHandler((_wc, permission, callback, details) =>
+      callback(permission === 'clipboard-sanitized-write' && isOwnPage(details.requestingUrl)),
+    );
+    ses.setPermissionCheckHandler((_wc, permission, requestingOrigin) =>
+      permission === 'clipboard-sanitized-write' && isOwnPage(requestingOrigin),
+    );
     ses.setDevicePermissionHandler(() => false);
   });
 }
