@@ -21,6 +21,7 @@ export const CHANNEL_NAMES = [
   'providers:setSessionOnlyKeys',
   'conversations:list',
   'conversations:get',
+  'conversations:messages',
   'conversations:create',
   'conversations:rename',
   'conversations:setProvider',

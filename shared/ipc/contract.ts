@@ -6,7 +6,8 @@
 import { z } from 'zod';
 import type { ConnectionTestResult, KeychainStatus, ProviderList, ProviderView } from '../models/provider';
 import { CONVERSATION_STATE_MODES, PROVIDER_TYPES } from '../models/provider';
-import type { Conversation, ConversationSummary, Message } from '../models/conversation';
+import { MESSAGE_PAGE_MAX } from '../models/conversation';
+import type { Conversation, ConversationPage, ConversationSummary, Message, MessagePage } from '../models/conversation';
 import type { ChatStreamEvent } from '../models/chat-event';
 import type { AppInfo, AppNotice, PreferencesView } from '../models/preferences';
 import type { CHANNEL_NAMES, EVENT_NAMES } from './channels';
@@ -77,7 +78,17 @@ export const contract = {
   'conversations:list': channel(z.object({ query: z.string().max(500).optional() }).optional()).returns<
     ConversationSummary[]
   >(),
-  'conversations:get': channel(z.object({ id })).returns<Conversation>(),
+  /** The conversation with its latest `limit` messages (default MESSAGE_PAGE_SIZE) and how many come before. */
+  'conversations:get': channel(
+    z.object({ id, limit: z.number().int().min(0).max(MESSAGE_PAGE_MAX).optional() }),
+  ).returns<ConversationPage>(),
+  /**
+   * Older messages: up to `limit` right before the message `before` (the oldest one the window has).
+   * NOT_FOUND with params.context 'message' when that message is gone (the window then reads the latest again).
+   */
+  'conversations:messages': channel(
+    z.object({ id, before: id, limit: z.number().int().min(1).max(MESSAGE_PAGE_MAX).optional() }),
+  ).returns<MessagePage>(),
   'conversations:create': channel(
     z.object({ providerId: id.optional(), model: z.string().max(500).optional() }).optional(),
   ).returns<Conversation>(),

@@ -61,4 +61,27 @@ export interface ConversationSummary {
   updatedAt: string;
   messageCount: number;
   threadId?: string;
+  /** The provider that owns `threadId` (an Assistants thread or a Responses conversation). */
+  threadProviderId?: string;
+}
+
+/**
+ * Messages travel in pages: a long conversation opens with its latest messages and loads older ones as the
+ * user scrolls up, so opening 10,000 messages costs what opening a hundred does.
+ */
+export const MESSAGE_PAGE_SIZE = 100;
+/** The most messages one `conversations:get` or `conversations:messages` call returns. */
+export const MESSAGE_PAGE_MAX = 1000;
+
+/** `conversations:get`: the conversation with only its latest messages (`messages`, oldest first). */
+export interface ConversationPage extends Conversation {
+  /** How many messages come before `messages[0]` (0 when all are here); load them with `conversations:messages`. */
+  olderCount: number;
+}
+
+/** `conversations:messages`: the messages right before a given one, oldest first. */
+export interface MessagePage {
+  messages: Message[];
+  /** How many messages come before `messages[0]`. */
+  olderCount: number;
 }

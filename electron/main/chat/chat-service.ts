@@ -12,7 +12,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { ChatStreamEvent } from '../../../shared/models/chat-event';
-import type { Conversation, ConversationSummary, Message } from '../../../shared/models/conversation';
+import {
+  MESSAGE_PAGE_SIZE,
+  type Conversation,
+  type ConversationPage,
+  type ConversationSummary,
+  type Message,
+  type MessagePage,
+} from '../../../shared/models/conversation';
 import type { ProviderConfig } from '../../../shared/models/provider';
 import { AppFailure, type AppError } from '../../../shared/result';
 import type { ConfigStore } from '../config/config-store';
@@ -98,15 +105,28 @@ export class ChatService {
     return this.deps.store.list(query);
   }
 
-  /** The saved conversation, with the reply streaming in it (if any) as far as it has come. */
-  async get(id: string): Promise<Conversation> {
-    const conversation = await this.deps.store.get(id);
+  /**
+   * The saved conversation with its latest `limit` messages, the reply streaming in it (if any) as far as
+   * it has come. Older messages come from `messages`.
+   */
+  async get(id: string, limit = MESSAGE_PAGE_SIZE): Promise<ConversationPage> {
+    const page = await this.deps.store.latest(id, limit);
+    return { ...page, messages: this.withLive(id, page.messages) };
+  }
+
+  /** Up to `limit` messages before the message `before`, oldest first. */
+  async messages(id: string, before: string, limit = MESSAGE_PAGE_SIZE): Promise<MessagePage> {
+    const page = await this.deps.store.older(id, before, limit);
+    return { ...page, messages: this.withLive(id, page.messages) };
+  }
+
+  /** Replaces the saved state of a reply still streaming with how far it has come. */
+  private withLive(id: string, messages: Message[]): Message[] {
     const live = this.active.get(id);
-    if (live) {
-      const i = conversation.messages.findIndex((m) => m.id === live.message.id);
-      if (i >= 0) conversation.messages[i] = structuredClone(live.message);
-    }
-    return conversation;
+    if (!live) return messages;
+    const i = messages.findIndex((m) => m.id === live.message.id);
+    if (i >= 0) messages[i] = structuredClone(live.message);
+    return messages;
   }
 
   async create(input: { providerId?: string; model?: string } = {}): Promise<Conversation> {
@@ -158,7 +178,8 @@ export class ChatService {
       live.controller.abort();
       await live.finished;
     }
-    const conversation = await this.deps.store.get(id);
+    // Only its remote state is needed here, not a copy of every message.
+    const conversation = await this.deps.store.latest(id, 0);
     let remoteThreadDeleted = false;
     let remoteError: string | undefined;
     if (deleteRemoteThread && conversation.threadId && this.deps.deleteRemoteThread) {
@@ -267,6 +288,7 @@ export class ChatService {
     Handlers,
     | 'conversations:list'
     | 'conversations:get'
+    | 'conversations:messages'
     | 'conversations:create'
     | 'conversations:rename'
     | 'conversations:setProvider'
@@ -279,7 +301,8 @@ export class ChatService {
   > {
     return {
       'conversations:list': (input) => this.list(input?.query),
-      'conversations:get': ({ id }) => this.get(id),
+      'conversations:get': ({ id, limit }) => this.get(id, limit),
+      'conversations:messages': ({ id, before, limit }) => this.messages(id, before, limit),
       'conversations:create': (input) => this.create(input ?? {}),
       'conversations:rename': ({ id, title }) => this.rename(id, title),
       'conversations:setProvider': ({ id, providerId, model }) => this.setProvider(id, providerId, model),
@@ -421,7 +444,7 @@ export class ChatService {
     if (this.active.has(conversationId) || this.starting.has(conversationId)) throw this.busy();
     this.starting.add(conversationId);
     try {
-      const before = await this.deps.store.get(conversationId);
+      const before = await this.deps.store.latest(conversationId, 0);
       const resolved = await this.resolve(before);
       const now = this.nowIso();
       const assistantMessage: Message = {

@@ -96,6 +96,7 @@ export function summarize(conversation: Conversation): ConversationSummary {
     updatedAt: conversation.updatedAt,
     messageCount: conversation.messages.length,
     ...(conversation.threadId ? { threadId: conversation.threadId } : {}),
+    ...(conversation.threadId && conversation.threadProviderId ? { threadProviderId: conversation.threadProviderId } : {}),
   };
 }
 
@@ -108,6 +109,7 @@ const summarySchema = z.object({
   updatedAt: z.string(),
   messageCount: z.number().int().nonnegative(),
   threadId: z.string().optional(),
+  threadProviderId: z.string().optional(),
 });
 
 export const INDEX_VERSION = 1;

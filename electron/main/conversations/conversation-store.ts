@@ -9,10 +9,15 @@
  *
  * Every change to one conversation goes through a per-conversation queue, so two writers (a streaming
  * reply and a rename) can never interleave their read-modify-write.
+ *
+ * Long conversations stay cheap: parsed conversations are cached, and their messages are frozen there, so
+ * a change copies the message array (not 10,000 messages) and a window gets a page of the latest messages
+ * (`latest`, `older`) instead of a copy of the whole file. The list is kept sorted between changes and its
+ * summaries are frozen, so listing 1,000 conversations neither sorts nor copies them again.
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { Conversation, ConversationSummary } from '../../../shared/models/conversation';
+import type { Conversation, ConversationPage, ConversationSummary, Message, MessagePage } from '../../../shared/models/conversation';
 import type { AppNotice } from '../../../shared/models/preferences';
 import { AppFailure } from '../../../shared/result';
 import type { Logger } from '../logger';
@@ -57,6 +62,8 @@ export class ConversationStore {
   readonly dir: string;
   private readonly indexPath: string;
   private readonly entries = new Map<string, IndexEntry>();
+  /** Every summary, most recent activity first; rebuilt on the next list after a change. */
+  private sorted: readonly ConversationSummary[] | null = null;
   private readonly cache = new Map<string, Conversation>();
   private readonly queues = new Map<string, Promise<unknown>>();
   private readonly noticeList: AppNotice[] = [];
@@ -85,27 +92,58 @@ export class ConversationStore {
     return this.ready;
   }
 
+  /** Summaries (frozen: they are shared, never copied), most recent activity first. */
   async list(query?: string): Promise<ConversationSummary[]> {
     await this.init();
+    this.sorted ??= Object.freeze([...this.entries.values()].map((e) => e.summary).sort(byActivity));
     const needle = normalizeForSearch(query ?? '');
-    const summaries: ConversationSummary[] = [];
-    for (const { summary } of this.entries.values()) {
-      if (needle && !normalizeForSearch(summary.title).includes(needle)) continue;
-      summaries.push({ ...summary });
-    }
-    // Last activity first; ties (same millisecond) fall back to creation order so the list is stable.
-    return summaries.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt) || b.createdAt.localeCompare(a.createdAt) || a.id.localeCompare(b.id));
+    if (!needle) return this.sorted.slice();
+    return this.sorted.filter((summary) => normalizeForSearch(summary.title).includes(needle));
   }
 
+  /** The conversation's summary (frozen), if it exists. */
   summary(id: string): ConversationSummary | undefined {
-    const entry = this.entries.get(id);
-    return entry ? { ...entry.summary } : undefined;
+    return this.entries.get(id)?.summary;
   }
 
-  /** A copy of the conversation; NOT_FOUND when it does not exist (or could not be read). */
+  /** A full copy of the conversation; NOT_FOUND when it does not exist (or could not be read). */
   async get(id: string): Promise<Conversation> {
     await this.init();
     return this.enqueue(id, async () => structuredClone(await this.read(id)));
+  }
+
+  /**
+   * The conversation with copies of only its latest `limit` messages, and how many come before them:
+   * what a window needs to open it, whatever its length.
+   */
+  async latest(id: string, limit: number): Promise<ConversationPage> {
+    await this.init();
+    return this.enqueue(id, async () => {
+      const { messages, ...rest } = await this.read(id);
+      const start = Math.max(0, messages.length - Math.max(0, limit));
+      return { ...rest, messages: structuredClone(messages.slice(start)), olderCount: start };
+    });
+  }
+
+  /**
+   * Copies of up to `limit` messages right before the message `beforeId`, oldest first. NOT_FOUND (context
+   * `message`) when that message is no longer in the conversation (an edit or regenerate removed it).
+   */
+  async older(id: string, beforeId: string, limit: number): Promise<MessagePage> {
+    await this.init();
+    return this.enqueue(id, async () => {
+      const { messages } = await this.read(id);
+      const end = lastIndexOfId(messages, beforeId);
+      if (end < 0) {
+        throw new AppFailure({
+          code: 'NOT_FOUND',
+          message: 'That message is no longer in the conversation.',
+          params: { context: 'message', id: beforeId },
+        });
+      }
+      const start = Math.max(0, end - Math.max(1, limit));
+      return { messages: structuredClone(messages.slice(start, end)), olderCount: start };
+    });
   }
 
   async create(conversation: Conversation): Promise<Conversation> {
@@ -120,8 +158,13 @@ export class ConversationStore {
   }
 
   /**
-   * Read-modify-write of one conversation, serialised with every other change to it. The mutator works
-   * on the stored object; `updatedAt` is set to now unless the mutator says the change is not activity.
+   * Read-modify-write of one conversation, serialised with every other change to it; `updatedAt` is set
+   * to now unless the mutator says the change is not activity.
+   *
+   * The mutator gets a copy of the conversation and of its message array, but the messages themselves are
+   * the stored ones, frozen: add, remove or replace messages; never edit one in place (that throws). This
+   * keeps a save of a 10,000-message conversation from copying every message. The result is shaped the
+   * same way: its own object and array, shared frozen messages.
    */
   async update(
     id: string,
@@ -130,12 +173,14 @@ export class ConversationStore {
   ): Promise<Conversation> {
     await this.init();
     return this.enqueue(id, async () => {
-      const current = structuredClone(await this.read(id));
+      const stored = await this.read(id);
+      // A mutator that throws, or a write that fails, leaves the stored conversation as it was.
+      const current: Conversation = { ...stored, messages: stored.messages.slice() };
       mutate(current);
       current.id = id;
       if (options.touch !== false) current.updatedAt = this.nowIso(current.updatedAt);
       await this.write(current);
-      return structuredClone(current);
+      return { ...current, messages: current.messages.slice() };
     });
   }
 
@@ -144,7 +189,7 @@ export class ConversationStore {
     await this.init();
     if (!isValidConversationId(id)) return false;
     return this.enqueue(id, async () => {
-      const existed = this.entries.delete(id);
+      const existed = this.dropEntry(id);
       this.cache.delete(id);
       try {
         await fs.rm(this.fileFor(id));
@@ -171,6 +216,19 @@ export class ConversationStore {
   }
 
   // ---- internals ----
+
+  /** Every change to the entries goes through here or `dropEntry`, so the sorted list is never stale. */
+  private setEntry(id: string, entry: IndexEntry): void {
+    Object.freeze(entry.summary);
+    this.entries.set(id, entry);
+    this.sorted = null;
+  }
+
+  private dropEntry(id: string): boolean {
+    const existed = this.entries.delete(id);
+    if (existed) this.sorted = null;
+    return existed;
+  }
 
   private fileFor(id: string): string {
     return path.join(this.dir, `${id}.json`);
@@ -218,7 +276,7 @@ export class ConversationStore {
       text = await fs.readFile(file, 'utf8');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-        this.entries.delete(id);
+        this.dropEntry(id);
         this.scheduleIndexWrite();
         throw this.notFound(id);
       }
@@ -229,7 +287,7 @@ export class ConversationStore {
       conversation = parseConversationFile(text, id);
     } catch (error) {
       const aside = await this.moveAside(id, error);
-      this.entries.delete(id);
+      this.dropEntry(id);
       this.scheduleIndexWrite();
       throw new AppFailure({
         code: 'NOT_FOUND',
@@ -241,7 +299,9 @@ export class ConversationStore {
     return conversation;
   }
 
+  /** Caches a conversation; its messages are frozen, as `update` shares them instead of copying them. */
   private remember(conversation: Conversation): void {
+    for (const message of conversation.messages) Object.freeze(message);
     this.cache.delete(conversation.id);
     this.cache.set(conversation.id, conversation);
     while (this.cache.size > this.cacheSize) {
@@ -255,7 +315,7 @@ export class ConversationStore {
     const file = this.fileFor(conversation.id);
     await writeFileAtomic(file, serializeConversation(conversation));
     const stat = await fs.stat(file);
-    this.entries.set(conversation.id, { summary: summarize(conversation), size: stat.size, mtimeMs: stat.mtimeMs });
+    this.setEntry(conversation.id, { summary: summarize(conversation), size: stat.size, mtimeMs: stat.mtimeMs });
     this.remember(conversation);
     this.scheduleIndexWrite();
   }
@@ -351,13 +411,13 @@ export class ConversationStore {
       }
       const known = indexed.get(id);
       if (known && known.size === stat.size && sameMtime(known.mtimeMs, stat.mtimeMs)) {
-        this.entries.set(id, known);
+        this.setEntry(id, known);
         return;
       }
       changed = true;
       try {
         const conversation = parseConversationFile(await fs.readFile(file, 'utf8'), id);
-        this.entries.set(id, { summary: summarize(conversation), size: stat.size, mtimeMs: stat.mtimeMs });
+        this.setEntry(id, { summary: summarize(conversation), size: stat.size, mtimeMs: stat.mtimeMs });
       } catch (error) {
         await this.moveAside(id, error).catch((moveError: unknown) =>
           this.options.log.error('conversations', `could not move the unreadable conversation ${id} aside`, moveError),
@@ -370,6 +430,22 @@ export class ConversationStore {
       await this.writeIndex().catch((error: unknown) => this.options.log.warn('conversations', 'could not write the index', error));
     }
   }
+}
+
+/**
+ * Last activity first; ties (same millisecond) fall back to creation order, then id, so the order is
+ * stable. ISO timestamps compare as plain strings (no locale-aware compare: a thousand summaries sort in
+ * well under a millisecond).
+ */
+function byActivity(a: ConversationSummary, b: ConversationSummary): number {
+  if (a.updatedAt !== b.updatedAt) return a.updatedAt < b.updatedAt ? 1 : -1;
+  if (a.createdAt !== b.createdAt) return a.createdAt < b.createdAt ? 1 : -1;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+function lastIndexOfId(messages: readonly Message[], id: string): number {
+  for (let i = messages.length - 1; i >= 0; i--) if (messages[i]!.id === id) return i;
+  return -1;
 }
 
 /** Sub-millisecond mtime precision is not kept by every file system, backup or copy tool. */
