@@ -5,19 +5,11 @@
  * another conversation gets its own; replies stream in.
  */
 import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import keytar from 'keytar';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBrowserHost, type BrowserHost } from '../../electron/browser-host/host';
-import { createMemoryLogger } from '../../electron/main/logger';
-import { KEYCHAIN_SERVICE } from '../../electron/main/secrets/secret-store';
 import { AssistantsApi } from '../fixtures/openai-server/assistants';
 import { assistantsRoutes } from '../fixtures/openai-server/assistants-routes';
 import { startOpenAIServer, type OpenAIServer } from '../fixtures/openai-server/index.js';
-import { launchChromium } from '../support/chromium';
+import { recordBodyTexts, sendAndAwaitReply, startE2eHost, type E2eHost } from '../support/e2e-host';
 
 const API_KEY = `sk-e2e-asst-${randomBytes(12).toString('hex')}`;
 
@@ -25,45 +17,26 @@ describe('OpenAI Assistant provider', () => {
   let server: OpenAIServer;
   let api: AssistantsApi;
   let assistantId: string;
-  let host: BrowserHost;
-  let browser: Browser;
-  let context: BrowserContext;
-  let dataDir: string;
-  const pageErrors: string[] = [];
-
-  async function open(url: string): Promise<Page> {
-    const page = await context.newPage();
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    page.on('console', (m) => {
-      if (m.type() === 'error') pageErrors.push(m.text());
-    });
-    await page.goto(url);
-    return page;
-  }
+  let e2e: E2eHost;
 
   beforeAll(async () => {
     api = new AssistantsApi();
     server = await startOpenAIServer({ apiKey: API_KEY, routes: [assistantsRoutes(api)] });
     // Small pieces with a pause between them: the reply visibly streams.
     assistantId = api.createAssistant({ name: 'Helper', model: 'gpt-4o', defaultRun: { chunkSize: 4, delayMs: 25 } });
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-e2e-assistant-'));
-    host = await startBrowserHost({ port: 0, dataDir, fetch: globalThis.fetch, log: createMemoryLogger(), systemLocale: 'en-US' });
-    browser = await launchChromium();
-    context = await browser.newContext({ locale: 'en-US' });
+    e2e = await startE2eHost({ dataDirPrefix: 'sb-e2e-assistant-' });
   });
 
   afterAll(async () => {
-    await browser?.close();
-    for (const p of host ? host.services.config.listProviders() : []) await keytar.deletePassword(KEYCHAIN_SERVICE, p.id).catch(() => false);
-    await host?.close();
+    await e2e?.close();
     await api?.idle();
     await server?.close();
-    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('is configured in Settings, and chats on one thread per conversation with streamed replies', async () => {
     // ---- Settings: add the provider by its labelled fields, test it, save it.
-    const settings = await open(host.settingsUrl);
+    const { host } = e2e;
+    const settings = await e2e.open(host.settingsUrl);
     await settings.getByRole('heading', { name: 'Providers' }).waitFor();
     await settings.getByRole('button', { name: 'Add provider' }).click();
     await settings.getByLabel('Name', { exact: true }).fill('Helper assistant');
@@ -79,29 +52,16 @@ describe('OpenAI Assistant provider', () => {
     expect(provider).toMatchObject({ type: 'openai-assistant', assistantId, baseUrl: server.url });
 
     // ---- Chat: two messages in one conversation, one in another.
-    const chat = await open(host.chatUrl);
-    const composer = chat.getByRole('textbox', { name: 'Message', exact: true });
-    await composer.waitFor();
-    // Every text the page showed, so we can tell a streamed reply from one that appeared at once.
-    await chat.evaluate(() => {
-      const seen = new Set<string>();
-      (window as unknown as { __seen: Set<string> }).__seen = seen;
-      new MutationObserver(() => seen.add(document.body.innerText)).observe(document.body, { subtree: true, childList: true, characterData: true });
-    });
-
-    const send = async (text: string, expectedReply: string) => {
-      await composer.fill(text);
-      await composer.press('Enter');
-      await chat.getByText(expectedReply, { exact: true }).waitFor({ timeout: 20_000 });
-    };
+    const chat = await e2e.open(host.chatUrl);
+    await chat.getByRole('textbox', { name: 'Message', exact: true }).waitFor();
+    const seenTexts = await recordBodyTexts(chat);
+    const send = (text: string, expectedReply: string) => sendAndAwaitReply(chat, text, expectedReply);
 
     await send('First question', 'Assistant reply 1 in this thread: First question');
     await send('Second question', 'Assistant reply 2 in this thread: Second question');
 
-    const streamedSnapshots = await chat.evaluate(() =>
-      [...(window as unknown as { __seen: Set<string> }).__seen].filter(
-        (t) => t.includes('Assistant reply 1 in') && !t.includes('Assistant reply 1 in this thread: First question'),
-      ),
+    const streamedSnapshots = (await seenTexts()).filter(
+      (t) => t.includes('Assistant reply 1 in') && !t.includes('Assistant reply 1 in this thread: First question'),
     );
     expect(streamedSnapshots.length, 'the first reply was seen part-way through').toBeGreaterThan(0);
 
@@ -132,6 +92,6 @@ describe('OpenAI Assistant provider', () => {
 
     expect(api.specViolations).toEqual([]);
     expect(server.violations.map((v) => v.message)).toEqual([]);
-    expect(pageErrors).toEqual([]);
+    expect(e2e.pageErrors).toEqual([]);
   });
 });

@@ -7,19 +7,14 @@
  * the page.
  */
 import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import keytar from 'keytar';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBrowserHost, type BrowserHost } from '../../electron/browser-host/host';
-import { createMemoryLogger } from '../../electron/main/logger';
 import { KEYCHAIN_SERVICE } from '../../electron/main/secrets/secret-store';
 import { startOpenAIServer, type OpenAIServer } from '../fixtures/openai-server/index.js';
 import { ResponsesApi } from '../fixtures/openai-server/responses.js';
 import { responsesRoutes } from '../fixtures/openai-server/responses-routes.js';
-import { launchChromium } from '../support/chromium';
+import { recordBodyTexts, sendAndAwaitReply, startE2eHost, type E2eHost } from '../support/e2e-host';
 
 const API_KEY = `sk-e2e-resp-${randomBytes(12).toString('hex')}`;
 const ASSISTANT_KEY = `sk-e2e-asst-${randomBytes(12).toString('hex')}`;
@@ -27,20 +22,12 @@ const ASSISTANT_KEY = `sk-e2e-asst-${randomBytes(12).toString('hex')}`;
 describe('OpenAI Responses provider', () => {
   let server: OpenAIServer;
   let api: ResponsesApi;
-  let host: BrowserHost;
-  let browser: Browser;
-  let context: BrowserContext;
-  let dataDir: string;
-  const pageErrors: string[] = [];
+  let e2e: E2eHost;
   /** Everything the pages received over the host's WebSocket. */
   const frames: string[] = [];
 
   async function open(url: string): Promise<Page> {
-    const page = await context.newPage();
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    page.on('console', (m) => {
-      if (m.type() === 'error') pageErrors.push(m.text());
-    });
+    const page = await e2e.newPage();
     page.on('websocket', (ws) => ws.on('framereceived', (f) => frames.push(typeof f.payload === 'string' ? f.payload : f.payload.toString('utf8'))));
     await page.goto(url);
     return page;
@@ -51,22 +38,17 @@ describe('OpenAI Responses provider', () => {
     // Small pieces with a pause between them: the reply visibly streams.
     api.defaultScript = { chunkSize: 4, delayMs: 25 };
     server = await startOpenAIServer({ apiKey: API_KEY, routes: [responsesRoutes(api)] });
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-e2e-responses-'));
-    host = await startBrowserHost({ port: 0, dataDir, fetch: globalThis.fetch, log: createMemoryLogger(), systemLocale: 'en-US' });
-    browser = await launchChromium();
-    context = await browser.newContext({ locale: 'en-US' });
+    e2e = await startE2eHost({ dataDirPrefix: 'sb-e2e-responses-' });
   });
 
   afterAll(async () => {
-    await browser?.close();
-    for (const p of host ? host.services.config.listProviders() : []) await keytar.deletePassword(KEYCHAIN_SERVICE, p.id).catch(() => false);
-    await host?.close();
+    await e2e?.close();
     await api?.idle();
     await server?.close();
-    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('is configured in Settings, and keeps one server conversation per conversation with streamed replies', async () => {
+    const { host } = e2e;
     // ---- Settings: add the provider by its labelled fields, test it, save it.
     const settings = await open(host.settingsUrl);
     await settings.getByRole('heading', { name: 'Providers' }).waitFor();
@@ -88,26 +70,13 @@ describe('OpenAI Responses provider', () => {
 
     // ---- Chat: two messages in one conversation, one in another.
     const chat = await open(host.chatUrl);
-    const composer = chat.getByRole('textbox', { name: 'Message', exact: true });
-    await composer.waitFor();
-    await chat.evaluate(() => {
-      const seen = new Set<string>();
-      (window as unknown as { __seen: Set<string> }).__seen = seen;
-      new MutationObserver(() => seen.add(document.body.innerText)).observe(document.body, { subtree: true, childList: true, characterData: true });
-    });
-    const send = async (text: string, expectedReply: string) => {
-      await composer.fill(text);
-      await composer.press('Enter');
-      await chat.getByText(expectedReply, { exact: true }).waitFor({ timeout: 20_000 });
-    };
+    await chat.getByRole('textbox', { name: 'Message', exact: true }).waitFor();
+    const seenTexts = await recordBodyTexts(chat);
+    const send = (text: string, expectedReply: string) => sendAndAwaitReply(chat, text, expectedReply);
 
     await send('First question', 'Echo: First question (earlier user turns: 0)');
     await send('Second question', 'Echo: Second question (earlier user turns: 1)');
-    const partial = await chat.evaluate(() =>
-      [...(window as unknown as { __seen: Set<string> }).__seen].filter(
-        (t) => t.includes('Echo: First') && !t.includes('Echo: First question (earlier user turns: 0)'),
-      ),
-    );
+    const partial = (await seenTexts()).filter((t) => t.includes('Echo: First') && !t.includes('Echo: First question (earlier user turns: 0)'));
     expect(partial.length, 'the first reply was seen part-way through').toBeGreaterThan(0);
 
     await chat.getByRole('button', { name: 'New chat' }).first().click();
@@ -130,12 +99,13 @@ describe('OpenAI Responses provider', () => {
 
     expect(api.specViolations).toEqual([]);
     expect(server.violations.map((v) => v.message)).toEqual([]);
-    expect(pageErrors).toEqual([]);
+    expect(e2e.pageErrors).toEqual([]);
     await settings.close();
     await chat.close();
   });
 
   it('switches an OpenAI Assistant provider on api.openai.com to OpenAI Responses with one click, keeping name, key and base URL', async () => {
+    const { host } = e2e;
     const assistant = await host.services.providers.save({
       type: 'openai-assistant',
       name: 'Support assistant',
@@ -181,6 +151,6 @@ describe('OpenAI Responses provider', () => {
     // The key stayed in main: nothing the pages received carries it.
     expect(frames.length).toBeGreaterThan(0);
     expect(frames.some((f) => f.includes(ASSISTANT_KEY) || f.includes(API_KEY))).toBe(false);
-    expect(pageErrors).toEqual([]);
+    expect(e2e.pageErrors).toEqual([]);
   });
 });

@@ -4,65 +4,43 @@
  * what is wrong, a key typed into the form is never lost, and the explicit session-only choice works.
  */
 import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startBrowserHost, type BrowserHost } from '../../electron/browser-host/host';
-import { createMemoryLogger } from '../../electron/main/logger';
 import { startOpenAIServer, type OpenAIServer } from '../fixtures/openai-server/index.js';
-import { launchChromium } from '../support/chromium';
+import { startE2eHost, type E2eHost } from '../support/e2e-host';
 
 const API_KEY = `sk-e2e-session-${randomBytes(16).toString('hex')}`;
 const KEY_HINT = `…${API_KEY.slice(-4)}`;
 
-function filesContaining(dir: string, needle: string): string[] {
-  const hits: string[] = [];
-  const walk = (d: string) => {
-    for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
-      const full = path.join(d, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (fs.readFileSync(full).includes(needle)) hits.push(full);
-    }
-  };
-  walk(dir);
-  return hits;
-}
-
 describe('Settings window without a working keychain', () => {
   const savedBus = process.env.DBUS_SESSION_BUS_ADDRESS;
   let server: OpenAIServer;
-  let host: BrowserHost;
-  let browser: Browser;
-  let dataDir: string;
+  let e2e: E2eHost;
   let page: Page;
-  const pageErrors: string[] = [];
 
   beforeAll(async () => {
     // Before anything in this process talks to D-Bus: libsecret keeps the first connection it makes.
     process.env.DBUS_SESSION_BUS_ADDRESS = `unix:path=${path.join(os.tmpdir(), `no-such-bus-${process.pid}`)}`;
     server = await startOpenAIServer({ apiKey: API_KEY });
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-e2e-keychain-'));
-    host = await startBrowserHost({ port: 0, dataDir, fetch: globalThis.fetch, log: createMemoryLogger(), systemLocale: 'en-US' });
-    browser = await launchChromium();
-    const context = await browser.newContext({ locale: 'en-US' });
-    context.setDefaultTimeout(10_000);
-    page = await context.newPage();
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    await page.goto(host.settingsUrl);
+    e2e = await startE2eHost({
+      dataDirPrefix: 'sb-e2e-keychain-',
+      defaultTimeoutMs: 10_000,
+      // There is no keychain to clean up.
+      keychainAccounts: () => [],
+    });
+    page = await e2e.open(e2e.host.settingsUrl);
   });
 
   afterEach(() => {
     expect(server.violations).toEqual([]);
-    expect(pageErrors).toEqual([]);
+    expect(e2e.pageErrors).toEqual([]);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await host?.close();
+    await e2e?.close();
     await server?.close();
-    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
     if (savedBus === undefined) delete process.env.DBUS_SESSION_BUS_ADDRESS;
     else process.env.DBUS_SESSION_BUS_ADDRESS = savedBus;
   });
@@ -81,7 +59,7 @@ describe('Settings window without a working keychain', () => {
     const failure = page.getByRole('alert').filter({ hasText: 'The system keychain is not available, so API keys cannot be stored safely.' });
     await failure.waitFor();
     // Nothing was saved half-way, and nothing the user typed is gone.
-    expect(host.services.config.listProviders()).toEqual([]);
+    expect(e2e.host.services.config.listProviders()).toEqual([]);
     expect(await page.getByLabel('API Key', { exact: true }).inputValue()).toBe(API_KEY);
     expect(await page.getByLabel('Name', { exact: true }).inputValue()).toBe('Session box');
 
@@ -89,8 +67,8 @@ describe('Settings window without a working keychain', () => {
     await page.getByText('Keys are kept in memory for this session only.', { exact: false }).waitFor();
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     await page.getByText(`Key kept in memory for this session only (${KEY_HINT}).`).waitFor();
-    expect(host.services.config.listProviders().map((p) => p.name)).toEqual(['Session box']);
-    expect(filesContaining(dataDir, API_KEY)).toEqual([]);
+    expect(e2e.host.services.config.listProviders().map((p) => p.name)).toEqual(['Session box']);
+    expect(e2e.filesContaining(API_KEY)).toEqual([]);
 
     // The session key is used for the saved provider.
     await page.getByRole('button', { name: 'Test Connection', exact: true }).click();

@@ -5,16 +5,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import keytar from 'keytar';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startBrowserHost, type BrowserHost } from '../../electron/browser-host/host';
-import { createMemoryLogger } from '../../electron/main/logger';
 import { KEYCHAIN_SERVICE } from '../../electron/main/secrets/secret-store';
 import { startOpenAIServer, type OpenAIServer } from '../fixtures/openai-server/index.js';
-import { launchChromium } from '../support/chromium';
+import { startE2eHost, type E2eHost } from '../support/e2e-host';
 
 // Unique per run, so finding it in a file or the keychain can only come from this run.
 const API_KEY = `sk-e2e-${randomBytes(16).toString('hex')}`;
@@ -26,28 +23,10 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** Every file under `dir`, as text (config, conversations, anything the app wrote). */
-function filesContaining(dir: string, needle: string): string[] {
-  const hits: string[] = [];
-  const walk = (d: string) => {
-    for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
-      const full = path.join(d, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (fs.readFileSync(full).includes(needle)) hits.push(full);
-    }
-  };
-  walk(dir);
-  return hits;
-}
-
 describe('Settings window', () => {
   let server: OpenAIServer;
-  let host: BrowserHost;
-  let browser: Browser;
-  let context: BrowserContext;
-  let dataDir: string;
+  let e2e: E2eHost;
   let page: Page;
-  const pageErrors: string[] = [];
 
   /** A list entry by its exact provider name (its accessible name goes on with the unsaved marker and type). */
   const providerButton = (name: string, on: Page = page) =>
@@ -55,60 +34,42 @@ describe('Settings window', () => {
       .getByRole('navigation', { name: 'Providers' })
       .getByRole('button', { name: new RegExp(`^${escapeRegExp(name)}\\s*(\\(unsaved changes\\))?\\s*(OpenAI|Not saved)`) });
   const isFocused = (name: string) => providerButton(name).evaluate((el) => el === document.activeElement);
-  const configuredProviders = () => host.services.config.listProviders();
+  const configuredProviders = () => e2e.host.services.config.listProviders();
 
   async function openSettings(): Promise<Page> {
-    const p = await context.newPage();
-    p.on('pageerror', (e) => pageErrors.push(e.message));
-    p.on('console', (m) => {
-      if (m.type() === 'error') pageErrors.push(m.text());
-    });
-    await p.goto(host.settingsUrl);
+    const p = await e2e.open(e2e.host.settingsUrl);
     await p.getByRole('heading', { name: 'Providers' }).waitFor();
     return p;
   }
 
   beforeAll(async () => {
     server = await startOpenAIServer({ apiKey: API_KEY });
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-e2e-settings-'));
-    // A settings file cut off mid-write: the app must move it aside and say so.
-    fs.writeFileSync(path.join(dataDir, 'config.json'), '{"schemaVersion": 1, "providers": [{"id": "x", "na');
-    host = await startBrowserHost({
-      port: 0,
-      dataDir,
-      fetch: globalThis.fetch,
-      log: createMemoryLogger(),
-      systemLocale: 'en-US',
+    e2e = await startE2eHost({
+      dataDirPrefix: 'sb-e2e-settings-',
+      // A settings file cut off mid-write: the app must move it aside and say so.
+      seed: (dataDir) => fs.writeFileSync(path.join(dataDir, 'config.json'), '{"schemaVersion": 1, "providers": [{"id": "x", "na'),
+      // Fail in seconds, not half a minute: every step here is local.
+      defaultTimeoutMs: 10_000,
+      // The gateway token header is kept in the keychain too.
+      keychainAccounts: (id) => [id, `${id}:header:x-gateway-token`],
     });
-    browser = await launchChromium();
-    context = await browser.newContext({ locale: 'en-US' });
-    // Fail in seconds, not half a minute: every step here is local.
-    context.setDefaultTimeout(10_000);
     page = await openSettings();
   });
 
   afterEach(() => {
     expect(server.violations).toEqual([]);
-    expect(pageErrors).toEqual([]);
+    expect(e2e.pageErrors).toEqual([]);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    // Leave nothing in the keychain, even when a test failed half-way.
-    for (const p of host ? configuredProviders() : []) {
-      for (const account of [p.id, `${p.id}:header:x-gateway-token`]) {
-        await keytar.deletePassword(KEYCHAIN_SERVICE, account).catch(() => false);
-      }
-    }
-    await host?.close();
+    await e2e?.close();
     await server?.close();
-    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('tells the user that an unreadable settings file was moved aside, until dismissed', async () => {
     const notice = page.getByRole('alert').filter({ hasText: 'Your settings file could not be read.' });
     await notice.waitFor();
-    const aside = fs.readdirSync(dataDir).find((f) => f.startsWith('config.corrupt-'));
+    const aside = fs.readdirSync(e2e.dataDir).find((f) => f.startsWith('config.corrupt-'));
     expect(aside).toBeDefined();
     expect(await notice.textContent()).toContain(aside);
     await notice.getByRole('button', { name: 'Dismiss' }).click();
@@ -188,9 +149,9 @@ describe('Settings window', () => {
 
     // The key is in the OS keychain and in no file the app wrote.
     expect(await keytar.getPassword(KEYCHAIN_SERVICE, saved!.id)).toBe(API_KEY);
-    expect(filesContaining(dataDir, API_KEY)).toEqual([]);
-    expect(filesContaining(dataDir, GATEWAY_TOKEN)).toEqual([]);
-    expect(filesContaining(dataDir, 'Local test server').length).toBeGreaterThan(0);
+    expect(e2e.filesContaining(API_KEY)).toEqual([]);
+    expect(e2e.filesContaining(GATEWAY_TOKEN)).toEqual([]);
+    expect(e2e.filesContaining('Local test server').length).toBeGreaterThan(0);
   });
 
   it('tests the unsaved form with the stored key and header secret, and says clearly when a typed key is wrong', async () => {
