@@ -1,8 +1,9 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useCallback, useLayoutEffect, useRef, type KeyboardEvent } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Message } from '../../shared/models/conversation';
 import { chatStore, useChatStore } from '../stores/chat-store';
+import { MessageError } from './MessageError';
 import { MessageItem } from './MessageItem';
 
 interface Props {
@@ -10,6 +11,12 @@ interface Props {
 }
 
 const NO_MESSAGES: Message[] = [];
+
+/**
+ * Older messages are asked for when the first message rendered is this close to the top of what is
+ * loaded: a page arrives before a user scrolling at reading speed reaches the top.
+ */
+const LOAD_OLDER_AHEAD = 30;
 
 /**
  * A guess of a message's height before it is measured, from its length alone: the virtualizer asks for
@@ -24,13 +31,22 @@ function estimateHeight(message: Message | undefined): number {
  * The messages of one conversation, virtualised: only the messages near the viewport are in the DOM, so a
  * conversation with 10,000 messages opens and scrolls as fast as a short one. The list follows the end
  * while the user is there (a reply streaming in stays in view) and stays put when they scrolled up to read.
+ *
+ * A long conversation opens with its latest messages only; older pages are loaded as the user scrolls up
+ * and prepended without moving what they are reading (the virtualizer keeps its anchor row in place).
+ * Positions for assistive technology count the whole conversation, loaded or not.
  */
 export function MessageList({ conversationId }: Props) {
   const { t } = useTranslation('chat');
   const messages = useChatStore((s) => s.conversations[conversationId]?.messages ?? NO_MESSAGES);
   const stream = useChatStore((s) => s.conversations[conversationId]?.stream ?? null);
   const busy = useChatStore((s) => s.conversations[conversationId]?.busy ?? false);
+  const olderCount = useChatStore((s) => s.conversations[conversationId]?.olderCount ?? 0);
+  const older = useChatStore((s) => s.conversations[conversationId]?.older ?? 'idle');
+  const olderError = useChatStore((s) => s.conversations[conversationId]?.olderError ?? null);
   const scrollRef = useRef<HTMLDivElement>(null);
+  /** Home was pressed: go to the first message once every older one is loaded. */
+  const homePending = useRef(false);
   const idle = stream === null && !busy;
 
   let lastUser = -1;
@@ -70,57 +86,92 @@ export function MessageList({ conversationId }: Props) {
     [conversationId],
   );
 
+  const items = virtualizer.getVirtualItems();
+  const firstShown = items[0]?.index;
+  // Near the top of what is loaded: ask for the page before it.
+  useEffect(() => {
+    if (firstShown !== undefined && firstShown < LOAD_OLDER_AHEAD && olderCount > 0 && older === 'idle') {
+      void chatStore.getState().loadOlder(conversationId);
+    }
+  }, [firstShown, olderCount, older, conversationId]);
+
+  // After Home, once the start of the conversation is loaded and rendered.
+  useLayoutEffect(() => {
+    if (!homePending.current || older === 'loading') return;
+    homePending.current = false;
+    if (olderCount === 0 && messages.length > 0) virtualizer.scrollToIndex(0, { align: 'start' });
+  }, [older, olderCount, messages.length, virtualizer]);
+
   // Home/End jump through the virtualizer: the browser's own (smooth) keyboard scroll is cut short when
   // messages coming into view are measured and the scroll position is corrected.
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
     if (e.target !== e.currentTarget || messages.length === 0) return;
     if (e.key === 'Home') {
       e.preventDefault();
-      virtualizer.scrollToIndex(0, { align: 'start' });
+      if (olderCount === 0) {
+        virtualizer.scrollToIndex(0, { align: 'start' });
+        return;
+      }
+      homePending.current = true;
+      void chatStore.getState().loadOlder(conversationId, { all: true });
     } else if (e.key === 'End') {
       e.preventDefault();
       virtualizer.scrollToIndex(messages.length - 1, { align: 'end' });
     }
   };
 
-  const items = virtualizer.getVirtualItems();
+  const total = olderCount + messages.length;
   return (
-    <div
-      ref={scrollRef}
-      className="message-scroll"
-      // Focusable so keyboard users can scroll the conversation with the arrow and page keys.
-      tabIndex={0}
-      role="region"
-      aria-label={t('messages.label')}
-      onKeyDown={onKeyDown}
-    >
-      <div className="message-canvas" role="list" style={{ height: virtualizer.getTotalSize() }}>
-        {items.map((item) => {
-          const message = messages[item.index]!;
-          return (
-            <div
-              key={item.key}
-              ref={virtualizer.measureElement}
-              data-index={item.index}
-              className="message-row"
-              role="listitem"
-              aria-setsize={messages.length}
-              aria-posinset={item.index + 1}
-              style={{ transform: `translateY(${item.start}px)` }}
-            >
-              <MessageItem
-                message={message}
-                stream={stream?.messageId === message.id ? stream : null}
-                isLastUser={item.index === lastUser}
-                isLastReply={item.index === lastReply}
-                idle={idle}
-                onRegenerate={onRegenerate}
-                onEditAndResend={onEditAndResend}
-              />
-            </div>
-          );
-        })}
+    <>
+      {older === 'loading' && (
+        <p className="older-status" role="status">
+          {t('messages.loadingOlder')}
+        </p>
+      )}
+      {older === 'error' && (
+        <MessageError
+          className="older-status older-error"
+          error={olderError}
+          onRetry={() => void chatStore.getState().loadOlder(conversationId, homePending.current ? { all: true } : {})}
+        />
+      )}
+      <div
+        ref={scrollRef}
+        className="message-scroll"
+        // Focusable so keyboard users can scroll the conversation with the arrow and page keys.
+        tabIndex={0}
+        role="region"
+        aria-label={t('messages.label')}
+        onKeyDown={onKeyDown}
+      >
+        <div className="message-canvas" role="list" style={{ height: virtualizer.getTotalSize() }}>
+          {items.map((item) => {
+            const message = messages[item.index]!;
+            return (
+              <div
+                key={item.key}
+                ref={virtualizer.measureElement}
+                data-index={item.index}
+                className="message-row"
+                role="listitem"
+                aria-setsize={total}
+                aria-posinset={olderCount + item.index + 1}
+                style={{ transform: `translateY(${item.start}px)` }}
+              >
+                <MessageItem
+                  message={message}
+                  stream={stream?.messageId === message.id ? stream : null}
+                  isLastUser={item.index === lastUser}
+                  isLastReply={item.index === lastReply}
+                  idle={idle}
+                  onRegenerate={onRegenerate}
+                  onEditAndResend={onEditAndResend}
+                />
+              </div>
+            );
+          })}
+        </div>
       </div>
-    </div>
+    </>
   );
 }

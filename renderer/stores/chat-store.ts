@@ -11,7 +11,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { EventPayloads } from '../../shared/ipc/contract';
 import type { SwitchboardApi } from '../../shared/ipc/window-api';
 import type { ChatStreamEvent, RetryReason } from '../../shared/models/chat-event';
-import type { Conversation, Message, MessageStatus } from '../../shared/models/conversation';
+import { MESSAGE_PAGE_MAX, MESSAGE_PAGE_SIZE, type Conversation, type Message, type MessageStatus } from '../../shared/models/conversation';
 import type { AppError, Result } from '../../shared/result';
 import { getApi } from '../lib/api';
 
@@ -30,7 +30,13 @@ export interface ConversationChat {
   id: string;
   loadStatus: LoadStatus;
   loadError: AppError | null;
+  /** The latest messages, oldest first; a long conversation opens with a page of them (`loadOlder` adds more). */
   messages: Message[];
+  /** How many messages come before `messages[0]` and are not loaded yet. */
+  olderCount: number;
+  /** Loading older messages: under way, or failed (`olderError` says why). */
+  older: 'idle' | 'loading' | 'error';
+  olderError: AppError | null;
   /** The reply streaming into this conversation (one at a time), as this window knows it. */
   stream: ActiveStream | null;
   /** A send / regenerate / edit call is on its way to main. */
@@ -65,6 +71,11 @@ export interface ChatState {
   lastFinished: ReplyFinished | null;
   /** Loads a conversation (`conversations:get`, then `chat:attach` to follow a reply still streaming). */
   open(id: string, options?: { force?: boolean }): Promise<void>;
+  /**
+   * Loads the page of messages before the ones shown (scrolling up), or with `all` every older message
+   * (Home: the start of the conversation). One load at a time per conversation.
+   */
+  loadOlder(id: string, options?: { all?: boolean }): Promise<void>;
   /** A conversation this window just created: nothing to load. */
   seed(conversation: Conversation): void;
   setDraft(id: string, text: string): void;
@@ -95,6 +106,9 @@ export function emptyConversationChat(id: string, loadStatus: LoadStatus = 'load
     loadStatus,
     loadError: null,
     messages: [],
+    olderCount: 0,
+    older: 'idle',
+    olderError: null,
     stream: null,
     busy: false,
     actionError: null,
@@ -305,7 +319,8 @@ export function createChatStore(getChatApi: () => ChatApi, options: ChatStoreOpt
         set((state) => {
           const conv = state.conversations[id] ?? emptyConversationChat(id);
           const result = withNewMessages(conv, got.value.messages, null, now());
-          return commit(state, [{ ...result, conv: { ...result.conv, loadStatus: 'ready', loadError: null } }]);
+          const loaded = { olderCount: got.value.olderCount, older: 'idle' as const, olderError: null };
+          return commit(state, [{ ...result, conv: { ...result.conv, ...loaded, loadStatus: 'ready', loadError: null } }]);
         });
 
         const attached = await call(() => api.chat.attach({ conversationId: id }));
@@ -325,13 +340,49 @@ export function createChatStore(getChatApi: () => ChatApi, options: ChatStoreOpt
         // with nothing streaming means main ended without a final state (it crashed or was killed): it is
         // what was kept when it stopped.
         const again = await call(() => api.conversations.get({ id }));
-        const messages = (again.ok ? again.value : got.value).messages.map((m) =>
-          m.status === 'streaming' ? { ...m, status: 'stopped' as const } : m,
-        );
+        const latest = again.ok ? again.value : got.value;
+        const messages = latest.messages.map((m) => (m.status === 'streaming' ? { ...m, status: 'stopped' as const } : m));
         set((state) => {
           const conv = state.conversations[id];
-          return conv && !conv.stream ? { conversations: { ...state.conversations, [id]: { ...conv, messages } } } : {};
+          return conv && !conv.stream
+            ? { conversations: { ...state.conversations, [id]: { ...conv, messages, olderCount: latest.olderCount, older: 'idle' } } }
+            : {};
         });
+      },
+
+      async loadOlder(id, { all = false } = {}) {
+        for (;;) {
+          const conv = get().conversations[id];
+          const first = conv?.messages[0];
+          if (!conv || !first || conv.loadStatus !== 'ready' || conv.olderCount === 0 || conv.older === 'loading') return;
+          patch(id, { older: 'loading', olderError: null });
+          const limit = all ? MESSAGE_PAGE_MAX : MESSAGE_PAGE_SIZE;
+          const got = await call(() => getChatApi().conversations.messages({ id, before: first.id, limit }));
+          const current = get().conversations[id];
+          if (!current) return;
+          if (!got.ok) {
+            if (got.error.code === 'NOT_FOUND' && got.error.params?.context === 'message') {
+              // The oldest message shown is gone (edited elsewhere): read the conversation again.
+              patch(id, { older: 'idle' });
+              await get().open(id, { force: true });
+            } else {
+              patch(id, { older: 'error', olderError: got.error });
+            }
+            return;
+          }
+          // Read again meanwhile (another window changed it): this page belongs to what was shown before.
+          if (current.messages[0]?.id !== first.id) {
+            patch(id, { older: 'idle' });
+            return;
+          }
+          set((state) => {
+            const conv = state.conversations[id];
+            if (!conv) return {};
+            const messages = [...got.value.messages, ...conv.messages];
+            return { conversations: { ...state.conversations, [id]: { ...conv, messages, olderCount: got.value.olderCount, older: 'idle' } } };
+          });
+          if (!all) return;
+        }
       },
 
       seed(conversation) {
@@ -479,7 +530,7 @@ export function createChatStore(getChatApi: () => ChatApi, options: ChatStoreOpt
             conv.loadStatus === 'ready' &&
             !conv.busy &&
             !conv.stream &&
-            summary.messageCount !== conv.messages.length
+            summary.messageCount !== conv.olderCount + conv.messages.length
           ) {
             patch(summary.id, { stale: true });
           }
