@@ -5,6 +5,15 @@ import { Icon } from './icons';
 
 interface Props {
   summary: ConversationSummary;
+  /** Position in the (filtered) list: the virtualizer's index, and aria-posinset - 1. */
+  index: number;
+  setSize: number;
+  /** Offset from the top of the list, in px. */
+  start: number;
+  /** The virtualizer measures the row through this. */
+  rowRef: (element: HTMLLIElement | null) => void;
+  /** The list's one tab stop (the arrow keys move it). */
+  tabStop: boolean;
   active: boolean;
   /** A reply streams in this conversation (in this window). */
   streaming: boolean;
@@ -25,9 +34,17 @@ interface Props {
   onDelete: (summary: ConversationSummary) => void;
 }
 
-/** One conversation in the sidebar: open it, rename it in place (F2), delete it (Delete). */
+/**
+ * One conversation in the sidebar: open it, rename it in place (F2), delete it (Delete). Placed by the
+ * virtualised list (absolute, at `start`); only the list's tab stop row is in the Tab order.
+ */
 export const ConversationListItem = memo(function ConversationListItem({
   summary,
+  index,
+  setSize,
+  start,
+  rowRef,
+  tabStop,
   active,
   streaming,
   showActions,
@@ -63,7 +80,15 @@ export const ConversationListItem = memo(function ConversationListItem({
   };
 
   return (
-    <li className={`conversation-item${active ? ' active' : ''}`} data-id={summary.id}>
+    <li
+      ref={rowRef}
+      className={`conversation-item${active ? ' active' : ''}`}
+      data-id={summary.id}
+      data-index={index}
+      aria-setsize={setSize}
+      aria-posinset={index + 1}
+      style={{ transform: `translateY(${start}px)` }}
+    >
       {renaming ? (
         <input
           className="conversation-rename"
@@ -81,6 +106,7 @@ export const ConversationListItem = memo(function ConversationListItem({
           className="conversation-open"
           aria-current={active ? 'true' : undefined}
           aria-keyshortcuts="F2 Delete"
+          tabIndex={tabStop ? 0 : -1}
           onClick={() => onSelect(summary.id)}
           onKeyDown={onItemKey}
         >
@@ -96,6 +122,7 @@ export const ConversationListItem = memo(function ConversationListItem({
           <button
             type="button"
             className="icon-button"
+            tabIndex={tabStop ? 0 : -1}
             aria-label={t('sidebar.rename', { title })}
             title={t('sidebar.rename', { title })}
             onClick={() => onStartRename(summary.id)}
@@ -105,6 +132,7 @@ export const ConversationListItem = memo(function ConversationListItem({
           <button
             type="button"
             className="icon-button"
+            tabIndex={tabStop ? 0 : -1}
             aria-label={t('sidebar.delete', { title })}
             title={t('sidebar.delete', { title })}
             onClick={() => onDelete(summary)}

@@ -1,7 +1,28 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ConversationSummary } from '../../shared/models/conversation';
+import type { ProviderView } from '../../shared/models/provider';
 import { ConfirmDialog } from '../components/ConfirmDialog';
+import { useProvidersStore } from '../stores/providers-store';
+
+/**
+ * What a conversation keeps on its server, named as that provider's API names it: an Assistants thread,
+ * or a Responses conversation; `remote` when the provider that owns it is gone and its kind is unknown.
+ */
+export type RemoteStateKind = 'thread' | 'conversation' | 'remote';
+
+export function remoteStateKind(summary: ConversationSummary, providers: readonly ProviderView[]): RemoteStateKind {
+  const ownerId = summary.threadProviderId ?? summary.providerId;
+  const type = providers.find((p) => p.id === ownerId)?.type;
+  return type === 'openai-responses' ? 'conversation' : type === 'openai-assistant' ? 'thread' : 'remote';
+}
+
+const ALSO_DELETE = { thread: 'delete.alsoThread', conversation: 'delete.alsoConversation', remote: 'delete.alsoRemote' } as const;
+export const REMOTE_FAILED = {
+  thread: 'delete.remoteFailed',
+  conversation: 'delete.remoteFailedConversation',
+  remote: 'delete.remoteFailedRemote',
+} as const;
 
 interface Props {
   summary: ConversationSummary;
@@ -10,12 +31,13 @@ interface Props {
 }
 
 /**
- * Confirms deleting a conversation. An Assistants conversation also has a thread on the server; deleting
- * it there is offered, not assumed (the thread may be used elsewhere).
+ * Confirms deleting a conversation. An Assistants conversation also has a thread on the server, a
+ * Responses one a conversation object; deleting it there is offered, not assumed (it may be used elsewhere).
  */
 export function DeleteConversationDialog({ summary, onConfirm, onCancel }: Props) {
   const { t } = useTranslation('chat');
   const [deleteThread, setDeleteThread] = useState(false);
+  const kind = useProvidersStore((s) => remoteStateKind(summary, s.providers));
   const title = summary.title || t('sidebar.untitled');
   return (
     <ConfirmDialog
@@ -30,7 +52,7 @@ export function DeleteConversationDialog({ summary, onConfirm, onCancel }: Props
       {summary.threadId && (
         <label className="checkbox-row">
           <input type="checkbox" checked={deleteThread} onChange={(e) => setDeleteThread(e.target.checked)} />
-          <span>{t('delete.alsoThread')}</span>
+          <span>{t(ALSO_DELETE[kind])}</span>
         </label>
       )}
     </ConfirmDialog>

@@ -47,6 +47,7 @@ export function summaryOf(conversation: Conversation): ConversationSummary {
     messageCount: conversation.messages.length,
   };
   if (conversation.threadId) summary.threadId = conversation.threadId;
+  if (conversation.threadId && conversation.threadProviderId) summary.threadProviderId = conversation.threadProviderId;
   return summary;
 }
 
