@@ -91,11 +91,15 @@ export async function sendMessage(page: Page, text: string): Promise<void> {
 
 /** Starts a new, empty conversation with the sidebar's New chat button. */
 export async function newChat(page: Page): Promise<void> {
-  const before = await page.locator('.conversation-item').count();
+  // The sidebar is virtualised: its size is on its rows (aria-setsize), not in how many are rendered.
+  const listSize = () => Number(document.querySelector('.conversation-item')?.getAttribute('aria-setsize') ?? 0);
+  const before = await page.evaluate(listSize);
   await page.locator('button.new-chat').click();
   // Reused when the open conversation is already empty; otherwise one more entry appears.
   await page.waitForFunction(
-    (n) => document.querySelectorAll('.conversation-item').length > n || document.querySelectorAll('.message-row').length === 0,
+    (n) =>
+      Number(document.querySelector('.conversation-item')?.getAttribute('aria-setsize') ?? 0) > n ||
+      document.querySelectorAll('.message-row').length === 0,
     before,
   );
   await page.locator('.message-row').first().waitFor({ state: 'detached' });

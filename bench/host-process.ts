@@ -19,8 +19,28 @@ function running(): BrowserHost {
   return host;
 }
 
-async function settle(): Promise<void> {
-  await new Promise((resolve) => setImmediate(resolve));
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Samples per memory reading; the reading is their median. */
+const MEMORY_SAMPLES = 5;
+/** Between samples: lets finalizers, freed external buffers and the allocator's returns land. */
+const SAMPLE_GAP_MS = 100;
+
+type GcOptions = { type: 'major'; execution: 'sync'; flavor: 'last-resort' };
+
+interface MemorySample {
+  rss: number;
+  heapUsed: number;
+  heapTotal: number;
+  external: number;
+  arrayBuffers: number;
+  newSpace: number;
+}
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
 export const hostMethods = {
@@ -46,17 +66,35 @@ export const hostMethods = {
     return handler(input, { windowId: -1, windowKind: 'chat' });
   },
 
-  /** Memory after full garbage collections (needs --expose-gc). */
+  /**
+   * Retained memory: the median of several samples, each after a last-resort garbage collection (needs
+   * --expose-gc). A plain gc() leaves V8's young generation at whatever size the allocation rate grew it to
+   * (26 MB, then 52 MB after a burst of streaming), which RSS then carries although nothing in it is
+   * alive; the last-resort flavour also shrinks it, as V8's memory reducer does in an idle app. So RSS
+   * growth here is memory the process keeps, not how busy it was just before.
+   */
   async memory() {
-    const gc = (globalThis as { gc?: () => void }).gc;
+    const gc = (globalThis as { gc?: (options?: GcOptions) => void }).gc;
     if (!gc) throw new Error('start the host with --expose-gc');
-    for (let i = 0; i < 4; i++) {
-      gc();
-      await settle();
+    const samples: MemorySample[] = [];
+    for (let i = 0; i < MEMORY_SAMPLES; i++) {
+      gc({ type: 'major', execution: 'sync', flavor: 'last-resort' });
+      await sleep(SAMPLE_GAP_MS);
+      gc({ type: 'major', execution: 'sync', flavor: 'last-resort' });
+      const m = process.memoryUsage();
+      const newSpace = v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')?.space_size ?? 0;
+      samples.push({ rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers, newSpace });
     }
-    const m = process.memoryUsage();
-    const newSpace = v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')?.space_size ?? 0;
-    return { rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers, newSpace };
+    const of = (key: keyof MemorySample) => median(samples.map((s) => s[key]));
+    return {
+      rss: of('rss'),
+      heapUsed: of('heapUsed'),
+      heapTotal: of('heapTotal'),
+      external: of('external'),
+      arrayBuffers: of('arrayBuffers'),
+      newSpace: of('newSpace'),
+      rssSamples: samples.map((s) => s.rss),
+    };
   },
 
   async close() {

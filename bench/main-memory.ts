@@ -1,8 +1,10 @@
 /**
  * Main-process memory: the host (the app's main process) runs in its own Node process with
- * `--expose-gc`; after 10 streamed turns and after 200 its RSS is read after full garbage collections,
- * once pending saves have settled. Growth = RSS(200) - RSS(10). The same turns carry the first-token
- * measurements (the first `measuredTurns` of them also run the SDK baseline).
+ * `--expose-gc`; after 10 streamed turns and after 200, once pending saves have settled, its retained
+ * memory is read: the median of several samples, each after a last-resort GC that also shrinks the young
+ * generation (see host-process.ts). Growth = RSS(200) - RSS(10), with the JS heap's growth beside it. The
+ * same turns carry the first-token measurements (the first `measuredTurns` of them also run the SDK
+ * baseline). The test server runs in the driver process, so what it records is never counted here.
  */
 import type { Page } from 'playwright-core';
 import type { AppSession } from './app-session';
@@ -21,6 +23,8 @@ export interface MemorySnapshot {
   external: number;
   arrayBuffers: number;
   newSpace: number;
+  /** The samples the RSS figure is the median of. */
+  rssSamples: number[];
 }
 
 export interface TurnsResult {
