@@ -12,6 +12,7 @@ import type { ChatRequest, HistoryMessage } from '../../electron/main/providers/
 import { AssistantsApi } from '../fixtures/openai-server/assistants';
 import { assistantsRoutes } from '../fixtures/openai-server/assistants-routes';
 import { startOpenAIServer, type OpenAIServer } from '../fixtures/openai-server/index';
+import { expectWithinSpecThenReset } from './api-fixture-checks';
 
 const KEY = 'sk-assistant-test-key-123456';
 
@@ -28,11 +29,7 @@ afterAll(async () => {
 });
 
 afterEach(async () => {
-  await api.idle();
-  expect(api.specViolations).toEqual([]);
-  expect(server.violations.map((v) => v.message)).toEqual([]);
-  api.configure({ runStreaming: 'sse', pollAfterMs: null, served: true });
-  server.reset();
+  await expectWithinSpecThenReset(api, server);
 });
 
 function providerConfig(overrides: Partial<ProviderConfig> = {}): ProviderConfig {

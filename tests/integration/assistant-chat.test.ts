@@ -4,13 +4,14 @@
  * saved with it; statuses and errors as the window sees them; Stop, timeout, polling; deleting the thread.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Conversation } from '../../shared/models/conversation';
 import type { ProviderConfig } from '../../shared/models/provider';
 import { AssistantsApi } from '../fixtures/openai-server/assistants';
 import { assistantsRoutes } from '../fixtures/openai-server/assistants-routes';
 import { startOpenAIServer, type OpenAIServer } from '../fixtures/openai-server/index';
 import { headerAccount } from '../../electron/main/secrets/key-vault';
+import { expectWithinSpecThenReset } from './api-fixture-checks';
 import { startRig, waitUntil, type Rig } from './chat-support';
+import * as turns from './chat-turns';
 
 const KEY = 'sk-assistant-chat-key-424242';
 
@@ -45,13 +46,9 @@ beforeEach(() => {
 
 afterEach(async () => {
   await rig.close();
-  await api.idle();
-  expect(api.specViolations).toEqual([]);
-  expect(server.violations.map((v) => v.message)).toEqual([]);
   // The key never reaches the log.
   expect(rig.log.lines.join('\n')).not.toContain(KEY);
-  api.configure({ runStreaming: 'sse', pollAfterMs: null, served: true });
-  server.reset();
+  await expectWithinSpecThenReset(api, server);
 });
 
 function addAssistantProvider(overrides: Partial<ProviderConfig> = {}): ProviderConfig {
@@ -68,14 +65,9 @@ function addAssistantProvider(overrides: Partial<ProviderConfig> = {}): Provider
   );
 }
 
-async function newConversation(provider: ProviderConfig): Promise<Conversation> {
-  return rig.call('conversations:create', { providerId: provider.id });
-}
-
-async function send(conversationId: string, text: string) {
-  const started = await rig.call('chat:send', { conversationId, text });
-  return rig.finished(started.streamId);
-}
+// Through whichever rig is current: a test may restart it.
+const newConversation = (provider: ProviderConfig) => turns.newConversation(rig, provider);
+const send = (conversationId: string, text: string) => turns.sendAndAwaitReply(rig, conversationId, text);
 
 describe('Assistant conversations', () => {
   it('keeps one thread per conversation: reused for every message, saved with it, never shared', async () => {

@@ -13,6 +13,7 @@ import type { ConnectionTestResult, ProviderView } from '../../shared/models/pro
 import { AssistantsApi } from '../fixtures/openai-server/assistants';
 import { assistantsRoutes } from '../fixtures/openai-server/assistants-routes';
 import { faults, refusedUrl, startOpenAIServer, type OpenAIServer } from '../fixtures/openai-server/index';
+import { expectWithinSpecThenReset } from './api-fixture-checks';
 import { draft, startProvidersRig, type ProvidersRig } from './providers-rig';
 
 const KEY = 'sk-test-connection-key-0001';
@@ -34,10 +35,9 @@ afterAll(async () => {
   await open.close();
 });
 
-afterEach(() => {
-  expect(server.violations.map((v) => v.message)).toEqual([]);
+afterEach(async () => {
+  await expectWithinSpecThenReset(assistants, server);
   expect(open.violations.map((v) => v.message)).toEqual([]);
-  server.reset();
   open.reset();
 });
 

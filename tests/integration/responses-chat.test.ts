@@ -7,14 +7,15 @@
  * failure event and HTTP error as the window sees it.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Conversation } from '../../shared/models/conversation';
 import type { ProviderConfig } from '../../shared/models/provider';
 import { faults, refusedUrl, startOpenAIServer, type Fault, type OpenAIServer } from '../fixtures/openai-server/index.js';
 import { ResponsesApi } from '../fixtures/openai-server/responses.js';
 import { responsesRoutes } from '../fixtures/openai-server/responses-routes.js';
 import { AssistantsApi } from '../fixtures/openai-server/assistants.js';
 import { assistantsRoutes } from '../fixtures/openai-server/assistants-routes.js';
+import { expectWithinSpecThenReset } from './api-fixture-checks';
 import { startRig, waitUntil, type Rig } from './chat-support';
+import * as turns from './chat-turns';
 
 const KEY = 'sk-responses-chat-key-5150';
 const MODEL = 'gpt-4o-mini';
@@ -52,27 +53,18 @@ beforeEach(() => {
 
 afterEach(async () => {
   await rig.close();
-  await api.idle();
-  expect(api.specViolations).toEqual([]);
-  expect(server.violations.map((v) => v.message)).toEqual([]);
   // The key never reaches the log.
   expect(rig.log.lines.join('\n')).not.toContain(KEY);
-  api.reset();
-  server.reset();
+  await expectWithinSpecThenReset(api, server);
 });
 
 function addProvider(overrides: Partial<ProviderConfig> = {}): ProviderConfig {
   return rig.addProvider({ type: 'openai-responses', name: 'OpenAI Responses', baseUrl: server.url, model: MODEL, conversationState: 'server', ...overrides }, KEY);
 }
 
-async function newConversation(provider: ProviderConfig): Promise<Conversation> {
-  return rig.call('conversations:create', { providerId: provider.id });
-}
-
-async function send(conversationId: string, text: string) {
-  const started = await rig.call('chat:send', { conversationId, text });
-  return rig.finished(started.streamId);
-}
+// Through whichever rig is current: a test may restart it.
+const newConversation = (provider: ProviderConfig) => turns.newConversation(rig, provider);
+const send = (conversationId: string, text: string) => turns.sendAndAwaitReply(rig, conversationId, text);
 
 const responseBodies = () => server.requestsTo('/responses', 'POST').map((r) => r.body as Record<string, unknown>);
 const onResponses = (fault: Fault): Fault => ({ ...fault, match: { method: 'POST', path: '/responses' } });

@@ -12,6 +12,7 @@ import type { ProviderConfig, ProviderView } from '../../shared/models/provider'
 import { faults, refusedUrl, startOpenAIServer, type OpenAIServer } from '../fixtures/openai-server/index';
 import { ResponsesApi } from '../fixtures/openai-server/responses';
 import { responsesRoutes } from '../fixtures/openai-server/responses-routes';
+import { expectWithinSpecThenReset } from './api-fixture-checks';
 import { draft, filesUnder, startProvidersRig, type ProvidersRig } from './providers-rig';
 
 const KEY = 'sk-responses-settings-key-7788';
@@ -32,11 +33,7 @@ afterAll(async () => {
 });
 
 afterEach(async () => {
-  await api.idle();
-  expect(api.specViolations).toEqual([]);
-  expect(server.violations.map((v) => v.message)).toEqual([]);
-  api.reset();
-  server.reset();
+  await expectWithinSpecThenReset(api, server);
 });
 
 const withKey = (value = KEY) => ({ action: 'set' as const, value });
