@@ -11,9 +11,9 @@
  */
 import type OpenAI from 'openai';
 import type { ConnectionTestResult, ConnectionWarning } from '../../../shared/models/provider';
-import { AppFailure, type AppError } from '../../../shared/result';
+import { AppFailure } from '../../../shared/result';
 import { isSecretHeaderName } from '../../../shared/validation/provider-validation';
-import { mapProviderError, notOpenAIApi, type ErrorContext } from './error-mapper';
+import { mapProviderError, notOpenAIApi, notOpenAIJson, type ErrorContext } from './error-mapper';
 import { testAssistantConnection } from './openai-assistant';
 import { createOpenAIClient, DEFAULT_CONNECT_TIMEOUT_MS, type ProviderEndpoint } from './openai-client';
 
@@ -91,15 +91,7 @@ async function readJson(response: Response, timeoutMs: number, ctx: ErrorContext
 }
 
 function notAModelList(ctx: ErrorContext): AppFailure {
-  const host = ctx.baseUrl ? new URL(ctx.baseUrl).host : 'the server';
-  const error: AppError = {
-    code: 'NOT_OPENAI_API',
-    message: `${host} answered with JSON, but not with an OpenAI-style model list.`,
-    hint: 'Check the API Base URL: it must point at the API (often ending in /v1), not at a web page or a login portal.',
-    retryable: false,
-    params: { host, context: 'json' },
-  };
-  return new AppFailure(error);
+  return new AppFailure(notOpenAIJson(ctx.baseUrl, 'model list'));
 }
 
 /** Model ids from the list shapes seen in the wild: OpenAI `{data: [{id}]}`, `{models: [...]}`, `[...]`. */
@@ -162,16 +154,7 @@ async function completionCheck(client: OpenAI, target: ConnectionTarget, timeout
   }
   const body = await readJson(response, timeoutMs, ctx);
   const choices = typeof body === 'object' && body !== null ? (body as Record<string, unknown>).choices : undefined;
-  if (!Array.isArray(choices)) {
-    const host = new URL(target.baseUrl).host;
-    throw new AppFailure({
-      code: 'NOT_OPENAI_API',
-      message: `${host} answered with JSON, but not with an OpenAI-style chat completion.`,
-      hint: 'Check the API Base URL: it must point at the API (often ending in /v1), not at a web page or a login portal.',
-      retryable: false,
-      params: { host, context: 'json' },
-    });
-  }
+  if (!Array.isArray(choices)) throw new AppFailure(notOpenAIJson(target.baseUrl, 'chat completion'));
 }
 
 export function modelNotListedWarning(model: string): ConnectionWarning {

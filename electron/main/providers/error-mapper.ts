@@ -60,10 +60,10 @@ function hostnameOf(ctx: ErrorContext): string {
   }
 }
 
-function hostOf(ctx: ErrorContext): string {
-  if (!ctx.baseUrl) return 'the server';
+/** The host an error message names: `host[:port]` of the base URL, or "the server" when there is none. */
+export function hostOf(baseUrl: string | undefined): string {
   try {
-    return new URL(ctx.baseUrl).host;
+    return new URL(baseUrl ?? '').host;
   } catch {
     return 'the server';
   }
@@ -175,7 +175,7 @@ function err(code: ErrorCode, message: string, extra: Omit<AppError, 'code' | 'm
 const INVALID_URL = /Invalid URL|Not Found$|^Not Found|no route|unknown (?:path|endpoint|route)/i;
 
 function notFound(server: ServerError, status: number, ctx: ErrorContext): AppError {
-  const host = hostOf(ctx);
+  const host = hostOf(ctx.baseUrl);
   const text = [server.message, server.code].filter(Boolean).join(' ');
   if (ctx.operation === 'assistant' || ctx.operation === 'assistants-run') {
     // OpenAI answers "No assistant found with id 'asst_…'" for a wrong ID; a server without the API at
@@ -228,7 +228,7 @@ export function mapHttpFailure(failure: HttpFailure, ctx: ErrorContext = {}): Ap
 }
 
 function mapStatus(status: number, headers: Headers | undefined, server: ServerError, ctx: ErrorContext): AppError {
-  const host = hostOf(ctx);
+  const host = hostOf(ctx.baseUrl);
   const detail = server.message ? cleanDetail(server.message, ctx) : '';
   const withDetail = (sentence: string) => (detail ? `${sentence} The server said: ${detail}` : sentence);
   const base = { status, host, detail };
@@ -352,7 +352,7 @@ function tlsReason(codes: string[], messages: string[]): TlsReason {
 function networkFailure(error: unknown, ctx: ErrorContext): AppError | null {
   const { codes, messages, names } = collectCauses(error);
   const all = `${codes.join(' ')} ${messages.join(' ')}`;
-  const host = hostOf(ctx);
+  const host = hostOf(ctx.baseUrl);
   const seconds = ctx.timeoutMs ? Math.round(ctx.timeoutMs / 1000) : 0;
   const has = (re: RegExp) => codes.some((c) => re.test(c)) || re.test(messages.join(' '));
 
@@ -427,16 +427,28 @@ export function isUserAbort(error: unknown): boolean {
   return isAbort(error);
 }
 
+const NOT_OPENAI_API_HINT = 'Check the API Base URL: it must point at the API (often ending in /v1), not at a web page or a login portal.';
+
 /** The answer was 200 but not JSON from an OpenAI-style API (a web page, a login portal, plain text). */
 export function notOpenAIApi(contentType: string | null, bodyText: string, ctx: ErrorContext = {}): AppError {
-  const host = hostOf(ctx);
+  const host = hostOf(ctx.baseUrl);
   const html = looksLikeHtml(bodyText) || /html/i.test(contentType ?? '');
   const mediaType = contentType?.split(';')[0]?.trim() ?? '';
   const kind = html ? 'a web page' : mediaType ? `“${mediaType}” content` : 'something that is not JSON';
   return err('NOT_OPENAI_API', `${host} answered, but not like an OpenAI-style API (it sent ${kind}).`, {
-    hint: 'Check the API Base URL: it must point at the API (often ending in /v1), not at a web page or a login portal.',
+    hint: NOT_OPENAI_API_HINT,
     retryable: false,
     params: { host, ...(html ? { context: 'html' } : {}) },
+  });
+}
+
+/** JSON, but not the OpenAI object asked for (`what`: "model list", "assistant", …): the base URL is off. */
+export function notOpenAIJson(baseUrl: string | undefined, what: string): AppError {
+  const host = hostOf(baseUrl);
+  return err('NOT_OPENAI_API', `${host} answered with JSON, but not with an OpenAI-style ${what}.`, {
+    hint: NOT_OPENAI_API_HINT,
+    retryable: false,
+    params: { host, context: 'json' },
   });
 }
 
@@ -462,18 +474,18 @@ export function mapProviderError(error: unknown, ctx: ErrorContext = {}): AppErr
     return notOpenAIApi(null, '', ctx);
   }
   if (error instanceof APIConnectionError) {
-    return err('NETWORK_ERROR', `Could not connect to ${hostOf(ctx)}.`, {
+    return err('NETWORK_ERROR', `Could not connect to ${hostOf(ctx.baseUrl)}.`, {
       hint: 'Check the API Base URL and your network connection, then try again.',
       retryable: true,
-      params: { host: hostOf(ctx) },
+      params: { host: hostOf(ctx.baseUrl) },
     });
   }
   const { messages } = collectCauses(error);
   if (error instanceof TypeError && /fetch failed|network|failed to fetch/i.test(messages.join(' '))) {
-    return err('NETWORK_ERROR', `Could not connect to ${hostOf(ctx)}.`, {
+    return err('NETWORK_ERROR', `Could not connect to ${hostOf(ctx.baseUrl)}.`, {
       hint: 'Check the API Base URL and your network connection, then try again.',
       retryable: true,
-      params: { host: hostOf(ctx) },
+      params: { host: hostOf(ctx.baseUrl) },
     });
   }
   return err('INTERNAL', 'Something went wrong while talking to the provider.', {

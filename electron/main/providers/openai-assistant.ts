@@ -19,7 +19,7 @@ import { DEFAULT_ASSISTANT_RUN_TIMEOUT_MS } from '../../../shared/models/provide
 import { AppFailure, type AppError } from '../../../shared/result';
 import type { Logger } from '../logger';
 import { decodeAssistantEvents } from './openai-assistant-sse';
-import { mapHttpFailure, mapProviderError, notOpenAIApi, parseServerError, type ErrorContext } from './error-mapper';
+import { hostOf, mapHttpFailure, mapProviderError, notOpenAIApi, notOpenAIJson, parseServerError, type ErrorContext } from './error-mapper';
 import { providerRequestHeaders, type ProviderEndpoint } from './openai-client';
 import type { ChatRequest, HttpDeps, ProviderAdapter, ResolvedProvider } from './provider-adapter';
 
@@ -447,14 +447,6 @@ function errorContext(endpoint: AssistantEndpoint, timeoutMs: number): ErrorCont
   return { baseUrl: endpoint.baseUrl, assistantId: endpoint.assistantId, operation: 'assistants-run', timeoutMs, secrets };
 }
 
-function hostOf(baseUrl: string): string {
-  try {
-    return new URL(baseUrl).host;
-  } catch {
-    return 'the server';
-  }
-}
-
 function assistantNotFound(endpoint: AssistantEndpoint, status: number): AppError {
   const host = hostOf(endpoint.baseUrl);
   const assistantId = endpoint.assistantId;
@@ -610,16 +602,7 @@ export async function testAssistantConnection(
     throw new AppFailure(await toAppError(error, client, target, deps.connectTimeoutMs, signal, 'assistant'));
   }
   const o = typeof data === 'object' && data !== null ? (data as Record<string, unknown>) : null;
-  if (!o || typeof o.id !== 'string') {
-    const host = hostOf(endpoint.baseUrl);
-    throw new AppFailure({
-      code: 'NOT_OPENAI_API',
-      message: `${host} answered with JSON, but not with an OpenAI-style assistant.`,
-      hint: 'Check the API Base URL: it must point at the API (often ending in /v1), not at a web page or a login portal.',
-      retryable: false,
-      params: { host, context: 'json' },
-    });
-  }
+  if (!o || typeof o.id !== 'string') throw new AppFailure(notOpenAIJson(endpoint.baseUrl, 'assistant'));
   const name = typeof o.name === 'string' && o.name.trim() !== '' ? o.name : null;
   const model = typeof o.model === 'string' ? o.model : '';
   return {

@@ -20,10 +20,9 @@ import {
   type ConnectionTarget,
   type ConnectionTestDeps,
 } from './connection-test';
-import { mapProviderError, notOpenAIApi, type ErrorContext } from './error-mapper';
+import { mapProviderError, notOpenAIApi, notOpenAIJson, type ErrorContext } from './error-mapper';
 import { createOpenAIClient, DEFAULT_CONNECT_TIMEOUT_MS } from './openai-client';
 import { responsesApiUnavailable, responsesFailure, responsesServed } from './openai-responses';
-import { hostOf } from './streamed-reply';
 
 /** The smallest `max_output_tokens` the Responses API accepts. */
 const PROBE_OUTPUT_TOKENS = 16;
@@ -38,14 +37,7 @@ function contextFor(target: ConnectionTarget, timeoutMs: number): ErrorContext {
 }
 
 function notAResponse(target: ConnectionTarget): AppFailure {
-  const host = hostOf(target.baseUrl);
-  return new AppFailure({
-    code: 'NOT_OPENAI_API',
-    message: `${host} answered with JSON, but not with an OpenAI-style response.`,
-    hint: 'Check the API Base URL: it must point at the API (often ending in /v1), not at a web page or a login portal.',
-    retryable: false,
-    params: { host, context: 'json' },
-  });
+  return new AppFailure(notOpenAIJson(target.baseUrl, 'response'));
 }
 
 /** The model list, or why a gateway has none (`/models` not found); anything else is thrown. */

@@ -28,7 +28,7 @@ import type { ProviderConfig } from '../../../shared/models/provider';
 import { DEFAULT_CONVERSATION_STATE } from '../../../shared/models/provider';
 import { AppFailure, type AppError } from '../../../shared/result';
 import type { Logger } from '../logger';
-import { mapProviderError, notOpenAIApi, parseServerError, type ErrorContext } from './error-mapper';
+import { hostOf, mapProviderError, notOpenAIApi, parseServerError, type ErrorContext } from './error-mapper';
 import { createOpenAIClient } from './openai-client';
 import type { ChatRequest, HistoryMessage, HttpDeps, ProviderAdapter, ResolvedProvider } from './provider-adapter';
 import {
@@ -36,7 +36,6 @@ import {
   contentFilteredError,
   cutOffError,
   droppedError,
-  hostOf,
   IdleWatch,
   idleTimeoutError,
   rateLimitWaitMs,

@@ -13,7 +13,7 @@ import { APIError } from 'openai';
 import type { RetryReason } from '../../../shared/models/chat-event';
 import type { AppError } from '../../../shared/result';
 import { redact } from '../logger';
-import { parseRetryAfterMs, parseServerError, type ErrorContext } from './error-mapper';
+import { hostOf, parseRetryAfterMs, parseServerError, type ErrorContext } from './error-mapper';
 
 export const DEFAULT_RATE_LIMIT_RETRIES = 3;
 export const DEFAULT_MAX_RETRY_WAIT_MS = 60_000;
@@ -128,14 +128,6 @@ export class IdleWatch {
 
 // ---------------------------------------------------------------------------------------------------------
 // Failures of a reply that already started
-
-export function hostOf(baseUrl: string | undefined): string {
-  try {
-    return new URL(baseUrl ?? '').host;
-  } catch {
-    return 'the server';
-  }
-}
 
 function redactSecrets(text: string, ctx: ErrorContext): string {
   let out = text;
