@@ -63,6 +63,11 @@ function headerKey(name: string): string {
   return name.trim().toLowerCase();
 }
 
+/** Headers as the config file keeps them: a secret header's value lives in the keychain, so it is empty here. */
+function headersForConfigFile(headers: readonly CustomHeader[]): CustomHeader[] {
+  return headers.map((h) => ({ name: h.name, value: isSecretHeaderName(h.name) ? '' : h.value }));
+}
+
 export class ProviderService {
   constructor(private readonly deps: ProviderServiceDeps) {}
 
@@ -274,6 +279,17 @@ export class ProviderService {
     }
   }
 
+  /** Secrets first, then the config; when the config cannot be written the secrets are restored. */
+  private async writeWithSecrets(config: ProviderConfig, writes: SecretWrite[]): Promise<void> {
+    const rollback = await this.applySecrets(writes);
+    try {
+      this.writeConfig(config);
+    } catch (error) {
+      await rollback();
+      throw error;
+    }
+  }
+
   async save(draft: ProviderDraft): Promise<ProviderView> {
     const existing = draft.id ? this.getConfig(draft.id) : undefined;
     const storedKey = existing ? await this.deps.vault.get(apiKeyAccount(existing.id)) : null;
@@ -314,7 +330,7 @@ export class ProviderService {
       baseUrl: validation.normalizedBaseUrl,
       model: draft.type === 'openai-assistant' ? '' : draft.model.trim(),
       assistantId: draft.type === 'openai-assistant' ? draft.assistantId.trim() : '',
-      customHeaders: headers.map((h) => ({ name: h.name, value: isSecretHeaderName(h.name) ? '' : h.value })),
+      customHeaders: headersForConfigFile(headers),
       runTimeoutMs: draft.runTimeoutMs ?? existing?.runTimeoutMs ?? DEFAULT_ASSISTANT_RUN_TIMEOUT_MS,
       // Only OpenAI Responses has these; a type switch (e.g. from OpenAI Assistant) starts from the defaults.
       ...(draft.type === 'openai-responses'
@@ -327,13 +343,7 @@ export class ProviderService {
       updatedAt: now,
     };
 
-    const rollback = await this.applySecrets(writes);
-    try {
-      this.writeConfig(config);
-    } catch (error) {
-      await rollback();
-      throw error;
-    }
+    await this.writeWithSecrets(config, writes);
     this.deps.log.info('providers', `saved provider ${id}`);
     await this.broadcast();
     return this.view(config);
@@ -372,17 +382,11 @@ export class ProviderService {
       ...source,
       id: newId,
       name: this.copyName(source.name),
-      customHeaders: source.customHeaders.map((h) => ({ name: h.name, value: isSecretHeaderName(h.name) ? '' : h.value })),
+      customHeaders: headersForConfigFile(source.customHeaders),
       createdAt: now,
       updatedAt: now,
     };
-    const rollback = await this.applySecrets(writes);
-    try {
-      this.writeConfig(copy);
-    } catch (error) {
-      await rollback();
-      throw error;
-    }
+    await this.writeWithSecrets(copy, writes);
     await this.broadcast();
     return this.view(copy);
   }
