@@ -22,17 +22,14 @@ import { mapProviderError, notOpenAIApi, type ErrorContext } from './error-mappe
 import { createOpenAIClient } from './openai-client';
 import type { ChatRequest, HttpDeps, ProviderAdapter } from './provider-adapter';
 import {
-  abortableSleep,
   contentFilteredError,
   cutOffError,
   droppedError,
   IdleWatch,
   idleTimeoutError,
   inStreamError,
-  rateLimitWaitMs,
-  retryReasonOf,
   streamFailure,
-  waitSeconds,
+  waitOutRetry,
   watchedFetch,
   type RateLimitOptions,
   type WireWatch,
@@ -86,7 +83,6 @@ export class OpenAIChatAdapter implements ProviderAdapter {
       secrets: [provider.apiKey ?? '', ...provider.config.customHeaders.map((h) => h.value)].filter((s) => s.length >= 4),
       ...(this.options.now ? { now: this.options.now } : {}),
     };
-    const sleep = this.options.sleep ?? abortableSleep;
     let streamOptions = !provider.quirks.noStreamOptions;
     let triedWithoutStreamOptions = false;
     let rateLimitRetries = 0;
@@ -110,11 +106,8 @@ export class OpenAIChatAdapter implements ProviderAdapter {
         }
         const appErr = mapProviderError(error, ctx);
         if (appErr.code === 'CANCELLED') return;
-        const waitMs = rateLimitWaitMs(error, appErr, rateLimitRetries, this.options);
-        if (waitMs !== null) {
+        if (yield* waitOutRetry(error, appErr, rateLimitRetries, this.options, signal)) {
           rateLimitRetries += 1;
-          yield { type: 'retry-wait', attempt: rateLimitRetries, seconds: waitSeconds(waitMs), reason: retryReasonOf(error) };
-          await sleep(waitMs, signal);
           continue;
         }
         yield { type: 'error', error: appErr };

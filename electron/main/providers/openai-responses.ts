@@ -32,16 +32,13 @@ import { hostOf, mapProviderError, notOpenAIApi, parseServerError, type ErrorCon
 import { createOpenAIClient } from './openai-client';
 import type { ChatRequest, HistoryMessage, HttpDeps, ProviderAdapter, ResolvedProvider } from './provider-adapter';
 import {
-  abortableSleep,
   contentFilteredError,
   cutOffError,
   droppedError,
   IdleWatch,
   idleTimeoutError,
-  rateLimitWaitMs,
-  retryReasonOf,
   streamFailure,
-  waitSeconds,
+  waitOutRetry,
   watchedFetch,
   type RateLimitOptions,
   type WireWatch,
@@ -401,7 +398,6 @@ class ResponsesTurn {
   private async *respond(first: CreateBody): AsyncGenerator<ChatEvent> {
     let body = first;
     let rateLimitRetries = 0;
-    const sleep = this.deps.sleep ?? abortableSleep;
     for (;;) {
       if (this.signal.aborted) return;
       const idle = new AbortController();
@@ -424,11 +420,8 @@ class ResponsesTurn {
         if (await this.endStaleResponse(error)) continue;
         const appError = await responsesFailure(error, this.client, this.ctx, 'responses', this.signal);
         if (appError.code === 'CANCELLED') return;
-        const waitMs = rateLimitWaitMs(error, appError, rateLimitRetries, this.deps);
-        if (waitMs !== null) {
+        if (yield* waitOutRetry(error, appError, rateLimitRetries, this.deps, this.signal)) {
           rateLimitRetries += 1;
-          yield { type: 'retry-wait', attempt: rateLimitRetries, seconds: waitSeconds(waitMs), reason: retryReasonOf(error) };
-          await sleep(waitMs, this.signal);
           continue;
         }
         yield { type: 'error', error: appError };

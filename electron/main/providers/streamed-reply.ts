@@ -10,7 +10,7 @@
  *   the 200 stream, a malformed event, a reply cut off at the token limit or by a content filter.
  */
 import { APIError } from 'openai';
-import type { RetryReason } from '../../../shared/models/chat-event';
+import type { ChatEvent, RetryReason } from '../../../shared/models/chat-event';
 import type { AppError } from '../../../shared/result';
 import { redact } from '../logger';
 import { hostOf, parseRetryAfterMs, parseServerError, type ErrorContext } from './error-mapper';
@@ -69,6 +69,25 @@ export function retryReasonOf(error: unknown): RetryReason {
 /** The seconds shown while waiting `waitMs` (never 0). */
 export function waitSeconds(waitMs: number): number {
   return Math.max(1, Math.ceil(waitMs / 1000));
+}
+
+/**
+ * After a failed request: when the failure is waited out (see rateLimitWaitMs), shows the wait, sleeps it
+ * (an abort ends it early; the caller checks its signal) and returns true, so the caller makes the request
+ * again as retry `retriesSoFar + 1`; false when the failure must be reported instead.
+ */
+export async function* waitOutRetry(
+  error: unknown,
+  appError: AppError,
+  retriesSoFar: number,
+  options: RateLimitOptions,
+  signal: AbortSignal,
+): AsyncGenerator<Extract<ChatEvent, { type: 'retry-wait' }>, boolean> {
+  const waitMs = rateLimitWaitMs(error, appError, retriesSoFar, options);
+  if (waitMs === null) return false;
+  yield { type: 'retry-wait', attempt: retriesSoFar + 1, seconds: waitSeconds(waitMs), reason: retryReasonOf(error) };
+  await (options.sleep ?? abortableSleep)(waitMs, signal);
+  return true;
 }
 
 // ---------------------------------------------------------------------------------------------------------
