@@ -6,7 +6,7 @@ import { tempPathFor, writeFileAtomic } from '../../../../electron/main/conversa
 import { serializeConversation } from '../../../../electron/main/conversations/conversation-file';
 import { ConversationStore, INDEX_FILE } from '../../../../electron/main/conversations/conversation-store';
 import { createMemoryLogger } from '../../../../electron/main/logger';
-import type { Conversation } from '../../../../shared/models/conversation';
+import type { Conversation, Message } from '../../../../shared/models/conversation';
 
 const dirs: string[] = [];
 function tempDir(): string {
@@ -264,4 +264,107 @@ describe('ConversationStore', () => {
     expect(reopened.notices()).toEqual([]);
     expect(fs.existsSync(path.join(dir, 'corrupt'))).toBe(false);
   });
+
+  it('keeps the list sorted between changes and re-sorts after an update, a create and a delete', async () => {
+    let clock = Date.parse('2025-03-01T00:00:00Z');
+    const store = new ConversationStore({ dataDir: tempDir(), log: createMemoryLogger(), now: () => new Date(clock) });
+    for (const id of ['a', 'b', 'c']) await store.create(conversation(id, { updatedAt: new Date(clock++).toISOString() }));
+    expect((await store.list()).map((s) => s.id)).toEqual(['c', 'b', 'a']);
+    // The same answer twice is the same summaries (shared, frozen), not copies made per call.
+    const [first] = await store.list();
+    expect((await store.list())[0]).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+    clock += 1000;
+    await store.update('a', (c) => void (c.title = 'Touched'));
+    expect((await store.list()).map((s) => s.id)).toEqual(['a', 'c', 'b']);
+    expect((await store.list())[0]).toMatchObject({ id: 'a', title: 'Touched' });
+    await store.create(conversation('d', { updatedAt: '2024-01-01T00:00:00.000Z' }));
+    expect((await store.list()).map((s) => s.id)).toEqual(['a', 'c', 'b', 'd']);
+    await store.delete('c');
+    expect((await store.list()).map((s) => s.id)).toEqual(['a', 'b', 'd']);
+    expect(store.summary('c')).toBeUndefined();
+  });
+
+  it('pages messages: the latest first, then older pages before a message, with how many come before', async () => {
+    const store = open(tempDir());
+    const messages = numbered(250);
+    await store.create(conversation('a', { messages }));
+
+    const latest = await store.latest('a', 100);
+    expect(latest.messages.map((m) => m.id)).toEqual(ids(150, 250));
+    expect(latest.olderCount).toBe(150);
+    expect(latest).toMatchObject({ id: 'a', title: 'Chat a', providerId: 'p1' });
+
+    const second = await store.older('a', 'm150', 100);
+    expect(second.messages.map((m) => m.id)).toEqual(ids(50, 150));
+    expect(second.olderCount).toBe(50);
+    const third = await store.older('a', 'm50', 100);
+    expect(third.messages.map((m) => m.id)).toEqual(ids(0, 50));
+    expect(third.olderCount).toBe(0);
+    // Before the first message there is nothing.
+    expect(await store.older('a', 'm0', 100)).toEqual({ messages: [], olderCount: 0 });
+
+    // Boundaries: a page larger than the conversation, none at all, exactly all of it.
+    expect((await store.latest('a', 1000)).messages).toHaveLength(250);
+    expect((await store.latest('a', 1000)).olderCount).toBe(0);
+    expect(await store.latest('a', 0)).toMatchObject({ messages: [], olderCount: 250 });
+    expect((await store.latest('a', 250)).olderCount).toBe(0);
+    expect((await store.older('a', 'm1', 100)).messages.map((m) => m.id)).toEqual(['m0']);
+
+    // A message that is not there (an edit removed it) is NOT_FOUND, saying it is the message.
+    await expect(store.older('a', 'nope', 100)).rejects.toMatchObject({ appError: { code: 'NOT_FOUND', params: { context: 'message' } } });
+    await expect(store.latest('missing', 100)).rejects.toMatchObject({ appError: { code: 'NOT_FOUND' } });
+  });
+
+  it('hands out page copies, and an update neither copies every message nor changes the store when it fails', async () => {
+    const dataDir = tempDir();
+    const store = open(dataDir);
+    await store.create(conversation('a', { messages: numbered(3) }));
+    const page = await store.latest('a', 10);
+    page.messages[0]!.content = 'mutated';
+    page.title = 'mutated';
+    expect((await store.latest('a', 10)).messages[0]!.content).toBe('text 0');
+
+    // Messages are shared with the stored conversation and frozen: replace them, never edit them in place.
+    const updated = await store.update('a', (c) => {
+      c.messages[2] = { ...c.messages[2]!, content: 'replaced' };
+    });
+    expect(updated.messages[2]!.content).toBe('replaced');
+    expect(Object.isFrozen(updated.messages[0])).toBe(true);
+    await expect(
+      store.update('a', (c) => {
+        c.messages.push(message(99));
+        c.messages[0]!.content = 'edited in place';
+      }),
+    ).rejects.toThrow(TypeError);
+    // The failed update left nothing behind: not in memory, not on disk.
+    expect((await store.get('a')).messages.map((m) => m.content)).toEqual(['text 0', 'text 1', 'replaced']);
+    await store.flush();
+    expect((await open(dataDir).get('a')).messages.map((m) => m.content)).toEqual(['text 0', 'text 1', 'replaced']);
+  });
+
+  it('lists which provider owns the remote thread or conversation', async () => {
+    const dataDir = tempDir();
+    const store = open(dataDir);
+    await store.create(conversation('a'));
+    await store.update('a', (c) => {
+      c.threadId = 'conv_1';
+      c.threadProviderId = 'p-responses';
+    });
+    expect(store.summary('a')).toMatchObject({ threadId: 'conv_1', threadProviderId: 'p-responses' });
+    await store.flush();
+    expect((await open(dataDir).list())[0]).toMatchObject({ threadId: 'conv_1', threadProviderId: 'p-responses' });
+  });
 });
+
+function message(i: number): Message {
+  return { id: `m${i}`, role: i % 2 === 0 ? 'user' : 'assistant', content: `text ${i}`, status: 'complete', createdAt: 'x' };
+}
+
+function numbered(count: number): Message[] {
+  return Array.from({ length: count }, (_, i) => message(i));
+}
+
+function ids(from: number, to: number): string[] {
+  return Array.from({ length: to - from }, (_, i) => `m${from + i}`);
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ChatStreamEvent } from '../../../../shared/models/chat-event';
-import type { Conversation, Message } from '../../../../shared/models/conversation';
+import type { Conversation, ConversationPage, Message } from '../../../../shared/models/conversation';
 import type { SwitchboardApi } from '../../../../shared/ipc/window-api';
 import type { Result } from '../../../../shared/result';
 import {
@@ -34,6 +34,7 @@ const ok = <T>(value: T): Result<T> => ({ ok: true, value });
 /** The window API as the preload gives it, answering from a script (the Electron edge of the renderer). */
 function fakeApi(overrides: { [K in keyof ChatApi['chat']]?: ChatApi['chat'][K] } & {
   get?: ChatApi['conversations']['get'];
+  messages?: ChatApi['conversations']['messages'];
 }): ChatApi {
   const missing = () => Promise.reject(new Error('not scripted'));
   return {
@@ -46,6 +47,7 @@ function fakeApi(overrides: { [K in keyof ChatApi['chat']]?: ChatApi['chat'][K] 
     },
     conversations: {
       get: overrides.get ?? missing,
+      messages: overrides.messages ?? missing,
       list: missing,
       create: missing,
       rename: missing,
@@ -205,7 +207,7 @@ describe('chat store', () => {
     const saved = [message('u1', 'user', 'q'), message('a1', 'assistant', 'Hel', 'streaming')];
     const { store, runFrame } = storeWith(
       fakeApi({
-        get: async () => ok({ id: 'c1', messages: saved } as unknown as Conversation),
+        get: async () => ok({ id: 'c1', messages: saved, olderCount: 0 } as unknown as ConversationPage),
         attach: async () => {
           // Main sends the snapshot event before it answers.
           store.getState().receive(event('a1', { replaceContent: 'Hello' }));
@@ -225,7 +227,7 @@ describe('chat store', () => {
 
   it('shows a reply saved mid-stream as stopped when nothing streams any more (main was killed)', async () => {
     const saved = [message('u1', 'user', 'q'), message('a1', 'assistant', 'Half', 'streaming')];
-    const { store } = storeWith(fakeApi({ get: async () => ok({ id: 'c1', messages: saved } as unknown as Conversation) }));
+    const { store } = storeWith(fakeApi({ get: async () => ok({ id: 'c1', messages: saved, olderCount: 0 } as unknown as ConversationPage) }));
     await store.getState().open('c1');
     expect(store.getState().conversations.c1!.messages[1]).toMatchObject({ content: 'Half', status: 'stopped' });
   });
@@ -237,7 +239,7 @@ describe('chat store', () => {
         get: async () =>
           ++calls === 1
             ? { ok: false, error: { code: 'NOT_FOUND', message: 'gone' } }
-            : ok({ id: 'c1', messages: [message('u1', 'user', 'q')] } as unknown as Conversation),
+            : ok({ id: 'c1', messages: [message('u1', 'user', 'q')], olderCount: 0 } as unknown as ConversationPage),
       }),
     );
     await store.getState().open('c1');
@@ -260,5 +262,85 @@ describe('chat store', () => {
     expect(store.getState().conversations.c1!.stale).toBe(false);
     store.getState().conversationChanged({ summary: { ...summary, messageCount: 3 } });
     expect(store.getState().conversations.c1!.stale).toBe(true);
+  });
+
+  it('opens with the latest page and prepends older pages, in order, until the first message', async () => {
+    const all = Array.from({ length: 250 }, (_, i) => message(`m${i}`, i % 2 ? 'assistant' : 'user', `text ${i}`));
+    const asked: string[] = [];
+    const { store } = storeWith(
+      fakeApi({
+        get: async () => ok({ id: 'c1', messages: all.slice(150), olderCount: 150 } as unknown as ConversationPage),
+        messages: async ({ before, limit }) => {
+          asked.push(before);
+          const end = all.findIndex((m) => m.id === before);
+          const start = Math.max(0, end - (limit ?? 100));
+          return ok({ messages: all.slice(start, end), olderCount: start });
+        },
+      }),
+    );
+    await store.getState().open('c1');
+    expect(store.getState().conversations.c1).toMatchObject({ olderCount: 150, older: 'idle' });
+    await store.getState().loadOlder('c1');
+    expect(store.getState().conversations.c1!.messages.map((m) => m.id)).toEqual(all.slice(50).map((m) => m.id));
+    expect(store.getState().conversations.c1!.olderCount).toBe(50);
+    await store.getState().loadOlder('c1');
+    await store.getState().loadOlder('c1');
+    expect(store.getState().conversations.c1!.messages.map((m) => m.id)).toEqual(all.map((m) => m.id));
+    expect(store.getState().conversations.c1).toMatchObject({ olderCount: 0, older: 'idle' });
+    // Nothing older: no more calls.
+    expect(asked).toEqual(['m150', 'm50']);
+    // Another window's change is told apart from the paging: the count includes what is not loaded.
+    const summary = { id: 'c1', title: 't', providerId: null, model: '', createdAt: '', updatedAt: '', messageCount: 250 };
+    store.getState().conversationChanged({ summary });
+    expect(store.getState().conversations.c1!.stale).toBe(false);
+    store.getState().conversationChanged({ summary: { ...summary, messageCount: 252 } });
+    expect(store.getState().conversations.c1!.stale).toBe(true);
+  });
+
+  it('loads every older message for Home, up to 1,000 per call, one load at a time', async () => {
+    const all = Array.from({ length: 2600 }, (_, i) => message(`m${i}`, 'user', `text ${i}`));
+    const limits: (number | undefined)[] = [];
+    const { store } = storeWith(
+      fakeApi({
+        get: async () => ok({ id: 'c1', messages: all.slice(2500), olderCount: 2500 } as unknown as ConversationPage),
+        messages: async ({ before, limit }) => {
+          limits.push(limit);
+          const end = all.findIndex((m) => m.id === before);
+          const start = Math.max(0, end - (limit ?? 100));
+          return ok({ messages: all.slice(start, end), olderCount: start });
+        },
+      }),
+    );
+    await store.getState().open('c1');
+    const home = store.getState().loadOlder('c1', { all: true });
+    // A scroll asking meanwhile does not start a second load.
+    await store.getState().loadOlder('c1');
+    await home;
+    expect(limits).toEqual([1000, 1000, 1000]);
+    expect(store.getState().conversations.c1!.messages.map((m) => m.id)).toEqual(all.map((m) => m.id));
+  });
+
+  it('says why older messages could not be loaded, and reads the conversation again when its oldest shown message is gone', async () => {
+    let fail: 'INTERNAL' | 'gone' = 'INTERNAL';
+    let gets = 0;
+    const { store } = storeWith(
+      fakeApi({
+        get: async () => {
+          gets++;
+          return ok({ id: 'c1', messages: [message(`u${gets}`, 'user', 'q')], olderCount: 5 } as unknown as ConversationPage);
+        },
+        messages: async () =>
+          fail === 'INTERNAL'
+            ? { ok: false, error: { code: 'INTERNAL', message: 'disk' } }
+            : { ok: false, error: { code: 'NOT_FOUND', message: 'gone', params: { context: 'message' } } },
+      }),
+    );
+    await store.getState().open('c1');
+    await store.getState().loadOlder('c1');
+    expect(store.getState().conversations.c1).toMatchObject({ older: 'error', olderError: { code: 'INTERNAL' }, olderCount: 5 });
+    fail = 'gone';
+    await store.getState().loadOlder('c1');
+    expect(gets).toBe(2);
+    expect(store.getState().conversations.c1).toMatchObject({ older: 'idle', olderError: null, messages: [{ id: 'u2' }] });
   });
 });

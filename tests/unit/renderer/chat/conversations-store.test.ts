@@ -31,6 +31,7 @@ function api(list: ConversationSummary[]): Pick<SwitchboardApi, 'conversations'>
     conversations: {
       list: async () => ({ ok: true, value: list }),
       get: missing,
+      messages: missing,
       create: missing,
       rename: missing,
       setProvider: missing,
