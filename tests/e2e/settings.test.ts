@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import keytar from 'keytar';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { KEYCHAIN_SERVICE } from '../../electron/main/secrets/secret-store';
 import { startOpenAIServer, type OpenAIServer } from '../fixtures/openai-server/index.js';
@@ -35,6 +35,16 @@ describe('Settings window', () => {
       .getByRole('button', { name: new RegExp(`^${escapeRegExp(name)}\\s*(\\(unsaved changes\\))?\\s*(OpenAI|Not saved)`) });
   const isFocused = (name: string) => providerButton(name).evaluate((el) => el === document.activeElement);
   const configuredProviders = () => e2e.host.services.config.listProviders();
+
+  /** Types an invalid value: the field says why next to it, and Save moves focus to it instead of saving. */
+  async function expectSaveBlockedBy(field: Locator, value: string, message: string, fieldId: string): Promise<void> {
+    await field.fill(value);
+    await field.blur();
+    await page.getByText(message).waitFor();
+    expect(await field.getAttribute('aria-invalid')).toBe('true');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe(fieldId);
+  }
 
   async function openSettings(): Promise<Page> {
     const p = await e2e.open(e2e.host.settingsUrl);
@@ -180,12 +190,7 @@ describe('Settings window', () => {
     await page.getByLabel('Name', { exact: true }).fill('Broken');
     const baseUrl = page.getByLabel('API Base URL', { exact: true });
 
-    await baseUrl.fill('ftp://example.com/v1');
-    await baseUrl.blur();
-    await page.getByText('The API Base URL must start with http:// or https://, not ftp://.').waitFor();
-    expect(await baseUrl.getAttribute('aria-invalid')).toBe('true');
-    await page.getByRole('button', { name: 'Save', exact: true }).click();
-    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('provider-base-url');
+    await expectSaveBlockedBy(baseUrl, 'ftp://example.com/v1', 'The API Base URL must start with http:// or https://, not ftp://.', 'provider-base-url');
     expect(configuredProviders().map((p) => p.name)).toEqual(['Local test server']);
 
     await baseUrl.fill('localhost:11434/v1');
@@ -324,12 +329,7 @@ describe('Settings window', () => {
     expect(await runTimeout.inputValue()).toBe('5');
     await page.getByText('A reply that takes longer is cancelled on the server. From 1 to 60 minutes; 5 by default.').waitFor();
 
-    await runTimeout.fill('90');
-    await runTimeout.blur();
-    await page.getByText('The run timeout must be from 1 to 60 minutes.').waitFor();
-    expect(await runTimeout.getAttribute('aria-invalid')).toBe('true');
-    await page.getByRole('button', { name: 'Save', exact: true }).click();
-    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('provider-run-timeout');
+    await expectSaveBlockedBy(runTimeout, '90', 'The run timeout must be from 1 to 60 minutes.', 'provider-run-timeout');
     expect(configuredProviders().map((p) => p.name)).toEqual(['Local test server']);
 
     await runTimeout.fill('12');
