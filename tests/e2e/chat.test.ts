@@ -458,6 +458,8 @@ describe('Chat window', () => {
 
 describe('Chat window with a very long conversation', () => {
   const COUNT = 10_000;
+  /** Older, short conversations: the sidebar holds more than fits on screen. */
+  const SMALL = 300;
   let host: BrowserHost;
   let browser: Browser;
   let dataDir: string;
@@ -484,6 +486,21 @@ describe('Chat window with a very long conversation', () => {
       updatedAt: messages.at(-1)!.createdAt,
       messages,
     });
+    for (let i = 0; i < SMALL; i++) {
+      const at = new Date(Date.parse('2025-06-01T00:00:00Z') - i * 60_000).toISOString();
+      await store.create({
+        id: `small-${i}`,
+        title: `Small conversation ${i}`,
+        providerId: null,
+        model: '',
+        createdAt: at,
+        updatedAt: at,
+        messages: [
+          { id: `small-${i}-q`, role: 'user', content: `Small question ${i}`, status: 'complete', createdAt: at },
+          { id: `small-${i}-a`, role: 'assistant', content: `Small answer ${i}`, status: 'complete', createdAt: at },
+        ],
+      });
+    }
     await store.flush();
     host = await startBrowserHost({ port: 0, dataDir, fetch: globalThis.fetch, log: createMemoryLogger(), systemLocale: 'en-US' });
     browser = await launchChromium();
@@ -517,6 +534,109 @@ describe('Chat window with a very long conversation', () => {
     expect(await rows.count()).toBeLessThan(60);
     await page.keyboard.press('End');
     await expect.poll(atEnd).toBe(true);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('loads older messages as the user scrolls up, keeping the message being read in place', async () => {
+    const page = await browser.newPage({ viewport: { width: 1100, height: 800 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(host.chatUrl);
+    await page.getByText(`Answer ${COUNT - 1} with`).waitFor();
+    const rows = page.locator('.message-row');
+    const positions = async () => (await rows.evaluateAll((els) => els.map((el) => Number(el.getAttribute('aria-posinset'))))).sort((a, b) => a - b);
+    const scroller = page.locator('.message-scroll');
+    // Opened with the latest page only.
+    expect((await positions())[0]).toBeGreaterThan(COUNT - 100);
+
+    // Up to the first loaded message: the page before it is loaded and put above it, and the message
+    // that was at the top stays where it was instead of the view jumping to the older ones.
+    const firstLoaded = COUNT - 100;
+    await scroller.evaluate((el) => (el.scrollTop = 0));
+    await expect.poll(async () => (await positions())[0]).toBeLessThan(firstLoaded + 1);
+    const anchored = page.locator(`.message-row[aria-posinset="${firstLoaded + 1}"]`);
+    await expect.poll(() => anchored.textContent()).toContain(`Question ${firstLoaded}`);
+    const offset = async () =>
+      (await anchored.evaluate((el) => el.getBoundingClientRect().top)) - (await scroller.evaluate((el) => el.getBoundingClientRect().top));
+    await expect.poll(offset).toBeLessThan(40);
+    expect(await offset()).toBeGreaterThanOrEqual(0);
+    expect(await scroller.evaluate((el) => el.scrollTop)).toBeGreaterThan(1000);
+    // Still a bounded DOM, and the whole conversation counted for assistive technology.
+    expect(await rows.count()).toBeLessThan(60);
+    expect(Number(await rows.first().getAttribute('aria-setsize'))).toBe(COUNT);
+
+    // And again: each page comes before the last one.
+    await scroller.evaluate((el) => (el.scrollTop = 0));
+    await expect.poll(async () => (await positions())[0]).toBeLessThan(firstLoaded - 100 + 1);
+    await page.locator(`.message-row[aria-posinset="${firstLoaded - 100 + 1}"]`).getByText(`Question ${firstLoaded - 100}`, { exact: true }).waitFor();
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('shows a long conversation list virtualised, searchable and navigable with the keyboard', async () => {
+    const page = await browser.newPage({ viewport: { width: 1100, height: 800 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(host.chatUrl);
+    const list = page.getByRole('navigation', { name: 'Conversation list' });
+    const items = list.getByRole('listitem');
+    await list.getByRole('button', { name: /^Ten thousand messages/ }).waitFor();
+    expect(await items.first().getAttribute('aria-setsize')).toBe(String(SMALL + 1));
+    expect(await items.count()).toBeLessThan(60);
+    // One tab stop for the whole list: the open conversation.
+    const tabStops = list.locator('.conversation-open[tabindex="0"]');
+    expect(await tabStops.count()).toBe(1);
+    expect(await tabStops.textContent()).toContain('Ten thousand messages');
+
+    const focused = () =>
+      page.evaluate(() => {
+        const row = document.activeElement?.closest('li');
+        return row ? { pos: Number(row.getAttribute('aria-posinset')), title: row.querySelector('.conversation-title')?.textContent ?? '' } : null;
+      });
+    const inView = () =>
+      page.evaluate(() => {
+        const row = document.activeElement?.closest('li');
+        const nav = document.querySelector('.conversation-nav');
+        if (!row || !nav) return false;
+        const r = row.getBoundingClientRect();
+        const n = nav.getBoundingClientRect();
+        return r.top >= n.top - 1 && r.bottom <= n.bottom + 1;
+      });
+    await tabStops.focus();
+    await page.keyboard.press('ArrowDown');
+    await expect.poll(focused).toEqual({ pos: 2, title: 'Small conversation 0' });
+    // To the end of the list, which was not even rendered: it is scrolled into view and focused.
+    await page.keyboard.press('End');
+    await expect.poll(focused).toEqual({ pos: SMALL + 1, title: `Small conversation ${SMALL - 1}` });
+    await expect.poll(inView).toBe(true);
+    expect(await items.count()).toBeLessThan(60);
+    await page.keyboard.press('PageUp');
+    await expect.poll(async () => (await focused())?.pos ?? SMALL + 1).toBeLessThan(SMALL + 1 - 5);
+    await expect.poll(inView).toBe(true);
+    // F2 renames the focused row in place; Esc cancels and focus is back on the row.
+    await page.keyboard.press('End');
+    await page.keyboard.press('F2');
+    const title = page.getByRole('textbox', { name: 'Conversation title' });
+    await expect.poll(() => title.evaluate((el) => el === document.activeElement)).toBe(true);
+    await page.keyboard.press('Escape');
+    await expect.poll(focused).toEqual({ pos: SMALL + 1, title: `Small conversation ${SMALL - 1}` });
+    await page.keyboard.press('Home');
+    await expect.poll(focused).toEqual({ pos: 1, title: 'Ten thousand messages' });
+    // Arrow keys move focus only; Enter opens.
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Small conversation 1', exact: true }).waitFor();
+    await page.getByText('Small answer 1', { exact: true }).waitFor();
+    // Still one tab stop, on the row last focused: Tab passes the list in one step, not 300.
+    expect(await tabStops.count()).toBe(1);
+    expect(await tabStops.textContent()).toContain('Small conversation 1');
+
+    // Search reaches conversations far down the list.
+    await page.getByRole('searchbox', { name: 'Search conversations' }).fill('Small conversation 287');
+    await expect.poll(() => items.count()).toBe(1);
+    expect(await items.first().getAttribute('aria-setsize')).toBe('1');
     expect(errors).toEqual([]);
     await page.close();
   });
