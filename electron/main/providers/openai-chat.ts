@@ -28,6 +28,7 @@ import {
   IdleWatch,
   idleTimeoutError,
   inStreamError,
+  readUnstreamedJson,
   streamFailure,
   waitOutRetry,
   watchedFetch,
@@ -216,20 +217,12 @@ export class OpenAIChatAdapter implements ProviderAdapter {
 
   /** A server that ignored `stream: true` and sent one JSON completion: still a usable answer. */
   private async *nonStreamed(response: Response, ctx: ErrorContext, contentType: string): AsyncGenerator<ChatEvent, void, undefined> {
-    let text: string;
-    try {
-      text = await response.text();
-    } catch (error) {
-      yield { type: 'error', error: streamFailure(error, ctx) };
+    const read = await readUnstreamedJson(response, contentType, ctx);
+    if ('error' in read) {
+      yield { type: 'error', error: read.error };
       return;
     }
-    let body: unknown;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      yield { type: 'error', error: notOpenAIApi(contentType, text, ctx) };
-      return;
-    }
+    const { body, text } = read;
     const obj = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
     if (obj.error !== undefined) {
       yield { type: 'error', error: inStreamError(obj, ctx) };

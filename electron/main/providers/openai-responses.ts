@@ -37,6 +37,7 @@ import {
   droppedError,
   IdleWatch,
   idleTimeoutError,
+  readUnstreamedJson,
   streamFailure,
   waitOutRetry,
   watchedFetch,
@@ -590,20 +591,12 @@ class ResponsesTurn {
 
   /** A server that ignored `stream: true` and answered the finished response as JSON: still a reply. */
   private async *notStreamed(response: Response, contentType: string): AsyncGenerator<ChatEvent> {
-    let text: string;
-    try {
-      text = await response.text();
-    } catch (error) {
-      yield { type: 'error', error: streamFailure(error, this.ctx) };
+    const read = await readUnstreamedJson(response, contentType, this.ctx);
+    if ('error' in read) {
+      yield { type: 'error', error: read.error };
       return;
     }
-    let body: unknown;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      yield { type: 'error', error: notOpenAIApi(contentType, text, this.ctx) };
-      return;
-    }
+    const { body, text } = read;
     const object = body as ResponseObject | null;
     if (!object || typeof object !== 'object' || object.object !== 'response' || !Array.isArray(object.output)) {
       yield { type: 'error', error: notOpenAIApi(contentType, text, this.ctx) };

@@ -13,7 +13,7 @@ import { APIError } from 'openai';
 import type { ChatEvent, RetryReason } from '../../../shared/models/chat-event';
 import type { AppError } from '../../../shared/result';
 import { redact } from '../logger';
-import { hostOf, parseRetryAfterMs, parseServerError, type ErrorContext } from './error-mapper';
+import { hostOf, notOpenAIApi, parseRetryAfterMs, parseServerError, type ErrorContext } from './error-mapper';
 
 export const DEFAULT_RATE_LIMIT_RETRIES = 3;
 export const DEFAULT_MAX_RETRY_WAIT_MS = 60_000;
@@ -200,6 +200,29 @@ export function inStreamError(body: unknown, ctx: ErrorContext): AppError {
     retryable: true,
     params: { host, ...(detail ? { detail } : {}), ...(server.code ? { serverCode: server.code } : {}) },
   };
+}
+
+/**
+ * The body of an answer that came as one JSON document although a stream was asked for (a server that
+ * ignores `stream: true`), with its text for later error messages; or the error to show when the body
+ * breaks off or is not JSON.
+ */
+export async function readUnstreamedJson(
+  response: Response,
+  contentType: string,
+  ctx: ErrorContext,
+): Promise<{ body: unknown; text: string } | { error: AppError }> {
+  let text: string;
+  try {
+    text = await response.text();
+  } catch (error) {
+    return { error: streamFailure(error, ctx) };
+  }
+  try {
+    return { body: JSON.parse(text) as unknown, text };
+  } catch {
+    return { error: notOpenAIApi(contentType, text, ctx) };
+  }
 }
 
 /** An error thrown while reading the stream: an error payload, malformed JSON, or a broken connection. */
