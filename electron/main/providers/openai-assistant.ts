@@ -22,6 +22,7 @@ import { decodeAssistantEvents } from './openai-assistant-sse';
 import { hostOf, mapHttpFailure, mapProviderError, notOpenAIApi, notOpenAIJson, parseServerError, type ErrorContext } from './error-mapper';
 import { providerRequestHeaders, type ProviderEndpoint } from './openai-client';
 import type { ChatRequest, HttpDeps, ProviderAdapter, ResolvedProvider } from './provider-adapter';
+import { turnKind } from './turn-alignment';
 
 // ---------------------------------------------------------------------------------------------------------
 // Tunables
@@ -789,7 +790,6 @@ class AssistantTurn {
    */
   private async alignThreadTail(threadId: string, history: ChatRequest['history']): Promise<boolean> {
     const local = history.filter((m) => m.role === 'user').map((m) => m.content);
-    const before = local.slice(0, -1);
     const query = new URLSearchParams({ order: 'desc', limit: '40' });
     const { data } = await this.client.json<{ data?: WireMessage[]; has_more?: boolean }>(
       'GET',
@@ -804,19 +804,7 @@ class AssistantTurn {
       .filter((m) => m.role === 'user')
       .map((m) => plainText(m))
       .reverse();
-    const endsLike = (a: string[], b: string[]) => {
-      const n = Math.min(a.length, b.length);
-      for (let i = 1; i <= n; i++) if (a[a.length - i] !== b[b.length - i]) return false;
-      return true;
-    };
-    let kind: 'new' | 'repeat' | 'edited';
-    if (data.has_more === false) {
-      // The whole thread is in view: counting decides, even for identical texts ("yes", "yes").
-      kind = threadUsers.length !== local.length ? 'new' : threadUsers.at(-1) === local.at(-1) ? 'repeat' : 'edited';
-    } else if (endsLike(threadUsers, before)) kind = 'new';
-    else if (endsLike(threadUsers, local)) kind = 'repeat';
-    else if (endsLike(threadUsers.slice(0, -1), before)) kind = 'edited';
-    else kind = 'new';
+    const kind = turnKind(threadUsers, local, data.has_more === false);
     if (kind === 'new') return true;
     const drop = newestFirst.slice(0, kind === 'repeat' ? lastUser : lastUser + 1);
     for (const message of drop) {

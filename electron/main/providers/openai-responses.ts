@@ -44,6 +44,7 @@ import {
   type RateLimitOptions,
   type WireWatch,
 } from './streamed-reply';
+import { turnKind } from './turn-alignment';
 
 type ResponseObject = OpenAI.Responses.Response;
 type StreamEvent = OpenAI.Responses.ResponseStreamEvent;
@@ -639,28 +640,6 @@ function isGone(error: unknown): boolean {
   const message = serverMessage(error);
   if (/invalid url/i.test(message)) return false;
   return (status === 404 || status === 400) && /conversation/i.test(message) && /not found|invalid|does not exist|expected an id/i.test(message);
-}
-
-/**
- * How our user messages relate to the server conversation's: `new` (the last one is not there yet),
- * `repeat` (it is already the server's last), or `edited` (the server's last was replaced). With the whole
- * conversation in view, counting decides, even for identical texts ("yes", "yes").
- */
-export function turnKind(serverUsers: readonly string[], local: readonly string[], complete: boolean): 'new' | 'repeat' | 'edited' {
-  const before = local.slice(0, -1);
-  const endsLike = (a: readonly string[], b: readonly string[]) => {
-    const n = Math.min(a.length, b.length);
-    for (let i = 1; i <= n; i++) if (a[a.length - i] !== b[b.length - i]) return false;
-    return true;
-  };
-  if (complete) {
-    if (serverUsers.length !== local.length) return 'new';
-    return serverUsers.at(-1) === local.at(-1) ? 'repeat' : 'edited';
-  }
-  if (endsLike(serverUsers, before)) return 'new';
-  if (endsLike(serverUsers, local)) return 'repeat';
-  if (endsLike(serverUsers.slice(0, -1), before)) return 'edited';
-  return 'new';
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -6,7 +6,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { responsesApiUnavailable, turnKind } from '../../../../electron/main/providers/openai-responses';
+import { responsesApiUnavailable } from '../../../../electron/main/providers/openai-responses';
+import { turnKind } from '../../../../electron/main/providers/turn-alignment';
 import type { AppError } from '../../../../shared/result';
 
 const LOCALES = path.resolve(__dirname, '../../../../renderer/i18n/locales');
