@@ -196,10 +196,10 @@ function isMissingRoute(status: number | null): boolean {
   return status === 404 || status === 405 || status === 410 || status === 501;
 }
 
-/** Is `/responses` routed here at all? An empty request costs nothing: a server with the API answers 400. */
-export async function responsesServed(client: OpenAI, signal?: AbortSignal): Promise<boolean | null> {
+/** Whether the route `probe` asks exists: any answer but "no such route" says yes; null when none came. */
+async function routeServed(probe: () => Promise<unknown>): Promise<boolean | null> {
   try {
-    await client.post('/responses', { body: {}, ...(signal ? { signal } : {}) });
+    await probe();
     return true;
   } catch (error) {
     const status = statusOf(error);
@@ -208,16 +208,14 @@ export async function responsesServed(client: OpenAI, signal?: AbortSignal): Pro
   }
 }
 
+/** Is `/responses` routed here at all? An empty request costs nothing: a server with the API answers 400. */
+export function responsesServed(client: OpenAI, signal?: AbortSignal): Promise<boolean | null> {
+  return routeServed(() => client.post('/responses', { body: {}, ...(signal ? { signal } : {}) }));
+}
+
 /** Does `/models` answer? Tells "no Responses API here" from "this base URL is wrong". */
-async function modelsServed(client: OpenAI, signal?: AbortSignal): Promise<boolean | null> {
-  try {
-    await client.models.list(signal ? { signal } : {});
-    return true;
-  } catch (error) {
-    const status = statusOf(error);
-    if (status === null) return null;
-    return !isMissingRoute(status);
-  }
+function modelsServed(client: OpenAI, signal?: AbortSignal): Promise<boolean | null> {
+  return routeServed(() => client.models.list(signal ? { signal } : {}));
 }
 
 /**
