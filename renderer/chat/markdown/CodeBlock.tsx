@@ -1,7 +1,8 @@
-import { memo, useMemo } from 'react';
+import { memo, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CopyButton } from '../CopyButton';
-import { highlightCode } from './code-highlighter';
+import { highlightCode, isHighlightable } from './code-highlighter';
+import { LruCache, useBudgetedValue } from './render-budget';
 
 interface Props {
   language: string;
@@ -10,10 +11,21 @@ interface Props {
   highlight: boolean;
 }
 
+/** Highlighted code by language and text (about 2 MB of code). */
+const highlighted = new LruCache<ReactNode>(2_000_000);
+
+function HighlightedCode({ language, code }: { language: string; code: string }) {
+  // Highlighting is the costliest part of a block: when this render has no time left, the code shows
+  // plain until a background slice has highlighted it.
+  const [content, ref] = useBudgetedValue<ReactNode, HTMLSpanElement>(highlighted, `${language}\n${code}`, () =>
+    highlightCode(language, code),
+  );
+  return content ?? <span ref={ref}>{code}</span>;
+}
+
 /** A fenced code block: language label, copy button, highlighted code. */
 export const CodeBlock = memo(function CodeBlock({ language, code, highlight }: Props) {
   const { t } = useTranslation('chat');
-  const content = useMemo(() => (highlight ? highlightCode(language, code) : code), [highlight, language, code]);
   const name = language || t('code.plain');
   return (
     <div className="code-block">
@@ -22,7 +34,9 @@ export const CodeBlock = memo(function CodeBlock({ language, code, highlight }: 
         <CopyButton text={code} label={t('code.copy', { language: name })} />
       </div>
       <pre tabIndex={0} aria-label={t('code.label', { language: name })}>
-        <code className={language ? `hljs language-${language}` : 'hljs'}>{content}</code>
+        <code className={language ? `hljs language-${language}` : 'hljs'}>
+          {highlight && isHighlightable(language) ? <HighlightedCode language={language} code={code} /> : code}
+        </code>
       </pre>
     </div>
   );

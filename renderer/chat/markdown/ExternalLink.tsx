@@ -1,6 +1,6 @@
 import type { ComponentProps, MouseEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ExtraProps } from 'react-markdown';
+import type { ExtraProps } from 'hast-util-to-jsx-runtime';
 import { getApi } from '../../lib/api';
 
 export function isOpenableUrl(href: string | undefined): href is string {

@@ -1,10 +1,10 @@
 import { memo, type ComponentProps, type ReactNode } from 'react';
-import Markdown, { type Components, type ExtraProps } from 'react-markdown';
-import remarkGfm from 'remark-gfm';
+import type { ExtraProps } from 'hast-util-to-jsx-runtime';
 import { CodeBlock } from './CodeBlock';
 import { ExternalLink } from './ExternalLink';
 import { ImagePlaceholder } from './ImagePlaceholder';
-import { remarkHtmlAsText } from './remark-html-as-text';
+import { parseBlock, type BlockComponents } from './parse-block';
+import { LruCache, renderBudget, useBudgetedValue } from './render-budget';
 
 type HastNode = NonNullable<ExtraProps['node']>['children'][number];
 
@@ -40,10 +40,44 @@ function Table({ node: _node, ...rest }: ComponentProps<'table'> & ExtraProps) {
   );
 }
 
-const shared: Components = { a: ExternalLink, img: ImagePlaceholder, table: Table };
-const highlighted: Components = { ...shared, pre: makePre(true) };
-const plain: Components = { ...shared, pre: makePre(false) };
-const remarkPlugins = [remarkGfm, remarkHtmlAsText];
+const shared: BlockComponents = { a: ExternalLink, img: ImagePlaceholder, table: Table };
+const highlighted: BlockComponents = { ...shared, pre: makePre(true) };
+const plain: BlockComponents = { ...shared, pre: makePre(false) };
+
+/**
+ * Parsed finished blocks, by text. A block parses the same wherever it is, so a reply scrolled back
+ * into view, or a block repeated, is not parsed again. Bounded by text length (about 4 MB of text).
+ */
+const finishedBlocks = new LruCache<ReactNode>(4_000_000);
+
+function parseFinished(text: string): ReactNode {
+  return parseBlock(text, highlighted);
+}
+
+/** Parses the newest finished blocks that are not parsed yet, while this render has time (newest first). */
+export function parseNewestFirst(blocks: readonly string[], limit = 64): void {
+  for (let i = blocks.length - 1, n = 0; i >= 0 && n < limit; i--, n++) {
+    const text = blocks[i]!;
+    if (finishedBlocks.has(text)) continue;
+    if (!renderBudget.hasTime()) return;
+    finishedBlocks.set(text, parseFinished(text));
+  }
+}
+
+/**
+ * A block that will not change any more. Parsed when this render has time for it, otherwise shown as
+ * its plain text (readable, selectable, about the right height) until a background slice parses it.
+ */
+export const FinishedBlock = memo(function FinishedBlock({ text }: { text: string }) {
+  const [node, ref] = useBudgetedValue<ReactNode, HTMLDivElement>(finishedBlocks, text, () => parseFinished(text));
+  return node === undefined ? (
+    <div className="md-pending" ref={ref}>
+      {text}
+    </div>
+  ) : (
+    node
+  );
+});
 
 interface Props {
   text: string;
@@ -51,11 +85,7 @@ interface Props {
   plainCode?: boolean;
 }
 
-/** One Markdown block of a reply; memoised, so a finished block never renders again while the reply grows. */
+/** The block still streaming in: parsed on every change (it is the one being read). */
 export const MarkdownBlock = memo(function MarkdownBlock({ text, plainCode = false }: Props) {
-  return (
-    <Markdown remarkPlugins={remarkPlugins} components={plainCode ? plain : highlighted}>
-      {text}
-    </Markdown>
-  );
+  return parseBlock(text, plainCode ? plain : highlighted);
 });

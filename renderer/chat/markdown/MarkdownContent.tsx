@@ -1,6 +1,7 @@
 import { memo, useMemo } from 'react';
 import { MarkdownBlockSplitter } from '../markdown-blocks';
-import { MarkdownBlock } from './MarkdownBlock';
+import { FinishedBlock, MarkdownBlock, parseNewestFirst } from './MarkdownBlock';
+import { StreamingContext } from './render-budget';
 
 interface Props {
   text: string;
@@ -30,7 +31,7 @@ const BlockChunk = memo(function BlockChunk({ blocks, start }: ChunkProps) {
   for (let i = start; i < Math.min(start + CHUNK, blocks.length); i++) {
     items.push(
       <div className="md-block" key={i}>
-        <MarkdownBlock text={blocks[i]!} />
+        <FinishedBlock text={blocks[i]!} />
       </div>,
     );
   }
@@ -39,6 +40,8 @@ const BlockChunk = memo(function BlockChunk({ blocks, start }: ChunkProps) {
 
 /** The finished blocks: the array changes only when a block completes, so most updates skip them all. */
 const StableBlocks = memo(function StableBlocks({ blocks }: { blocks: readonly string[] }) {
+  // The newest blocks are the ones in view while a reply streams: they get this render's time first.
+  parseNewestFirst(blocks);
   const chunks = [];
   for (let start = 0; start < blocks.length; start += CHUNK) chunks.push(<BlockChunk key={start} blocks={blocks} start={start} />);
   return chunks;
@@ -53,13 +56,15 @@ export function MarkdownContent({ text, streaming }: Props) {
   const splitter = useMemo(() => new MarkdownBlockSplitter(), []);
   const { stable, tail, tailInOpenFence } = splitter.update(text);
   return (
-    <div className="markdown">
-      <StableBlocks blocks={stable} />
-      {tail.trim() !== '' && (
-        <div className="md-block md-tail">
-          <MarkdownBlock text={tail} plainCode={streaming && tailInOpenFence} />
-        </div>
-      )}
-    </div>
+    <StreamingContext value={streaming}>
+      <div className="markdown">
+        <StableBlocks blocks={stable} />
+        {tail.trim() !== '' && (
+          <div className="md-block md-tail">
+            <MarkdownBlock text={tail} plainCode={streaming && tailInOpenFence} />
+          </div>
+        )}
+      </div>
+    </StreamingContext>
   );
 }

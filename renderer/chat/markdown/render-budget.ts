@@ -1,0 +1,229 @@
+/**
+ * Keeps Markdown work in the Chat window in small slices. A fast model can finish dozens of blocks within
+ * one frame; parsing and highlighting all of them before the frame is painted made tasks of 100-400 ms
+ * (the window froze, and the reply reached the screen later). Instead, each render does expensive work
+ * only while it is within a few milliseconds of its start; what does not fit is shown as plain text
+ * first and done in later slices, newest first (the end of a streaming reply is what is in view), each
+ * slice yielding to the browser so input, painting and the next stream events go first.
+ */
+import { createContext, useContext, useEffect, useReducer, useRef, type RefObject } from 'react';
+
+/** Expensive work a render may do, in ms from its first request. */
+export const RENDER_SLICE_MS = 8;
+/** Background work per slice, in ms. */
+export const BACKGROUND_SLICE_MS = 8;
+
+export interface Clock {
+  now(): number;
+}
+
+const performanceClock: Clock = { now: () => performance.now() };
+
+/**
+ * Time allowed for expensive work in one synchronous run (a React render and commit happen in one
+ * run, so a microtask marks its end).
+ */
+export class RenderBudget {
+  private started: number | null = null;
+
+  constructor(
+    private readonly sliceMs: number = RENDER_SLICE_MS,
+    private readonly clock: Clock = performanceClock,
+    private readonly onRunEnd: (reset: () => void) => void = (reset) => queueMicrotask(reset),
+  ) {}
+
+  hasTime(): boolean {
+    const now = this.clock.now();
+    if (this.started === null) {
+      this.started = now;
+      this.onRunEnd(() => {
+        this.started = null;
+      });
+    }
+    return now - this.started < this.sliceMs;
+  }
+}
+
+/** Runs a callback in a later task: the browser paints and handles input in between. */
+export type SliceScheduler = (run: () => void) => void;
+
+function laterTask(run: () => void): void {
+  // A message task runs before timers (no 4 ms clamp) but after rendering and input that are due.
+  const channel = new MessageChannel();
+  channel.port1.onmessage = () => {
+    channel.port1.close();
+    run();
+  };
+  channel.port2.postMessage(null);
+}
+
+interface Job {
+  run(): void;
+  cancelled: boolean;
+}
+
+/** Background jobs, newest first, run in time-limited slices. */
+export class WorkQueue {
+  private readonly jobs: Job[] = [];
+  private scheduled = false;
+
+  constructor(
+    private readonly sliceMs: number = BACKGROUND_SLICE_MS,
+    private readonly clock: Clock = performanceClock,
+    private readonly schedule: SliceScheduler = laterTask,
+  ) {}
+
+  /** Queues a job; the returned function cancels it (a block that left the screen). */
+  add(run: () => void): () => void {
+    const job: Job = { run, cancelled: false };
+    this.jobs.push(job);
+    this.wake();
+    return () => {
+      job.cancelled = true;
+    };
+  }
+
+  get size(): number {
+    return this.jobs.filter((j) => !j.cancelled).length;
+  }
+
+  /** Runs jobs until the slice is used up; exported for tests. */
+  runSlice(): void {
+    this.scheduled = false;
+    const start = this.clock.now();
+    while (this.jobs.length > 0) {
+      const job = this.jobs.pop()!;
+      if (job.cancelled) continue;
+      job.run();
+      if (this.clock.now() - start >= this.sliceMs) break;
+    }
+    this.wake();
+  }
+
+  private wake(): void {
+    if (this.scheduled || this.jobs.length === 0) return;
+    this.scheduled = true;
+    this.schedule(() => this.runSlice());
+  }
+}
+
+/** A bounded cache, least recently used out first, with a size per entry (text length). */
+export class LruCache<V> {
+  private readonly entries = new Map<string, { value: V; size: number }>();
+  private total = 0;
+
+  constructor(private readonly maxSize: number) {}
+
+  get(key: string): V | undefined {
+    const entry = this.entries.get(key);
+    if (!entry) return undefined;
+    this.entries.delete(key);
+    this.entries.set(key, entry);
+    return entry.value;
+  }
+
+  has(key: string): boolean {
+    return this.entries.has(key);
+  }
+
+  set(key: string, value: V, size = key.length): void {
+    const old = this.entries.get(key);
+    if (old) {
+      this.total -= old.size;
+      this.entries.delete(key);
+    }
+    this.entries.set(key, { value, size });
+    this.total += size;
+    for (const [k, e] of this.entries) {
+      if (this.total <= this.maxSize || this.entries.size === 1) break;
+      this.entries.delete(k);
+      this.total -= e.size;
+    }
+  }
+}
+
+export const renderBudget = new RenderBudget();
+export const backgroundWork = new WorkQueue();
+
+/**
+ * Stand-ins that come into view (or near it) are worth their work now; the others wait until the reply
+ * has finished streaming, so a fast stream is not slowed down by formatting text nobody is looking at.
+ */
+class NearViewWatcher {
+  private readonly callbacks = new Map<Element, () => void>();
+  private observer: IntersectionObserver | null = null;
+
+  watch(element: Element, onNear: () => void): () => void {
+    if (typeof IntersectionObserver === 'undefined') {
+      onNear();
+      return () => undefined;
+    }
+    this.observer ??= new IntersectionObserver(
+      (entries) => {
+        for (const entry of entries) {
+          if (!entry.isIntersecting) continue;
+          const callback = this.callbacks.get(entry.target);
+          this.unwatch(entry.target);
+          callback?.();
+        }
+      },
+      // Half a screen above and below: scrolling reveals formatted text, not stand-ins.
+      { rootMargin: '50% 0px' },
+    );
+    this.callbacks.set(element, onNear);
+    this.observer.observe(element);
+    return () => this.unwatch(element);
+  }
+
+  private unwatch(element: Element): void {
+    if (this.callbacks.delete(element)) this.observer?.unobserve(element);
+  }
+}
+
+const nearView = new NearViewWatcher();
+
+/** True while the reply around a block is still streaming: work out of view can wait. */
+export const StreamingContext = createContext(false);
+
+/**
+ * `compute()` for `key`: from the cache, or now while this render has time, or else later in the
+ * background, when the stand-in comes near the view or the reply has stopped streaming. Until then it
+ * returns undefined and the caller shows a cheap stand-in, which it attaches the returned ref to.
+ */
+export function useBudgetedValue<V, E extends Element = HTMLElement>(
+  cache: LruCache<V>,
+  key: string,
+  compute: () => V,
+): [V | undefined, RefObject<E | null>] {
+  const [, readied] = useReducer((n: number) => n + 1, 0);
+  const ref = useRef<E>(null);
+  const streaming = useContext(StreamingContext);
+  let value = cache.get(key);
+  if (value === undefined && renderBudget.hasTime()) {
+    value = compute();
+    cache.set(key, value);
+  }
+  const missing = value === undefined;
+  useEffect(() => {
+    if (!missing) return;
+    let cancelJob: (() => void) | null = null;
+    const queue = () => {
+      cancelJob ??= backgroundWork.add(() => {
+        if (!cache.has(key)) cache.set(key, compute());
+        readied();
+      });
+    };
+    if (!streaming || !ref.current) {
+      queue();
+      return () => cancelJob?.();
+    }
+    const stopWatching = nearView.watch(ref.current, queue);
+    return () => {
+      stopWatching();
+      cancelJob?.();
+    };
+    // `compute` is determined by `key` (and the cache it belongs to).
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [cache, key, missing, streaming]);
+  return [value, ref];
+}
