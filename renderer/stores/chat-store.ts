@@ -1,8 +1,10 @@
 /**
  * The messages of every conversation this window has opened, and the replies streaming into them.
  *
- * `chat:event` pushes are queued and applied once per animation frame (several streams, or a burst after a
- * busy moment, become one store update and one render). Each event touches only the message it names, so
+ * `chat:event` pushes are applied with a leading edge: the first one after a quiet frame at once (the first
+ * words of a reply appear without waiting for a frame), the ones that follow within the frame queued and
+ * applied together on the next animation frame (several streams, or a burst after a busy moment, become
+ * one store update and one render). Each event touches only the message it names, so
  * a reply streaming into one conversation never disturbs another, and the composer of any conversation
  * without a stream stays usable.
  */
@@ -84,7 +86,7 @@ export interface ChatState {
   regenerate(id: string): Promise<boolean>;
   editAndResend(id: string, messageId: string, text: string): Promise<boolean>;
   dismissActionError(id: string): void;
-  /** Queues one `chat:event`; applied on the next animation frame. */
+  /** Applies one `chat:event` now after a quiet frame, or queues it for the next animation frame. */
   receive(event: ChatStreamEvent): void;
   /** Applies queued events now. */
   flush(): void;
@@ -97,6 +99,9 @@ export interface ChatStoreOptions {
   schedule?: (flush: () => void) => void;
   now?: () => number;
 }
+
+/** Events closer together than this are batched per frame; the first after a quieter spell goes at once. */
+export const EVENT_FRAME_MS = 16;
 
 const MAX_PENDING_EVENTS = 500;
 
@@ -256,6 +261,7 @@ export function createChatStore(getChatApi: () => ChatApi, options: ChatStoreOpt
   const now = options.now ?? (() => Date.now());
   let queue: ChatStreamEvent[] = [];
   let scheduled = false;
+  let lastFlush = Number.NEGATIVE_INFINITY;
   let seq = 0;
 
   return createStore<ChatState>()((set, get) => {
@@ -485,6 +491,12 @@ export function createChatStore(getChatApi: () => ChatApi, options: ChatStoreOpt
       receive(event) {
         queue.push(event);
         if (scheduled) return;
+        const sinceFlush = now() - lastFlush;
+        // A clock that went back (the wall clock was set) counts as busy: the frame comes soon anyway.
+        if (sinceFlush >= EVENT_FRAME_MS) {
+          get().flush();
+          return;
+        }
         scheduled = true;
         schedule(() => get().flush());
       },
@@ -492,6 +504,7 @@ export function createChatStore(getChatApi: () => ChatApi, options: ChatStoreOpt
       flush() {
         scheduled = false;
         if (queue.length === 0) return;
+        lastFlush = now();
         const events = queue;
         queue = [];
         const byConversation = new Map<string, ChatStreamEvent[]>();

@@ -141,16 +141,51 @@ describe('chat store', () => {
     expect(conv.pending).toEqual([]);
   });
 
-  it('applies a frame of events in one store update', () => {
-    const { store, runFrame } = storeWith(fakeApi({}));
+  it('applies the first event after a quiet frame at once and the rest of that frame in one store update', () => {
+    let clock = 1_000;
+    const frames: (() => void)[] = [];
+    const store = createChatStore(() => fakeApi({}), { schedule: (flush) => frames.push(flush), now: () => clock });
+    const runFrame = () => frames.splice(0).forEach((f) => f());
     store.setState({ conversations: { c1: conversation([message('a1', 'assistant', '', 'streaming')], 'a1') } });
+    const content = () => store.getState().conversations.c1!.messages[0]!.content;
     let updates = 0;
     store.subscribe(() => updates++);
-    for (const text of ['a', 'b', 'c', 'd']) store.getState().receive(event('a1', { contentDelta: text }));
-    expect(updates).toBe(0);
+
+    // The first token shows without waiting for a frame.
+    store.getState().receive(event('a1', { contentDelta: 'a' }));
+    expect([updates, content(), frames.length]).toEqual([1, 'a', 0]);
+    // Events that follow within the frame wait for it, and are applied together.
+    clock += 5;
+    for (const text of ['b', 'c', 'd']) store.getState().receive(event('a1', { contentDelta: text }));
+    expect([updates, content(), frames.length]).toEqual([1, 'a', 1]);
+    clock += 11;
     runFrame();
-    expect(updates).toBe(1);
-    expect(store.getState().conversations.c1!.messages[0]!.content).toBe('abcd');
+    expect(updates).toBe(2);
+    expect(content()).toBe('abcd');
+    // A steady stream stays on frames: the next event comes less than a frame after the last update.
+    clock += 10;
+    store.getState().receive(event('a1', { contentDelta: 'e' }));
+    expect([updates, frames.length]).toEqual([2, 1]);
+    clock += 6;
+    runFrame();
+    expect(content()).toBe('abcde');
+    // After a quiet spell (the model paused), the next event is applied at once again.
+    clock += 16;
+    store.getState().receive(event('a1', { contentDelta: 'f' }));
+    expect([updates, content(), frames.length]).toEqual([4, 'abcdef', 0]);
+  });
+
+  it('batches on frames when the clock goes back', () => {
+    let clock = 1_000;
+    const frames: (() => void)[] = [];
+    const store = createChatStore(() => fakeApi({}), { schedule: (flush) => frames.push(flush), now: () => clock });
+    store.setState({ conversations: { c1: conversation([message('a1', 'assistant', '', 'streaming')], 'a1') } });
+    store.getState().receive(event('a1', { contentDelta: 'a' }));
+    clock -= 60_000;
+    store.getState().receive(event('a1', { contentDelta: 'b' }));
+    expect(frames).toHaveLength(1);
+    frames.splice(0).forEach((f) => f());
+    expect(store.getState().conversations.c1!.messages[0]!.content).toBe('ab');
   });
 
   it('keeps the text in the composer when main refuses to send, and says why', async () => {
