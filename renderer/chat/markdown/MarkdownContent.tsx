@@ -1,7 +1,7 @@
-import { memo, useMemo } from 'react';
+import { memo, useContext, useEffect, useMemo, useState } from 'react';
 import { MarkdownBlockSplitter } from '../markdown-blocks';
 import { FinishedBlock, MarkdownBlock, parseNewestFirst } from './MarkdownBlock';
-import { StreamingContext } from './render-budget';
+import { backgroundWork, StreamingContext } from './render-budget';
 
 interface Props {
   text: string;
@@ -27,6 +27,15 @@ function sameChunk(a: ChunkProps, b: ChunkProps): boolean {
 }
 
 const BlockChunk = memo(function BlockChunk({ blocks, start }: ChunkProps) {
+  // While the reply streams, the browser skips the layout and paint of chunks out of view (see chat.css).
+  // Afterwards chunks lay out normally, so scrolling through history never meets a placeholder height; one
+  // chunk per slice, as dropping the skip for a whole long reply at once was a task of 100 ms or more.
+  const streaming = useContext(StreamingContext);
+  const [lazy, setLazy] = useState(streaming);
+  useEffect(() => {
+    if (streaming || !lazy) return;
+    return backgroundWork.add(() => setLazy(false), { endsSlice: true });
+  }, [streaming, lazy]);
   const items = [];
   for (let i = start; i < Math.min(start + CHUNK, blocks.length); i++) {
     items.push(
@@ -35,7 +44,7 @@ const BlockChunk = memo(function BlockChunk({ blocks, start }: ChunkProps) {
       </div>,
     );
   }
-  return <div className="md-chunk">{items}</div>;
+  return <div className={lazy ? 'md-chunk md-chunk-lazy' : 'md-chunk'}>{items}</div>;
 }, sameChunk);
 
 /** The finished blocks: the array changes only when a block completes, so most updates skip them all. */

@@ -60,6 +60,7 @@ function laterTask(run: () => void): void {
 interface Job {
   run(): void;
   cancelled: boolean;
+  endsSlice: boolean;
 }
 
 /** Background jobs, newest first, run in time-limited slices. */
@@ -73,9 +74,12 @@ export class WorkQueue {
     private readonly schedule: SliceScheduler = laterTask,
   ) {}
 
-  /** Queues a job; the returned function cancels it (a block that left the screen). */
-  add(run: () => void): () => void {
-    const job: Job = { run, cancelled: false };
+  /**
+   * Queues a job; the returned function cancels it (a block that left the screen). A job whose real cost
+   * comes after it (the style and layout its render causes) ends its slice, so that cost is not piled up.
+   */
+  add(run: () => void, options: { endsSlice?: boolean } = {}): () => void {
+    const job: Job = { run, cancelled: false, endsSlice: options.endsSlice ?? false };
     this.jobs.push(job);
     this.wake();
     return () => {
@@ -95,7 +99,7 @@ export class WorkQueue {
       const job = this.jobs.pop()!;
       if (job.cancelled) continue;
       job.run();
-      if (this.clock.now() - start >= this.sliceMs) break;
+      if (job.endsSlice || this.clock.now() - start >= this.sliceMs) break;
     }
     this.wake();
   }

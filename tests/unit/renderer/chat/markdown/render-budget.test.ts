@@ -78,6 +78,19 @@ describe('WorkQueue', () => {
     expect(done).toEqual(['b', 'a']);
   });
 
+  it('ends the slice after a job whose cost comes after it (a render and its layout)', () => {
+    const { queue, done, job, runSlice } = queueWith(8, 0);
+    queue.add(job('light'));
+    queue.add(job('settle 1'), { endsSlice: true });
+    queue.add(job('settle 2'), { endsSlice: true });
+    runSlice();
+    expect(done).toEqual(['settle 2']);
+    runSlice();
+    expect(done).toEqual(['settle 2', 'settle 1']);
+    runSlice();
+    expect(done).toEqual(['settle 2', 'settle 1', 'light']);
+  });
+
   it('skips cancelled jobs (a block that was unmounted)', () => {
     const { queue, done, job, runSlice } = queueWith(8, 1);
     queue.add(job('kept'));
