@@ -126,6 +126,24 @@ export async function armReplyWatch(page: Page, text: string, done = false): Pro
   );
 }
 
+/**
+ * Waits until the last reply has no stand-in left: finished blocks still shown as their plain text, or code
+ * not highlighted yet (the window formats what is out of view after a fast stream, in background slices).
+ * Returns the wall-clock time (page's view) of the first frame without one.
+ */
+export async function waitForFormatted(page: Page, timeoutMs = 60_000): Promise<number> {
+  return page.evaluate(async (timeout) => {
+    const started = performance.now();
+    for (;;) {
+      const all = document.querySelectorAll('.message-assistant');
+      const last = all[all.length - 1];
+      if (!last || last.querySelector('.md-pending, .code-pending') === null) return performance.timeOrigin + performance.now();
+      if (performance.now() - started > timeout) throw new Error('the reply was never fully formatted');
+      await new Promise((resolve) => requestAnimationFrame(resolve));
+    }
+  }, timeoutMs);
+}
+
 export async function collectWatch(page: Page): Promise<WatchResult> {
   return page.evaluate(async () => {
     const probe = (window as unknown as WithProbe).__bench;

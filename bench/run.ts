@@ -234,6 +234,10 @@ async function main(): Promise<void> {
               firstEventMs: runs.map((r) => round(r.firstEventMs)),
               lastEventMs: runs.map((r) => round(r.lastEventMs)),
               largestEventKB: runs.map((r) => round(r.largestEventBytes / 1024)),
+              // The figure ends when the whole text is in the DOM and the reply no longer streams; blocks out
+              // of view may still be plain-text stand-ins then, formatted in background slices afterwards.
+              allFormattedMs: summarize(runs.map((r) => r.formattedMs)),
+              longTasksWhileFormattingPerRun: runs.map((r) => r.longTasksWhileFormatting),
             },
           }),
           figure({

@@ -4,7 +4,8 @@
  * to the whole reply being in the DOM (the message no longer streaming); for the openai SDK in plain
  * Node: from the server writing the first content chunk to the end of the stream. Ratio = app / SDK,
  * measured back to back in the same run. Long tasks (> 50 ms) in the Chat window during the reply are
- * the smoothness figure, per 10,000 tokens.
+ * the smoothness figure, per 10,000 tokens. Beside them: when the last block out of view was formatted
+ * (the window shows finished blocks it has no time for as plain text first), and the long tasks until then.
  */
 import { randomBytes } from 'node:crypto';
 import type { Page } from 'playwright-core';
@@ -13,7 +14,7 @@ import type { StreamStep } from '../tests/fixtures/openai-server/index.js';
 import { BENCH_MODEL, newChat, sendMessage } from './app-session';
 import type { Child } from './child-rpc';
 import { markdownReply, sseChunks } from './markdown-reply';
-import { armReplyWatch, collectWatch, pageClockOffset, readProbe } from './page-probes';
+import { armReplyWatch, collectWatch, pageClockOffset, readProbe, waitForFormatted } from './page-probes';
 import type { SdkMethods } from './sdk-process';
 import type { TimedServer } from './timed-server';
 
@@ -34,6 +35,12 @@ export interface ThroughputRun {
   lastEventMs: number;
   /** The largest `chat:event` message (bytes). */
   largestEventBytes: number;
+  /**
+   * Server's first content write -> no block of the reply left as a plain-text stand-in (formatting out of
+   * view finishes after the text is complete), and the long tasks between the two.
+   */
+  formattedMs: number;
+  longTasksWhileFormatting: number;
 }
 
 /** Script steps: the role chunk, then one raw `data:` line per token (as fast as the socket takes them). */
@@ -60,11 +67,14 @@ export async function throughputRun(page: Page, server: TimedServer, sdk: Child<
   await armReplyWatch(page, end, true);
   await sendMessage(page, text);
   const done = await collectWatch(page);
+  const formattedAt = await waitForFormatted(page);
   const timing = await server.waitForResponse(text);
   if (timing.firstContentAt === null) throw new Error('the server wrote no content');
   const after = await readProbe(page);
   const startPage = timing.firstContentAt + pageClock.offsetMs;
-  const tasks = after.longTasks.slice(before.longTasks.length).filter((t) => t.start + t.duration >= startPage && t.start <= done.domAt);
+  const newTasks = after.longTasks.slice(before.longTasks.length);
+  const tasks = newTasks.filter((t) => t.start + t.duration >= startPage && t.start <= done.domAt);
+  const formattingTasks = newTasks.filter((t) => t.start > done.domAt && t.start <= formattedAt);
   const appMs = done.domAt - pageClock.offsetMs - timing.firstContentAt;
   const events = after.chatEventLog.slice(before.chatEventLog.length);
 
@@ -87,5 +97,7 @@ export async function throughputRun(page: Page, server: TimedServer, sdk: Child<
     firstEventMs: (events[0]?.at ?? Number.NaN) - startPage,
     lastEventMs: (events.at(-1)?.at ?? Number.NaN) - startPage,
     largestEventBytes: events.reduce((m, e) => Math.max(m, e.bytes), 0),
+    formattedMs: formattedAt - pageClock.offsetMs - timing.firstContentAt,
+    longTasksWhileFormatting: formattingTasks.length,
   };
 }

@@ -20,7 +20,11 @@ function HighlightedCode({ language, code }: { language: string; code: string })
   const [content, ref] = useBudgetedValue<ReactNode, HTMLSpanElement>(highlighted, `${language}\n${code}`, () =>
     highlightCode(language, code),
   );
-  return content ?? <span ref={ref}>{code}</span>;
+  return content ?? (
+    <span className="code-pending" ref={ref}>
+      {code}
+    </span>
+  );
 }
 
 /** A fenced code block: language label, copy button, highlighted code. */

@@ -54,10 +54,20 @@ function parseFinished(text: string): ReactNode {
   return parseBlock(text, highlighted);
 }
 
+/**
+ * About what a tall window shows of a reply. While a reply streams, the end is what is in view: a render
+ * parses finished blocks from the end back as far as this, while it has time; blocks further back are
+ * parsed when they come into view or when the reply has finished.
+ */
+const VIEW_CHARS = 6_000;
+
 /** Parses the newest finished blocks that are not parsed yet, while this render has time (newest first). */
-export function parseNewestFirst(blocks: readonly string[], limit = 64): void {
-  for (let i = blocks.length - 1, n = 0; i >= 0 && n < limit; i--, n++) {
+export function parseNewestFirst(blocks: readonly string[], streaming: boolean): void {
+  let chars = 0;
+  for (let i = blocks.length - 1; i >= 0 && i >= blocks.length - 64; i--) {
     const text = blocks[i]!;
+    chars += text.length;
+    if (streaming && chars > VIEW_CHARS) return;
     if (finishedBlocks.has(text)) continue;
     if (!renderBudget.hasTime()) return;
     finishedBlocks.set(text, parseFinished(text));

@@ -49,8 +49,9 @@ const BlockChunk = memo(function BlockChunk({ blocks, start }: ChunkProps) {
 
 /** The finished blocks: the array changes only when a block completes, so most updates skip them all. */
 const StableBlocks = memo(function StableBlocks({ blocks }: { blocks: readonly string[] }) {
+  const streaming = useContext(StreamingContext);
   // The newest blocks are the ones in view while a reply streams: they get this render's time first.
-  parseNewestFirst(blocks);
+  parseNewestFirst(blocks, streaming);
   const chunks = [];
   for (let start = 0; start < blocks.length; start += CHUNK) chunks.push(<BlockChunk key={start} blocks={blocks} start={start} />);
   return chunks;

@@ -154,33 +154,27 @@ export const backgroundWork = new WorkQueue();
  * has finished streaming, so a fast stream is not slowed down by formatting text nobody is looking at.
  */
 class NearViewWatcher {
-  private readonly callbacks = new Map<Element, () => void>();
+  private readonly watched = new Map<Element, (near: boolean) => void>();
   private observer: IntersectionObserver | null = null;
 
-  watch(element: Element, onNear: () => void): () => void {
+  /** Calls `onChange(true)` when the element comes near the view, `onChange(false)` when it leaves again. */
+  watch(element: Element, onChange: (near: boolean) => void): () => void {
     if (typeof IntersectionObserver === 'undefined') {
-      onNear();
+      onChange(true);
       return () => undefined;
     }
     this.observer ??= new IntersectionObserver(
       (entries) => {
-        for (const entry of entries) {
-          if (!entry.isIntersecting) continue;
-          const callback = this.callbacks.get(entry.target);
-          this.unwatch(entry.target);
-          callback?.();
-        }
+        for (const entry of entries) this.watched.get(entry.target)?.(entry.isIntersecting);
       },
       // Half a screen above and below: scrolling reveals formatted text, not stand-ins.
       { rootMargin: '50% 0px' },
     );
-    this.callbacks.set(element, onNear);
+    this.watched.set(element, onChange);
     this.observer.observe(element);
-    return () => this.unwatch(element);
-  }
-
-  private unwatch(element: Element): void {
-    if (this.callbacks.delete(element)) this.observer?.unobserve(element);
+    return () => {
+      if (this.watched.delete(element)) this.observer?.unobserve(element);
+    };
   }
 }
 
@@ -190,9 +184,11 @@ const nearView = new NearViewWatcher();
 export const StreamingContext = createContext(false);
 
 /**
- * `compute()` for `key`: from the cache, or now while this render has time, or else later in the
- * background, when the stand-in comes near the view or the reply has stopped streaming. Until then it
- * returns undefined and the caller shows a cheap stand-in, which it attaches the returned ref to.
+ * `compute()` for `key`: from the cache, or else now while this render has time (unless the reply is
+ * streaming: then the caller's own newest-first pass is the only work done in a render), or else later in
+ * the background: while the reply streams, only while the stand-in is near the view (a fast reply scrolls
+ * most blocks past before they could be formatted; they are done when it ends), otherwise at once. Until
+ * then it returns undefined and the caller shows a cheap stand-in, which it attaches the returned ref to.
  */
 export function useBudgetedValue<V, E extends Element = HTMLElement>(
   cache: LruCache<V>,
@@ -203,7 +199,7 @@ export function useBudgetedValue<V, E extends Element = HTMLElement>(
   const ref = useRef<E>(null);
   const streaming = useContext(StreamingContext);
   let value = cache.get(key);
-  if (value === undefined && renderBudget.hasTime()) {
+  if (value === undefined && !streaming && renderBudget.hasTime()) {
     value = compute();
     cache.set(key, value);
   }
@@ -217,14 +213,18 @@ export function useBudgetedValue<V, E extends Element = HTMLElement>(
         readied();
       });
     };
+    const unqueue = () => {
+      cancelJob?.();
+      cancelJob = null;
+    };
     if (!streaming || !ref.current) {
       queue();
-      return () => cancelJob?.();
+      return unqueue;
     }
-    const stopWatching = nearView.watch(ref.current, queue);
+    const stopWatching = nearView.watch(ref.current, (near) => (near ? queue() : unqueue()));
     return () => {
       stopWatching();
-      cancelJob?.();
+      unqueue();
     };
     // `compute` is determined by `key` (and the cache it belongs to).
     // eslint-disable-next-line react-hooks/exhaustive-deps
