@@ -1,7 +1,7 @@
-import { memo, useContext, useEffect, useMemo, useState } from 'react';
+import { memo, useContext, useEffect, useMemo, useRef, useState } from 'react';
 import { MarkdownBlockSplitter } from '../markdown-blocks';
 import { FinishedBlock, MarkdownBlock, parseNewestFirst } from './MarkdownBlock';
-import { backgroundWork, StreamingContext } from './render-budget';
+import { backgroundWork, NearViewContext, StreamingContext, useNearView } from './render-budget';
 
 interface Props {
   text: string;
@@ -36,6 +36,8 @@ const BlockChunk = memo(function BlockChunk({ blocks, start }: ChunkProps) {
     if (streaming || !lazy) return;
     return backgroundWork.add(() => setLazy(false), { endsSlice: true });
   }, [streaming, lazy]);
+  const ref = useRef<HTMLDivElement>(null);
+  const near = useNearView(ref, streaming);
   const items = [];
   for (let i = start; i < Math.min(start + CHUNK, blocks.length); i++) {
     items.push(
@@ -44,7 +46,11 @@ const BlockChunk = memo(function BlockChunk({ blocks, start }: ChunkProps) {
       </div>,
     );
   }
-  return <div className={lazy ? 'md-chunk md-chunk-lazy' : 'md-chunk'}>{items}</div>;
+  return (
+    <div ref={ref} className={lazy ? 'md-chunk md-chunk-lazy' : 'md-chunk'}>
+      <NearViewContext value={near}>{items}</NearViewContext>
+    </div>
+  );
 }, sameChunk);
 
 /** The finished blocks: the array changes only when a block completes, so most updates skip them all. */

@@ -6,7 +6,7 @@
  * first and done in later slices, newest first (the end of a streaming reply is what is in view), each
  * slice yielding to the browser so input, painting and the next stream events go first.
  */
-import { createContext, useContext, useEffect, useReducer, useRef, type RefObject } from 'react';
+import { createContext, useContext, useEffect, useReducer, useState, type RefObject } from 'react';
 
 /** Expensive work a render may do, in ms from its first request. */
 export const RENDER_SLICE_MS = 8;
@@ -152,6 +152,7 @@ export const backgroundWork = new WorkQueue();
 /**
  * Stand-ins that come into view (or near it) are worth their work now; the others wait until the reply
  * has finished streaming, so a fast stream is not slowed down by formatting text nobody is looking at.
+ * Watched per chunk of blocks, not per block: the browser checks every watched element on every frame.
  */
 class NearViewWatcher {
   private readonly watched = new Map<Element, (near: boolean) => void>();
@@ -159,10 +160,7 @@ class NearViewWatcher {
 
   /** Calls `onChange(true)` when the element comes near the view, `onChange(false)` when it leaves again. */
   watch(element: Element, onChange: (near: boolean) => void): () => void {
-    if (typeof IntersectionObserver === 'undefined') {
-      onChange(true);
-      return () => undefined;
-    }
+    if (typeof IntersectionObserver === 'undefined') return () => undefined;
     this.observer ??= new IntersectionObserver(
       (entries) => {
         for (const entry of entries) this.watched.get(entry.target)?.(entry.isIntersecting);
@@ -182,52 +180,47 @@ const nearView = new NearViewWatcher();
 
 /** True while the reply around a block is still streaming: work out of view can wait. */
 export const StreamingContext = createContext(false);
+/** False while the chunk around a block is away from the view (only tracked while streaming). */
+export const NearViewContext = createContext(true);
+
+/**
+ * Whether the element is near the view, tracked while `watching`; true otherwise. A new element counts as
+ * near until the browser says otherwise: while a reply streams, new blocks appear at the end, in view.
+ */
+export function useNearView(ref: RefObject<Element | null>, watching: boolean): boolean {
+  const [near, setNear] = useState(true);
+  useEffect(() => {
+    if (!watching || !ref.current) return;
+    return nearView.watch(ref.current, setNear);
+  }, [ref, watching]);
+  return near || !watching;
+}
 
 /**
  * `compute()` for `key`: from the cache, or else now while this render has time (unless the reply is
  * streaming: then the caller's own newest-first pass is the only work done in a render), or else later in
- * the background: while the reply streams, only while the stand-in is near the view (a fast reply scrolls
- * most blocks past before they could be formatted; they are done when it ends), otherwise at once. Until
- * then it returns undefined and the caller shows a cheap stand-in, which it attaches the returned ref to.
+ * the background: while the reply streams, only while its chunk is near the view (a fast reply scrolls most
+ * blocks past before they could be formatted; they are done when it ends), otherwise at once. Until then it
+ * returns undefined and the caller shows a cheap stand-in.
  */
-export function useBudgetedValue<V, E extends Element = HTMLElement>(
-  cache: LruCache<V>,
-  key: string,
-  compute: () => V,
-): [V | undefined, RefObject<E | null>] {
+export function useBudgetedValue<V>(cache: LruCache<V>, key: string, compute: () => V): V | undefined {
   const [, readied] = useReducer((n: number) => n + 1, 0);
-  const ref = useRef<E>(null);
   const streaming = useContext(StreamingContext);
+  const near = useContext(NearViewContext);
   let value = cache.get(key);
   if (value === undefined && !streaming && renderBudget.hasTime()) {
     value = compute();
     cache.set(key, value);
   }
-  const missing = value === undefined;
+  const wanted = value === undefined && (near || !streaming);
   useEffect(() => {
-    if (!missing) return;
-    let cancelJob: (() => void) | null = null;
-    const queue = () => {
-      cancelJob ??= backgroundWork.add(() => {
-        if (!cache.has(key)) cache.set(key, compute());
-        readied();
-      });
-    };
-    const unqueue = () => {
-      cancelJob?.();
-      cancelJob = null;
-    };
-    if (!streaming || !ref.current) {
-      queue();
-      return unqueue;
-    }
-    const stopWatching = nearView.watch(ref.current, (near) => (near ? queue() : unqueue()));
-    return () => {
-      stopWatching();
-      unqueue();
-    };
+    if (!wanted) return;
+    return backgroundWork.add(() => {
+      if (!cache.has(key)) cache.set(key, compute());
+      readied();
+    });
     // `compute` is determined by `key` (and the cache it belongs to).
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [cache, key, missing, streaming]);
-  return [value, ref];
+  }, [cache, key, wanted]);
+  return value;
 }
