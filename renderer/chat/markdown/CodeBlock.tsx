@@ -17,8 +17,16 @@ const highlighted = new LruCache<ReactNode>(2_000_000);
 function HighlightedCode({ language, code }: { language: string; code: string }) {
   // Highlighting is the costliest part of a block: when this render has no time left, the code shows
   // plain until a background slice has highlighted it.
-  const content = useBudgetedValue(highlighted, `${language}\n${code}`, () => highlightCode(language, code));
-  return content ?? <span className="code-pending">{code}</span>;
+  const [content, ref] = useBudgetedValue<ReactNode, HTMLSpanElement>(highlighted, `${language}\n${code}`, () =>
+    highlightCode(language, code),
+  );
+  return (
+    content ?? (
+      <span className="code-pending" ref={ref}>
+        {code}
+      </span>
+    )
+  );
 }
 
 /** A fenced code block: language label, copy button, highlighted code. */

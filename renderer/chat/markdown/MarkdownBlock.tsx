@@ -79,8 +79,14 @@ export function parseNewestFirst(blocks: readonly string[], streaming: boolean):
  * its plain text (readable, selectable, about the right height) until a background slice parses it.
  */
 export const FinishedBlock = memo(function FinishedBlock({ text }: { text: string }) {
-  const node = useBudgetedValue(finishedBlocks, text, () => parseFinished(text));
-  return node === undefined ? <div className="md-pending">{text}</div> : node;
+  const [node, ref] = useBudgetedValue<ReactNode, HTMLDivElement>(finishedBlocks, text, () => parseFinished(text));
+  return node === undefined ? (
+    <div className="md-pending" ref={ref}>
+      {text}
+    </div>
+  ) : (
+    node
+  );
 });
 
 interface Props {

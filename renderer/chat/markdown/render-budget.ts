@@ -6,7 +6,7 @@
  * first and done in later slices, newest first (the end of a streaming reply is what is in view), each
  * slice yielding to the browser so input, painting and the next stream events go first.
  */
-import { createContext, useContext, useEffect, useReducer, useState, type RefObject } from 'react';
+import { createContext, useContext, useEffect, useReducer, useRef, useState, type RefObject } from 'react';
 
 /** Expensive work a render may do, in ms from its first request. */
 export const RENDER_SLICE_MS = 8;
@@ -152,7 +152,7 @@ export const backgroundWork = new WorkQueue();
 /**
  * Stand-ins that come into view (or near it) are worth their work now; the others wait until the reply
  * has finished streaming, so a fast stream is not slowed down by formatting text nobody is looking at.
- * Watched per chunk of blocks, not per block: the browser checks every watched element on every frame.
+ * The browser checks every watched element on every frame, so blocks are watched only in chunks near the view.
  */
 class NearViewWatcher {
   private readonly watched = new Map<Element, (near: boolean) => void>();
@@ -199,28 +199,50 @@ export function useNearView(ref: RefObject<Element | null>, watching: boolean): 
 /**
  * `compute()` for `key`: from the cache, or else now while this render has time (unless the reply is
  * streaming: then the caller's own newest-first pass is the only work done in a render), or else later in
- * the background: while the reply streams, only while its chunk is near the view (a fast reply scrolls most
- * blocks past before they could be formatted; they are done when it ends), otherwise at once. Until then it
- * returns undefined and the caller shows a cheap stand-in.
+ * the background. While the reply streams, a stand-in is queued only while it is near the view, and taken
+ * out of the queue when it leaves again (a fast reply scrolls most blocks past before a slice could reach
+ * them; they are done when it ends); only stand-ins in a chunk near the view are watched at all. Until
+ * then it returns undefined and the caller shows a cheap stand-in, which it attaches the returned ref to.
  */
-export function useBudgetedValue<V>(cache: LruCache<V>, key: string, compute: () => V): V | undefined {
+export function useBudgetedValue<V, E extends Element = HTMLElement>(
+  cache: LruCache<V>,
+  key: string,
+  compute: () => V,
+): [V | undefined, RefObject<E | null>] {
   const [, readied] = useReducer((n: number) => n + 1, 0);
+  const ref = useRef<E>(null);
   const streaming = useContext(StreamingContext);
-  const near = useContext(NearViewContext);
+  const nearChunk = useContext(NearViewContext);
   let value = cache.get(key);
   if (value === undefined && !streaming && renderBudget.hasTime()) {
     value = compute();
     cache.set(key, value);
   }
-  const wanted = value === undefined && (near || !streaming);
+  const missing = value === undefined;
   useEffect(() => {
-    if (!wanted) return;
-    return backgroundWork.add(() => {
-      if (!cache.has(key)) cache.set(key, compute());
-      readied();
-    });
+    if (!missing || (streaming && !nearChunk)) return;
+    let cancelJob: (() => void) | null = null;
+    const queue = () => {
+      cancelJob ??= backgroundWork.add(() => {
+        if (!cache.has(key)) cache.set(key, compute());
+        readied();
+      });
+    };
+    const unqueue = () => {
+      cancelJob?.();
+      cancelJob = null;
+    };
+    if (!streaming || !ref.current) {
+      queue();
+      return unqueue;
+    }
+    const stopWatching = nearView.watch(ref.current, (near) => (near ? queue() : unqueue()));
+    return () => {
+      stopWatching();
+      unqueue();
+    };
     // `compute` is determined by `key` (and the cache it belongs to).
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [cache, key, wanted]);
-  return value;
+  }, [cache, key, missing, streaming, nearChunk]);
+  return [value, ref];
 }
