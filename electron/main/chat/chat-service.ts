@@ -27,7 +27,9 @@ import type { ConversationStore } from '../conversations/conversation-store';
 import type { CallContext, Handlers } from '../ipc/dispatcher';
 import type { EventSink } from '../ipc/events';
 import type { Logger } from '../logger';
+import type { ChatEvent } from '../../../shared/models/chat-event';
 import type { ChatRequest, HistoryMessage, ProviderAdapter, ResolvedProvider } from '../providers/provider-adapter';
+import { isBatchingAdapter } from '../providers/streamed-reply';
 import type { AdapterRegistry } from './adapter-registry';
 import { EventCoalescer, realTimers, type StreamPatch, type Timers } from './event-coalescer';
 
@@ -539,53 +541,28 @@ export class ChatService {
     const { message, coalescer } = live;
     let error: AppError | undefined;
     try {
-      for await (const event of adapter.streamChat(request)) {
+      for await (const batch of eventBatches(adapter, request)) {
         if (live.controller.signal.aborted) break;
-        if (live.retryWaiting && event.type !== 'retry-wait') {
-          live.retryWaiting = false;
-          coalescer.set({ retryWait: null });
+        // The deltas of one batch (one network read) reach the message, coalescer and save timer as one.
+        let content = '';
+        let reasoning = '';
+        for (const event of batch) {
+          if (event.type === 'delta') {
+            content += event.text;
+            continue;
+          }
+          if (event.type === 'reasoning') {
+            reasoning += event.text;
+            continue;
+          }
+          if (content || reasoning) {
+            this.append(live, content, reasoning);
+            content = '';
+            reasoning = '';
+          }
+          this.apply(live, event, (e) => (error = e));
         }
-        switch (event.type) {
-          case 'delta':
-            message.content += event.text;
-            coalescer.appendContent(event.text);
-            this.schedulePersist(live);
-            break;
-          case 'reasoning':
-            message.reasoning = (message.reasoning ?? '') + event.text;
-            coalescer.appendReasoning(event.text);
-            this.schedulePersist(live);
-            break;
-          case 'usage':
-            message.usage = event.usage;
-            coalescer.set({ usage: event.usage });
-            break;
-          case 'status':
-            coalescer.set({ statusLine: { code: event.code, text: event.text } });
-            break;
-          case 'annotations':
-            message.annotations = [...(message.annotations ?? []), ...event.annotations];
-            coalescer.set({ annotations: message.annotations });
-            break;
-          case 'retry-wait':
-            live.retryWaiting = true;
-            coalescer.set({
-              retryWait: { attempt: event.attempt, seconds: event.seconds, ...(event.reason ? { reason: event.reason } : {}) },
-            });
-            break;
-          case 'reset':
-            message.content = '';
-            delete message.reasoning;
-            coalescer.replace('', '');
-            this.schedulePersist(live);
-            break;
-          case 'done':
-            if (event.finishReason) message.finishReason = event.finishReason;
-            break;
-          case 'error':
-            error = event.error;
-            break;
-        }
+        if (content || reasoning) this.append(live, content, reasoning);
       }
     } catch (thrown) {
       if (!live.controller.signal.aborted) {
@@ -619,6 +596,63 @@ export class ChatService {
     if (conversation) this.changed(conversation);
   }
 
+  private append(live: ActiveStream, content: string, reasoning: string): void {
+    const { message, coalescer } = live;
+    if (live.retryWaiting) {
+      live.retryWaiting = false;
+      coalescer.set({ retryWait: null });
+    }
+    if (content) {
+      message.content += content;
+      coalescer.appendContent(content);
+    }
+    if (reasoning) {
+      message.reasoning = (message.reasoning ?? '') + reasoning;
+      coalescer.appendReasoning(reasoning);
+    }
+    this.schedulePersist(live);
+  }
+
+  /** Any event but text; `fail` receives the error that ends the reply. */
+  private apply(live: ActiveStream, event: Exclude<ChatEvent, { type: 'delta' | 'reasoning' }>, fail: (error: AppError) => void): void {
+    const { message, coalescer } = live;
+    if (live.retryWaiting && event.type !== 'retry-wait') {
+      live.retryWaiting = false;
+      coalescer.set({ retryWait: null });
+    }
+    switch (event.type) {
+      case 'usage':
+        message.usage = event.usage;
+        coalescer.set({ usage: event.usage });
+        break;
+      case 'status':
+        coalescer.set({ statusLine: { code: event.code, text: event.text } });
+        break;
+      case 'annotations':
+        message.annotations = [...(message.annotations ?? []), ...event.annotations];
+        coalescer.set({ annotations: message.annotations });
+        break;
+      case 'retry-wait':
+        live.retryWaiting = true;
+        coalescer.set({
+          retryWait: { attempt: event.attempt, seconds: event.seconds, ...(event.reason ? { reason: event.reason } : {}) },
+        });
+        break;
+      case 'reset':
+        message.content = '';
+        delete message.reasoning;
+        coalescer.replace('', '');
+        this.schedulePersist(live);
+        break;
+      case 'done':
+        if (event.finishReason) message.finishReason = event.finishReason;
+        break;
+      case 'error':
+        fail(event.error);
+        break;
+    }
+  }
+
   private schedulePersist(live: ActiveStream): void {
     if (live.persistTimer !== null) return;
     live.persistTimer = this.timers.setTimeout(() => {
@@ -642,6 +676,15 @@ export class ChatService {
       return null;
     }
   }
+}
+
+/** The adapter's events in batches; an adapter that yields them one by one gives batches of one. */
+async function* eventBatches(adapter: ProviderAdapter, request: ChatRequest): AsyncGenerator<readonly ChatEvent[], void, undefined> {
+  if (isBatchingAdapter(adapter)) {
+    yield* adapter.streamChatBatches(request);
+    return;
+  }
+  for await (const event of adapter.streamChat(request)) yield [event];
 }
 
 function findLastIndex<T>(items: readonly T[], predicate: (item: T) => boolean): number {

@@ -20,22 +20,24 @@ import type { TokenUsage } from '../../../shared/models/conversation';
 import type { AppError } from '../../../shared/result';
 import { mapProviderError, notOpenAIApi, type ErrorContext } from './error-mapper';
 import { createOpenAIClient } from './openai-client';
-import type { ChatRequest, HttpDeps, ProviderAdapter } from './provider-adapter';
+import type { ChatRequest, HttpDeps } from './provider-adapter';
 import {
   contentFilteredError,
   cutOffError,
   droppedError,
   IdleWatch,
   idleTimeoutError,
+  inBatches,
   inStreamError,
   readUnstreamedJson,
   streamFailure,
   waitOutRetry,
   watchedFetch,
+  type BatchingProviderAdapter,
   type RateLimitOptions,
   type WireWatch,
 } from './streamed-reply';
-import { ThinkTagParser } from './think-tag-parser';
+import { ThinkTagParser, type ThinkSegment } from './think-tag-parser';
 
 export interface OpenAIChatOptions extends HttpDeps, RateLimitOptions {}
 
@@ -71,10 +73,18 @@ function reasoningOf(delta: unknown): string {
   return '';
 }
 
-export class OpenAIChatAdapter implements ProviderAdapter {
+function segmentEvent(segment: ThinkSegment): ChatEvent {
+  return segment.kind === 'content' ? { type: 'delta', text: segment.text } : { type: 'reasoning', text: segment.text };
+}
+
+export class OpenAIChatAdapter implements BatchingProviderAdapter {
   constructor(private readonly options: OpenAIChatOptions) {}
 
   async *streamChat(request: ChatRequest): AsyncGenerator<ChatEvent, void, undefined> {
+    for await (const batch of this.streamChatBatches(request)) yield* batch;
+  }
+
+  async *streamChatBatches(request: ChatRequest): AsyncGenerator<ChatEvent[], void, undefined> {
     const { provider, signal } = request;
     const ctx: ErrorContext = {
       baseUrl: provider.config.baseUrl,
@@ -92,7 +102,12 @@ export class OpenAIChatAdapter implements ProviderAdapter {
       if (signal.aborted) return;
       const watch: WireWatch = { onActivity: null };
       const idle = new AbortController();
-      const opened = await this.open(request, streamOptions, watch, idle.signal);
+      // One signal for both ways our side ends a request (Stop, silence); see watchedFetch.
+      const cancel = new AbortController();
+      const cancelNow = () => cancel.abort();
+      signal.addEventListener('abort', cancelNow, { once: true });
+      idle.signal.addEventListener('abort', cancelNow, { once: true });
+      const opened = await this.open(request, streamOptions, watch, cancel.signal);
       if (signal.aborted) return;
 
       if (opened.kind === 'failed') {
@@ -107,26 +122,36 @@ export class OpenAIChatAdapter implements ProviderAdapter {
         }
         const appErr = mapProviderError(error, ctx);
         if (appErr.code === 'CANCELLED') return;
-        if (yield* waitOutRetry(error, appErr, rateLimitRetries, this.options, signal)) {
+        const waiting = waitOutRetry(error, appErr, rateLimitRetries, this.options, signal);
+        let step = await waiting.next();
+        while (!step.done) {
+          yield [step.value];
+          step = await waiting.next();
+        }
+        if (step.value) {
           rateLimitRetries += 1;
           continue;
         }
-        yield { type: 'error', error: appErr };
+        yield [{ type: 'error', error: appErr }];
         return;
       }
 
       if (triedWithoutStreamOptions && !streamOptions) request.rememberQuirk?.({ noStreamOptions: true });
-      yield* this.consume(opened, request, ctx, watch, idle);
+      try {
+        yield* this.consume(opened, request, ctx, watch, idle, cancel.signal);
+      } finally {
+        signal.removeEventListener('abort', cancelNow);
+      }
       return;
     }
   }
 
   /** Sends the request; resolves when the response headers arrived (or the request failed). */
-  private async open(request: ChatRequest, streamOptions: boolean, watch: WireWatch, idleSignal: AbortSignal): Promise<Opened> {
+  private async open(request: ChatRequest, streamOptions: boolean, watch: WireWatch, cancel: AbortSignal): Promise<Opened> {
     const { provider } = request;
     const client = createOpenAIClient(
       { type: provider.config.type, baseUrl: provider.config.baseUrl, apiKey: provider.apiKey, customHeaders: provider.config.customHeaders },
-      { fetch: watchedFetch(this.options.fetch, watch), timeoutMs: this.options.connectTimeoutMs },
+      { fetch: watchedFetch(this.options.fetch, watch, cancel), timeoutMs: this.options.connectTimeoutMs },
     );
     try {
       const { data, response } = await client.chat.completions
@@ -137,7 +162,6 @@ export class OpenAIChatAdapter implements ProviderAdapter {
             stream: true,
             ...(streamOptions ? { stream_options: { include_usage: true } } : {}),
           },
-          { signal: AbortSignal.any([request.signal, idleSignal]) },
         )
         .withResponse();
       return { kind: 'stream', stream: data as unknown as Stream, response };
@@ -152,63 +176,69 @@ export class OpenAIChatAdapter implements ProviderAdapter {
     ctx: ErrorContext,
     watch: WireWatch,
     idle: AbortController,
-  ): AsyncGenerator<ChatEvent, void, undefined> {
+    cancel: AbortSignal,
+  ): AsyncGenerator<ChatEvent[], void, undefined> {
     const { stream, response } = opened;
     const idleWatch = new IdleWatch(watch, idle, this.options.idleTimeoutMs);
+    // The request is already being torn down (watchedFetch); this lets the SDK end its stream quietly.
+    const endStream = () => stream.controller.abort();
+    cancel.addEventListener('abort', endStream, { once: true });
 
     try {
       const contentType = (response.headers.get('content-type') ?? '').toLowerCase();
       if (contentType.includes('text/html')) {
         idle.abort();
-        yield { type: 'error', error: notOpenAIApi(contentType, '', ctx) };
+        yield [{ type: 'error', error: notOpenAIApi(contentType, '', ctx) }];
         return;
       }
       if (contentType.includes('application/json')) {
-        yield* this.nonStreamed(response, ctx, contentType);
+        const events: ChatEvent[] = [];
+        for await (const event of this.nonStreamed(response, ctx, contentType)) events.push(event);
+        if (events.length > 0) yield events;
         return;
       }
 
       const parser = new ThinkTagParser();
       let finishReason: string | null = null;
       let failure: AppError | null = null;
+      const take = (chunk: Chunk, batch: ChatEvent[]) => {
+        if (chunk.usage) {
+          const usage = mapUsage(chunk.usage);
+          if (usage) batch.push({ type: 'usage', usage });
+        }
+        // Azure's prompt_filter_results chunk and the usage-only chunk have no choices at all.
+        const choice = chunk.choices?.[0];
+        if (!choice) return;
+        const reasoning = reasoningOf(choice.delta);
+        if (reasoning) batch.push({ type: 'reasoning', text: reasoning });
+        const content = choice.delta?.content;
+        if (typeof content === 'string' && content) {
+          if (parser.passesThrough) batch.push({ type: 'delta', text: content });
+          else for (const segment of parser.push(content)) batch.push(segmentEvent(segment));
+        }
+        if (choice.finish_reason) finishReason = choice.finish_reason;
+      };
       try {
-        for await (const chunk of stream) {
+        for await (const batch of inBatches(stream, take)) {
           if (request.signal.aborted) break;
-          if (chunk.usage) {
-            const usage = mapUsage(chunk.usage);
-            if (usage) yield { type: 'usage', usage };
-          }
-          // Azure's prompt_filter_results chunk and the usage-only chunk have no choices at all.
-          const choice = chunk.choices?.[0];
-          if (!choice) continue;
-          const reasoning = reasoningOf(choice.delta);
-          if (reasoning) yield { type: 'reasoning', text: reasoning };
-          const content = choice.delta?.content;
-          if (typeof content === 'string' && content) {
-            for (const segment of parser.push(content)) {
-              yield segment.kind === 'content' ? { type: 'delta', text: segment.text } : { type: 'reasoning', text: segment.text };
-            }
-          }
-          if (choice.finish_reason) finishReason = choice.finish_reason;
+          yield batch;
         }
       } catch (error) {
         failure = streamFailure(error, ctx);
       }
       if (request.signal.aborted) return;
-      for (const segment of parser.end()) {
-        yield segment.kind === 'content' ? { type: 'delta', text: segment.text } : { type: 'reasoning', text: segment.text };
-      }
-      if (!failure && idleWatch.fired) failure = idleTimeoutError(ctx, this.options.idleTimeoutMs);
+      const rest = parser.end().map(segmentEvent);
+      if (idleWatch.fired) failure = idleTimeoutError(ctx, this.options.idleTimeoutMs);
       // A body that ended cleanly but without a finish_reason was cut by the server or a proxy.
       if (!failure && finishReason === null) failure = droppedError(ctx);
       if (failure) {
-        yield { type: 'error', error: failure };
+        yield [...rest, { type: 'error', error: failure }];
         return;
       }
-      yield { type: 'done', finishReason };
       const cutOff = this.finishError(finishReason, ctx);
-      if (cutOff) yield { type: 'error', error: cutOff };
+      yield [...rest, { type: 'done', finishReason }, ...(cutOff ? [{ type: 'error' as const, error: cutOff }] : [])];
     } finally {
+      cancel.removeEventListener('abort', endStream);
       idleWatch.stop();
       // Leaving early (an error, or the consumer stopped) must also close the HTTP request.
       stream.controller.abort();
@@ -237,9 +267,7 @@ export class OpenAIChatAdapter implements ProviderAdapter {
     const reasoning = reasoningOf(message);
     if (reasoning) yield { type: 'reasoning', text: reasoning };
     const parser = new ThinkTagParser();
-    for (const segment of [...parser.push(message.content), ...parser.end()]) {
-      yield segment.kind === 'content' ? { type: 'delta', text: segment.text } : { type: 'reasoning', text: segment.text };
-    }
+    for (const segment of [...parser.push(message.content), ...parser.end()]) yield segmentEvent(segment);
     const usage = mapUsage(obj.usage);
     if (usage) yield { type: 'usage', usage };
     const finishReason = typeof choice?.finish_reason === 'string' ? choice.finish_reason : 'stop';

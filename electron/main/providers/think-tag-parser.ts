@@ -19,7 +19,19 @@ export class ThinkTagParser {
   /** Text held back because it may be the beginning of a tag (or leading whitespace before one). */
   private pending = '';
 
+  /**
+   * True once the answer has begun and nothing is held back: every later chunk is answer text as it
+   * stands, so a caller on a hot path may skip `push` (and its allocations) altogether.
+   */
+  get passesThrough(): boolean {
+    return this.state === 'answer' && this.pending.length === 0;
+  }
+
   push(chunk: string): ThinkSegment[] {
+    // Reasoning without any `<`: no tag can start or end in it.
+    if (this.state === 'reasoning' && this.pending.length === 0 && !chunk.includes('<')) {
+      return chunk.length > 0 ? [{ kind: 'reasoning', text: chunk }] : [];
+    }
     const out: ThinkSegment[] = [];
     let text = this.pending + chunk;
     this.pending = '';
@@ -89,10 +101,12 @@ function emit(out: ThinkSegment[], kind: ThinkSegment['kind'], text: string): vo
   else out.push({ kind, text });
 }
 
-/** Length of the longest suffix of `text` that is a proper prefix of `tag`. */
+/** Length of the longest suffix of `text` that is a proper prefix of `tag` (which starts with `<`). */
 function partialSuffix(text: string, tag: string): number {
-  for (let n = Math.min(tag.length - 1, text.length); n > 0; n--) {
-    if (tag.startsWith(text.slice(text.length - n))) return n;
+  const from = Math.max(0, text.length - (tag.length - 1));
+  // Only a suffix that begins at a `<` can be the start of the tag.
+  for (let at = text.indexOf('<', from); at >= 0; at = text.indexOf('<', at + 1)) {
+    if (tag.startsWith(text.slice(at))) return text.length - at;
   }
   return 0;
 }

@@ -68,3 +68,42 @@ describe('ThinkTagParser', () => {
     expect(run(['<think>half a thought</thi'])).toMatchObject({ reasoning: 'half a thought</thi', content: '' });
   });
 });
+
+describe('ThinkTagParser fast paths', () => {
+  it('passes through only once the answer began and nothing is held back', () => {
+    const parser = new ThinkTagParser();
+    expect(parser.passesThrough).toBe(false);
+    parser.push('  ');
+    expect(parser.passesThrough).toBe(false);
+    parser.push('<thi');
+    expect(parser.passesThrough).toBe(false);
+    parser.push('nk>why</think>');
+    expect(parser.passesThrough).toBe(false);
+    expect(parser.push('\n\nBecause <b>')).toEqual([{ kind: 'content', text: 'Because <b>' }]);
+    expect(parser.passesThrough).toBe(true);
+  });
+
+  it('passes through at once for an answer that does not start with a tag', () => {
+    const parser = new ThinkTagParser();
+    expect(parser.push('Hello')).toEqual([{ kind: 'content', text: 'Hello' }]);
+    expect(parser.passesThrough).toBe(true);
+  });
+
+  it('emits reasoning without a `<` whole, and still finds a closing tag split after it', () => {
+    const parser = new ThinkTagParser();
+    expect(parser.push('<think>step one')).toEqual([{ kind: 'reasoning', text: 'step one' }]);
+    expect(parser.push(', step two')).toEqual([{ kind: 'reasoning', text: ', step two' }]);
+    expect(parser.push(' a<b </th')).toEqual([{ kind: 'reasoning', text: ' a<b ' }]);
+    expect(parser.push('ink>Answer')).toEqual([{ kind: 'content', text: 'Answer' }]);
+  });
+
+  it('holds back only the longest tail that can still become `</think>`', () => {
+    const parser = new ThinkTagParser();
+    parser.push('<think>');
+    // `<` twice near the end: only `</thin` is a prefix of the tag.
+    expect(parser.push('x </thin')).toEqual([{ kind: 'reasoning', text: 'x ' }]);
+    expect(parser.push('g>')).toEqual([{ kind: 'reasoning', text: '</thing>' }]);
+    expect(parser.push('<<')).toEqual([{ kind: 'reasoning', text: '<' }]);
+    expect(parser.end()).toEqual([{ kind: 'reasoning', text: '<' }]);
+  });
+});
