@@ -23,14 +23,35 @@ async function collect<E>(batches: AsyncIterable<E[]>): Promise<E[][]> {
 }
 
 describe('inBatches', () => {
-  it('yields the items of one event-loop turn together, in order', async () => {
-    const batches = await collect(inBatches(source([[1, 2, 3], [4], [5, 6]]), double));
-    expect(batches).toEqual([[1, 1, 2, 2, 3, 3], [4, 4], [5, 5, 6, 6]]);
+  it('yields the first event at once, then the items of one event-loop turn together, in order', async () => {
+    const batches = await collect(inBatches(source([[0], [1, 2, 3], [4], [5, 6]]), double));
+    expect(batches).toEqual([[0, 0], [1, 1, 2, 2, 3, 3], [4, 4], [5, 5, 6, 6]]);
+  });
+
+  it('hands a batch over once it is maxAgeMs old, though the turn goes on', async () => {
+    let clock = 0;
+    const now = () => clock;
+    async function* slowParse(): AsyncGenerator<number> {
+      yield 0;
+      await nextTurn();
+      // One long turn: each item takes 3 ms to parse.
+      for (let i = 1; i <= 7; i++) {
+        clock += 3;
+        yield i;
+      }
+    }
+    const batches = await collect(inBatches(slowParse(), (item: number, batch: number[]) => batch.push(item), { maxAgeMs: 8, now }));
+    expect(batches.flat()).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    // Started at item 1 (t=3): item 4 (t=12) makes it 9 ms old.
+    expect(batches[0]).toEqual([0]);
+    expect(batches[1]).toEqual([1, 2, 3, 4]);
+    expect(batches.length).toBeGreaterThan(2);
   });
 
   it('never yields an empty batch for items that add no event', async () => {
     const batches = await collect(inBatches(source([[1], [2], [3]]), (item: number, batch: number[]) => item !== 2 && batch.push(item)));
     expect(batches).toEqual([[1], [3]]);
+    expect(batches.every((b) => b.length > 0)).toBe(true);
   });
 
   it('ends at once for an empty source', async () => {
