@@ -7,7 +7,7 @@ import { useStore } from 'zustand';
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { EventPayloads } from '../../shared/ipc/contract';
 import type { SwitchboardApi } from '../../shared/ipc/window-api';
-import type { Conversation, ConversationSummary } from '../../shared/models/conversation';
+import { summarizeConversation, type Conversation, type ConversationSummary } from '../../shared/models/conversation';
 import type { AppError, Result } from '../../shared/result';
 import { getApi } from '../lib/api';
 
@@ -35,21 +35,6 @@ export interface ConversationsState {
 
 /** Where the open conversation is remembered, so a reload shows the same one. */
 const ACTIVE_KEY = 'switchboard.chat.activeConversation';
-
-export function summaryOf(conversation: Conversation): ConversationSummary {
-  const summary: ConversationSummary = {
-    id: conversation.id,
-    title: conversation.title,
-    providerId: conversation.providerId,
-    model: conversation.model,
-    createdAt: conversation.createdAt,
-    updatedAt: conversation.updatedAt,
-    messageCount: conversation.messages.length,
-  };
-  if (conversation.threadId) summary.threadId = conversation.threadId;
-  if (conversation.threadId && conversation.threadProviderId) summary.threadProviderId = conversation.threadProviderId;
-  return summary;
-}
 
 function byActivity(a: ConversationSummary, b: ConversationSummary): number {
   if (a.updatedAt !== b.updatedAt) return a.updatedAt < b.updatedAt ? 1 : -1;
@@ -167,7 +152,7 @@ export function createConversationsStore(
 
     async create(options) {
       const result = await call(() => getConversationsApi().conversations.create(options));
-      if (result.ok) get().apply({ summary: summaryOf(result.value) });
+      if (result.ok) get().apply({ summary: summarizeConversation(result.value) });
       return result;
     },
 

@@ -85,3 +85,18 @@ export interface MessagePage {
   /** How many messages come before `messages[0]`. */
   olderCount: number;
 }
+
+/** The list entry of a conversation (main's index, `conversations:changed`, the sidebar). */
+export function summarizeConversation(conversation: Conversation): ConversationSummary {
+  return {
+    id: conversation.id,
+    title: conversation.title,
+    providerId: conversation.providerId,
+    model: conversation.model,
+    createdAt: conversation.createdAt,
+    updatedAt: conversation.updatedAt,
+    messageCount: conversation.messages.length,
+    ...(conversation.threadId ? { threadId: conversation.threadId } : {}),
+    ...(conversation.threadId && conversation.threadProviderId ? { threadProviderId: conversation.threadProviderId } : {}),
+  };
+}

@@ -14,6 +14,7 @@ import { randomUUID } from 'node:crypto';
 import type { ChatStreamEvent } from '../../../shared/models/chat-event';
 import {
   MESSAGE_PAGE_SIZE,
+  summarizeConversation,
   type Conversation,
   type ConversationPage,
   type ConversationSummary,
@@ -325,15 +326,7 @@ export class ChatService {
   }
 
   private changed(conversation: Conversation): ConversationSummary {
-    const summary = this.deps.store.summary(conversation.id) ?? {
-      id: conversation.id,
-      title: conversation.title,
-      providerId: conversation.providerId,
-      model: conversation.model,
-      createdAt: conversation.createdAt,
-      updatedAt: conversation.updatedAt,
-      messageCount: conversation.messages.length,
-    };
+    const summary = this.deps.store.summary(conversation.id) ?? summarizeConversation(conversation);
     this.deps.events.broadcast('conversations:changed', { summary });
     return summary;
   }

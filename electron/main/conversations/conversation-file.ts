@@ -3,7 +3,7 @@
  * written by a newer version must be detected, never trusted blindly into the UI.
  */
 import { z } from 'zod';
-import type { Conversation, ConversationSummary } from '../../../shared/models/conversation';
+import type { Conversation } from '../../../shared/models/conversation';
 
 export const CONVERSATION_FILE_VERSION = 1;
 
@@ -86,19 +86,7 @@ export function serializeConversation(conversation: Conversation): string {
   return JSON.stringify({ version: CONVERSATION_FILE_VERSION, ...conversation });
 }
 
-export function summarize(conversation: Conversation): ConversationSummary {
-  return {
-    id: conversation.id,
-    title: conversation.title,
-    providerId: conversation.providerId,
-    model: conversation.model,
-    createdAt: conversation.createdAt,
-    updatedAt: conversation.updatedAt,
-    messageCount: conversation.messages.length,
-    ...(conversation.threadId ? { threadId: conversation.threadId } : {}),
-    ...(conversation.threadId && conversation.threadProviderId ? { threadProviderId: conversation.threadProviderId } : {}),
-  };
-}
+export { summarizeConversation as summarize } from '../../../shared/models/conversation';
 
 const summarySchema = z.object({
   id: z.string().min(1),
