@@ -1,7 +1,7 @@
 import { memo, useContext, useEffect, useMemo, useRef, useState } from 'react';
 import { MarkdownBlockSplitter } from '../markdown-blocks';
 import { FinishedBlock, MarkdownBlock, parseNewestFirst } from './MarkdownBlock';
-import { backgroundWork, NearViewContext, StreamingContext, useNearView } from './render-budget';
+import { backgroundWork, NearViewContext, RushContext, StreamingContext, StreamPace, useNearView } from './render-budget';
 
 interface Props {
   text: string;
@@ -56,8 +56,9 @@ const BlockChunk = memo(function BlockChunk({ blocks, start }: ChunkProps) {
 /** The finished blocks: the array changes only when a block completes, so most updates skip them all. */
 const StableBlocks = memo(function StableBlocks({ blocks }: { blocks: readonly string[] }) {
   const streaming = useContext(StreamingContext);
+  const rush = useContext(RushContext);
   // The newest blocks are the ones in view while a reply streams: they get this render's time first.
-  parseNewestFirst(blocks, streaming);
+  if (!rush) parseNewestFirst(blocks, streaming);
   const chunks = [];
   for (let start = 0; start < blocks.length; start += CHUNK) chunks.push(<BlockChunk key={start} blocks={blocks} start={start} />);
   return chunks;
@@ -71,16 +72,27 @@ export function MarkdownContent({ text, streaming }: Props) {
   // One splitter per mounted reply; it remembers how far it has scanned.
   const splitter = useMemo(() => new MarkdownBlockSplitter(), []);
   const { stable, tail, tailInOpenFence } = splitter.update(text);
+  const pace = useMemo(() => new StreamPace(), []);
+  const rush = streaming && pace.update(text.length);
+  // A burst ends without an update to say so: render again when it has calmed down, to format the text.
+  const [, calmed] = useState(0);
+  useEffect(() => {
+    if (!rush) return;
+    const timer = setTimeout(() => calmed((n) => n + 1), pace.calmIn() + 1);
+    return () => clearTimeout(timer);
+  }, [rush, text, pace]);
   return (
     <StreamingContext value={streaming}>
-      <div className="markdown">
-        <StableBlocks blocks={stable} />
-        {tail.trim() !== '' && (
-          <div className="md-block md-tail">
-            <MarkdownBlock text={tail} plainCode={streaming && tailInOpenFence} />
-          </div>
-        )}
-      </div>
+      <RushContext value={rush}>
+        <div className="markdown">
+          <StableBlocks blocks={stable} />
+          {tail.trim() !== '' && (
+            <div className="md-block md-tail">
+              {rush ? <div className="md-pending">{tail}</div> : <MarkdownBlock text={tail} plainCode={streaming && tailInOpenFence} />}
+            </div>
+          )}
+        </div>
+      </RushContext>
     </StreamingContext>
   );
 }

@@ -178,6 +178,40 @@ class NearViewWatcher {
 
 const nearView = new NearViewWatcher();
 
+/**
+ * True while a reply arrives faster than anyone reads it (thousands of characters per update): then no
+ * Markdown is parsed at all, the text is shown plain, and it is formatted once the stream calms down or
+ * ends. Parsing during such a burst only competed for the CPU with the process receiving the stream.
+ */
+export const RushContext = createContext(false);
+
+/** Characters one update must add to count as a burst. Paced replies add a few per update. */
+export const RUSH_CHARS = 2_000;
+/** A burst is over when no update added that much for this long (ms). */
+export const CALM_MS = 150;
+
+/** Tells bursts from paced streaming, from the length of the text at each update. */
+export class StreamPace {
+  private length: number | null = null;
+  private rushUntil = -Infinity;
+
+  constructor(private readonly clock: Clock = performanceClock) {}
+
+  /** Records the text's length at an update; true while a burst lasts. */
+  update(length: number): boolean {
+    const now = this.clock.now();
+    // The first length seen is what was already there (a reply opened mid-stream), not a burst.
+    if (this.length !== null && length - this.length >= RUSH_CHARS) this.rushUntil = now + CALM_MS;
+    this.length = length;
+    return now < this.rushUntil;
+  }
+
+  /** Ms until the current burst counts as over (0 when there is none). */
+  calmIn(): number {
+    return Math.max(0, this.rushUntil - this.clock.now());
+  }
+}
+
 /** True while the reply around a block is still streaming: work out of view can wait. */
 export const StreamingContext = createContext(false);
 /** False while the chunk around a block is away from the view (only tracked while streaming). */
@@ -213,6 +247,7 @@ export function useBudgetedValue<V, E extends Element = HTMLElement>(
   const ref = useRef<E>(null);
   const streaming = useContext(StreamingContext);
   const nearChunk = useContext(NearViewContext);
+  const rush = useContext(RushContext);
   let value = cache.get(key);
   if (value === undefined && !streaming && renderBudget.hasTime()) {
     value = compute();
@@ -220,7 +255,7 @@ export function useBudgetedValue<V, E extends Element = HTMLElement>(
   }
   const missing = value === undefined;
   useEffect(() => {
-    if (!missing || (streaming && !nearChunk)) return;
+    if (!missing || rush || (streaming && !nearChunk)) return;
     let cancelJob: (() => void) | null = null;
     const queue = () => {
       cancelJob ??= backgroundWork.add(() => {
@@ -243,6 +278,6 @@ export function useBudgetedValue<V, E extends Element = HTMLElement>(
     };
     // `compute` is determined by `key` (and the cache it belongs to).
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [cache, key, missing, streaming, nearChunk]);
+  }, [cache, key, missing, streaming, nearChunk, rush]);
   return [value, ref];
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LruCache, RenderBudget, WorkQueue } from '../../../../../renderer/chat/markdown/render-budget';
+import { CALM_MS, LruCache, RenderBudget, RUSH_CHARS, StreamPace, WorkQueue } from '../../../../../renderer/chat/markdown/render-budget';
 
 function fakeClock(start = 0) {
   const clock = { t: start, now: () => clock.t };
@@ -129,5 +129,31 @@ describe('LruCache', () => {
     cache.set('g', 3);
     expect(cache.has('abc')).toBe(false);
     expect(cache.has('def')).toBe(true);
+  });
+});
+
+describe('StreamPace', () => {
+  it('calls an update that adds thousands of characters a burst, until it has calmed down', () => {
+    const clock = fakeClock();
+    const pace = new StreamPace(clock);
+    // A reply opened mid-stream: what was already there is no burst.
+    expect(pace.update(50_000)).toBe(false);
+    clock.t += 10;
+    expect(pace.update(50_000 + RUSH_CHARS)).toBe(true);
+    expect(pace.calmIn()).toBe(CALM_MS);
+    clock.t += CALM_MS - 1;
+    expect(pace.update(50_000 + RUSH_CHARS + 5)).toBe(true);
+    clock.t += 1;
+    expect(pace.update(50_000 + RUSH_CHARS + 5)).toBe(false);
+    expect(pace.calmIn()).toBe(0);
+  });
+
+  it('never rushes a paced reply', () => {
+    const clock = fakeClock();
+    const pace = new StreamPace(clock);
+    for (let len = 0; len < 100_000; len += RUSH_CHARS - 1) {
+      expect(pace.update(len)).toBe(false);
+      clock.t += 1;
+    }
   });
 });
