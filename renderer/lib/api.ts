@@ -24,3 +24,18 @@ export function unwrap<T>(result: Result<T>): T {
   if (result.ok) return result.value;
   throw new ApiError(result.error);
 }
+
+/**
+ * Runs a window-API call and turns a rejected promise (the transport failed, e.g. the browser host went away)
+ * into an INTERNAL AppError, so stores handle every failure as a Result.
+ */
+export async function callApi<T>(run: () => Promise<Result<T>>): Promise<Result<T>> {
+  try {
+    return await run();
+  } catch (error) {
+    return {
+      ok: false,
+      error: { code: 'INTERNAL', message: error instanceof Error ? error.message : String(error), retryable: true },
+    };
+  }
+}

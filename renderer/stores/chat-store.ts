@@ -14,8 +14,8 @@ import type { EventPayloads } from '../../shared/ipc/contract';
 import type { SwitchboardApi } from '../../shared/ipc/window-api';
 import type { ChatStreamEvent, RetryReason } from '../../shared/models/chat-event';
 import { MESSAGE_PAGE_MAX, MESSAGE_PAGE_SIZE, type Conversation, type Message, type MessageStatus } from '../../shared/models/conversation';
-import type { AppError, Result } from '../../shared/result';
-import { getApi } from '../lib/api';
+import type { AppError } from '../../shared/result';
+import { callApi, getApi } from '../lib/api';
 
 export interface ActiveStream {
   streamId: string;
@@ -239,20 +239,6 @@ function defaultSchedule(flush: () => void): void {
   setTimeout(run, 250);
 }
 
-function failure(error: unknown): { ok: false; error: AppError } {
-  return {
-    ok: false,
-    error: { code: 'INTERNAL', message: error instanceof Error ? error.message : String(error), retryable: true },
-  };
-}
-
-async function call<T>(run: () => Promise<Result<T>>): Promise<Result<T>> {
-  try {
-    return await run();
-  } catch (error) {
-    return failure(error);
-  }
-}
 
 export type ChatStore = StoreApi<ChatState>;
 
@@ -316,7 +302,7 @@ export function createChatStore(getChatApi: () => ChatApi, options: ChatStoreOpt
           stale: false,
         });
         const api = getChatApi();
-        const got = await call(() => api.conversations.get({ id }));
+        const got = await callApi(() => api.conversations.get({ id }));
         if (!got.ok) {
           patch(id, { loadStatus: 'error', loadError: got.error });
           return;
@@ -329,7 +315,7 @@ export function createChatStore(getChatApi: () => ChatApi, options: ChatStoreOpt
           return commit(state, [{ ...result, conv: { ...result.conv, ...loaded, loadStatus: 'ready', loadError: null } }]);
         });
 
-        const attached = await call(() => api.chat.attach({ conversationId: id }));
+        const attached = await callApi(() => api.chat.attach({ conversationId: id }));
         if (attached.ok && attached.value.active) {
           const { streamId, message } = attached.value.active;
           set((state) => {
@@ -345,7 +331,7 @@ export function createChatStore(getChatApi: () => ChatApi, options: ChatStoreOpt
         // The reply finished between the two calls: read it again for its final state. Still "streaming"
         // with nothing streaming means main ended without a final state (it crashed or was killed): it is
         // what was kept when it stopped.
-        const again = await call(() => api.conversations.get({ id }));
+        const again = await callApi(() => api.conversations.get({ id }));
         const latest = again.ok ? again.value : got.value;
         const messages = latest.messages.map((m) => (m.status === 'streaming' ? { ...m, status: 'stopped' as const } : m));
         set((state) => {
@@ -363,7 +349,7 @@ export function createChatStore(getChatApi: () => ChatApi, options: ChatStoreOpt
           if (!conv || !first || conv.loadStatus !== 'ready' || conv.olderCount === 0 || conv.older === 'loading') return;
           patch(id, { older: 'loading', olderError: null });
           const limit = all ? MESSAGE_PAGE_MAX : MESSAGE_PAGE_SIZE;
-          const got = await call(() => getChatApi().conversations.messages({ id, before: first.id, limit }));
+          const got = await callApi(() => getChatApi().conversations.messages({ id, before: first.id, limit }));
           const current = get().conversations[id];
           if (!current) return;
           if (!got.ok) {
@@ -407,7 +393,7 @@ export function createChatStore(getChatApi: () => ChatApi, options: ChatStoreOpt
       async send(id, text) {
         if (!canStart(id) || text.trim() === '') return false;
         patch(id, { busy: true, actionError: null });
-        const result = await call(() => getChatApi().chat.send({ conversationId: id, text }));
+        const result = await callApi(() => getChatApi().chat.send({ conversationId: id, text }));
         if (!result.ok) {
           patch(id, { busy: false, actionError: result.error });
           return false;
@@ -440,13 +426,13 @@ export function createChatStore(getChatApi: () => ChatApi, options: ChatStoreOpt
             },
           };
         });
-        await call(() => getChatApi().chat.stop({ conversationId: id }));
+        await callApi(() => getChatApi().chat.stop({ conversationId: id }));
       },
 
       async regenerate(id) {
         if (!canStart(id)) return false;
         patch(id, { busy: true, actionError: null });
-        const result = await call(() => getChatApi().chat.regenerate({ conversationId: id }));
+        const result = await callApi(() => getChatApi().chat.regenerate({ conversationId: id }));
         if (!result.ok) {
           patch(id, { busy: false, actionError: result.error });
           return false;
@@ -464,7 +450,7 @@ export function createChatStore(getChatApi: () => ChatApi, options: ChatStoreOpt
       async editAndResend(id, messageId, text) {
         if (!canStart(id) || text.trim() === '') return false;
         patch(id, { busy: true, actionError: null });
-        const result = await call(() =>
+        const result = await callApi(() =>
           getChatApi().chat.editAndResend({ conversationId: id, messageId, text }),
         );
         if (!result.ok) {

@@ -9,7 +9,7 @@ import type { EventPayloads } from '../../shared/ipc/contract';
 import type { SwitchboardApi } from '../../shared/ipc/window-api';
 import { summarizeConversation, type Conversation, type ConversationSummary } from '../../shared/models/conversation';
 import type { AppError, Result } from '../../shared/result';
-import { getApi } from '../lib/api';
+import { callApi, getApi } from '../lib/api';
 
 type ConversationsApi = Pick<SwitchboardApi, 'conversations'>;
 type KeyValueStorage = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
@@ -60,20 +60,6 @@ export function filterByTitle(summaries: readonly ConversationSummary[], query: 
   return summaries.filter((s) => s.title.normalize('NFKC').toLocaleLowerCase().includes(q));
 }
 
-function failure(error: unknown): { ok: false; error: AppError } {
-  return {
-    ok: false,
-    error: { code: 'INTERNAL', message: error instanceof Error ? error.message : String(error), retryable: true },
-  };
-}
-
-async function call<T>(run: () => Promise<Result<T>>): Promise<Result<T>> {
-  try {
-    return await run();
-  } catch (error) {
-    return failure(error);
-  }
-}
 
 function defaultStorage(): KeyValueStorage | null {
   try {
@@ -108,7 +94,7 @@ export function createConversationsStore(
     async load() {
       const mine = ++generation;
       if (get().status !== 'ready') set({ status: 'loading', loadError: null });
-      const result = await call(() => getConversationsApi().conversations.list());
+      const result = await callApi(() => getConversationsApi().conversations.list());
       if (mine !== generation) return;
       if (!result.ok) {
         set({ status: 'error', loadError: result.error });
@@ -151,19 +137,19 @@ export function createConversationsStore(
     },
 
     async create(options) {
-      const result = await call(() => getConversationsApi().conversations.create(options));
+      const result = await callApi(() => getConversationsApi().conversations.create(options));
       if (result.ok) get().apply({ summary: summarizeConversation(result.value) });
       return result;
     },
 
     async rename(id, title) {
-      const result = await call(() => getConversationsApi().conversations.rename({ id, title }));
+      const result = await callApi(() => getConversationsApi().conversations.rename({ id, title }));
       if (result.ok) get().apply({ summary: result.value });
       return result;
     },
 
     async remove(id, deleteRemoteThread) {
-      const result = await call(() =>
+      const result = await callApi(() =>
         getConversationsApi().conversations.delete(deleteRemoteThread ? { id, deleteRemoteThread } : { id }),
       );
       if (result.ok) get().apply({ deletedId: id });
@@ -171,7 +157,7 @@ export function createConversationsStore(
     },
 
     async setProvider(id, providerId, model) {
-      const result = await call(() => getConversationsApi().conversations.setProvider({ id, providerId, model }));
+      const result = await callApi(() => getConversationsApi().conversations.setProvider({ id, providerId, model }));
       if (result.ok) get().apply({ summary: result.value });
       return result;
     },
