@@ -28,7 +28,7 @@ const SAMPLE_GAP_MS = 100;
 
 type GcOptions = { type: 'major'; execution: 'sync'; flavor: 'last-resort' };
 
-interface MemorySample {
+export interface MemorySample {
   rss: number;
   heapUsed: number;
   heapTotal: number;

@@ -14,15 +14,10 @@ import { streamedTurn, type Clocks, type TurnTiming } from './first-token';
 import { pageClockOffset } from './page-probes';
 import type { SdkMethods } from './sdk-process';
 import type { TimedServer } from './timed-server';
+import type { MemorySample } from './host-process';
 
-export interface MemorySnapshot {
+export interface MemorySnapshot extends MemorySample {
   turns: number;
-  rss: number;
-  heapUsed: number;
-  heapTotal: number;
-  external: number;
-  arrayBuffers: number;
-  newSpace: number;
   /** The samples the RSS figure is the median of. */
   rssSamples: number[];
 }

@@ -50,19 +50,20 @@ const messageSchema = z
   })
   .loose();
 
-const conversationSchema = z
-  .object({
-    version: z.number().int().optional(),
-    id: z.string().min(1),
-    title: z.string(),
-    providerId: z.string().nullable(),
-    model: z.string(),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-    messages: z.array(messageSchema),
-    threadId: z.string().optional(),
-    threadProviderId: z.string().optional(),
-  })
+/** What a conversation file and its index entry both carry. */
+const conversationHeaderSchema = z.object({
+  id: z.string().min(1),
+  title: z.string(),
+  providerId: z.string().nullable(),
+  model: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  threadId: z.string().optional(),
+  threadProviderId: z.string().optional(),
+});
+
+const conversationSchema = conversationHeaderSchema
+  .extend({ version: z.number().int().optional(), messages: z.array(messageSchema) })
   .loose();
 
 /** Parses a conversation file. Throws on anything that is not a readable conversation. */
@@ -86,19 +87,7 @@ export function serializeConversation(conversation: Conversation): string {
   return JSON.stringify({ version: CONVERSATION_FILE_VERSION, ...conversation });
 }
 
-export { summarizeConversation as summarize } from '../../../shared/models/conversation';
-
-const summarySchema = z.object({
-  id: z.string().min(1),
-  title: z.string(),
-  providerId: z.string().nullable(),
-  model: z.string(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  messageCount: z.number().int().nonnegative(),
-  threadId: z.string().optional(),
-  threadProviderId: z.string().optional(),
-});
+const summarySchema = conversationHeaderSchema.extend({ messageCount: z.number().int().nonnegative() });
 
 export const INDEX_VERSION = 1;
 

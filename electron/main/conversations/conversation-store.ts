@@ -17,7 +17,14 @@
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { Conversation, ConversationPage, ConversationSummary, Message, MessagePage } from '../../../shared/models/conversation';
+import {
+  summarizeConversation,
+  type Conversation,
+  type ConversationPage,
+  type ConversationSummary,
+  type Message,
+  type MessagePage,
+} from '../../../shared/models/conversation';
 import type { AppNotice } from '../../../shared/models/preferences';
 import { AppFailure } from '../../../shared/result';
 import type { Logger } from '../logger';
@@ -27,7 +34,6 @@ import {
   indexSchema,
   parseConversationFile,
   serializeConversation,
-  summarize,
   type IndexFile,
 } from './conversation-file';
 
@@ -315,7 +321,7 @@ export class ConversationStore {
     const file = this.fileFor(conversation.id);
     await writeFileAtomic(file, serializeConversation(conversation));
     const stat = await fs.stat(file);
-    this.setEntry(conversation.id, { summary: summarize(conversation), size: stat.size, mtimeMs: stat.mtimeMs });
+    this.setEntry(conversation.id, { summary: summarizeConversation(conversation), size: stat.size, mtimeMs: stat.mtimeMs });
     this.remember(conversation);
     this.scheduleIndexWrite();
   }
@@ -417,7 +423,7 @@ export class ConversationStore {
       changed = true;
       try {
         const conversation = parseConversationFile(await fs.readFile(file, 'utf8'), id);
-        this.setEntry(id, { summary: summarize(conversation), size: stat.size, mtimeMs: stat.mtimeMs });
+        this.setEntry(id, { summary: summarizeConversation(conversation), size: stat.size, mtimeMs: stat.mtimeMs });
       } catch (error) {
         await this.moveAside(id, error).catch((moveError: unknown) =>
           this.options.log.error('conversations', `could not move the unreadable conversation ${id} aside`, moveError),
