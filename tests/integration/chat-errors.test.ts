@@ -321,6 +321,65 @@ describe('chat errors: inside the stream', () => {
     expect(error.params?.detail).toBe('Upstream overloaded');
   });
 
+  it('a named `event: error` inside a 200 stream keeps the text and shows its message', async () => {
+    const { rig } = setup();
+    server.nextResponses(
+      faults.chat(
+        [
+          { type: 'content', text: 'Half' },
+          { type: 'raw', text: 'event: error\ndata: {"error":{"message":"Model crashed","type":"server_error"}}\n\n' },
+          { type: 'idle' },
+        ],
+        { ending: 'none' },
+      ),
+    );
+    const { result, saved } = await turn(rig);
+    const error = expectFailed(result, saved, rig, 'STREAM_ERROR');
+    expect(result.content).toBe('Half');
+    expect(error.params?.detail).toBe('Model crashed');
+    await server.waitFor(() => server.lastRequest('/chat/completions')?.clientAborted);
+  });
+
+  it('the reply ends at data: [DONE] even when the server holds the connection open afterwards', async () => {
+    // The idle timeout (5 s here) would end the reply as IDLE_TIMEOUT if reading went on past [DONE].
+    const { rig } = setup();
+    server.nextResponses(
+      faults.chat(
+        [
+          { type: 'content', text: 'All of it.' },
+          { type: 'finish', reason: 'stop' },
+          { type: 'raw', text: 'data: [DONE]\n\n' },
+          { type: 'idle' },
+        ],
+        { ending: 'none' },
+      ),
+    );
+    const { result, saved } = await turn(rig);
+    expect(result.final.status).toBe('complete');
+    expect(result.content).toBe('All of it.');
+    expect(saved.messages[1]).toMatchObject({ status: 'complete', content: 'All of it.', finishReason: 'stop' });
+    await server.waitFor(() => server.lastRequest('/chat/completions')?.clientAborted);
+  });
+
+  it('CRLF line endings, `data:` without the space and comments between events read as a normal stream', async () => {
+    const { rig } = setup();
+    const chunk = (delta: Record<string, unknown>, finish: string | null) =>
+      JSON.stringify({ id: 'chatcmpl-crlf', object: 'chat.completion.chunk', created: 1, model: 'gpt-4o-mini', choices: [{ index: 0, delta, finish_reason: finish, logprobs: null }] });
+    server.nextResponses(
+      faults.chat(
+        [
+          { type: 'raw', text: `data:${chunk({ role: 'assistant', content: '' }, null)}\r\n\r\n: ping\r\n\r\n` },
+          { type: 'raw', text: `data: ${chunk({ content: 'Line ' }, null)}\r\n\r\ndata: ${chunk({ content: 'endings' }, null)}\r` },
+          { type: 'raw', text: `\n\r\ndata: ${chunk({}, 'stop')}\r\n\r\ndata: [DONE]\r\n\r\n` },
+        ],
+        { ending: 'none', roleChunk: false },
+      ),
+    );
+    const { result } = await turn(rig);
+    expect(result.final.status).toBe('complete');
+    expect(result.content).toBe('Line endings');
+  });
+
   it('a malformed chunk keeps the text and says MALFORMED_STREAM', async () => {
     const { rig } = setup();
     server.nextResponses(faults.malformedChunk('Before.'));

@@ -7,7 +7,7 @@
  * deprecated (OpenAI retired the API on 2026-08-26) and will leave the SDK, while the servers that still
  * serve it are the reason this provider exists; its poll helper has no back-off, no overall deadline and no
  * way to fall back when a server ignores `stream: true` and answers JSON. The protocol is small: JSON
- * requests plus one named-event SSE stream (openai-assistant-sse.ts).
+ * requests plus one named-event SSE stream (sse-decoder.ts).
  *
  * Every failure becomes an AppError event; a run this adapter started is never left running on the server
  * when it stops listening (Stop, timeout, requires_action, a stream error): it is cancelled.
@@ -18,7 +18,7 @@ import type { ConnectionTestResult } from '../../../shared/models/provider';
 import { DEFAULT_ASSISTANT_RUN_TIMEOUT_MS } from '../../../shared/models/provider';
 import { AppFailure, type AppError } from '../../../shared/result';
 import type { Logger } from '../logger';
-import { decodeAssistantEvents } from './openai-assistant-sse';
+import { decodeSseEvents } from './sse-decoder';
 import { hostOf, mapHttpFailure, mapProviderError, notOpenAIApi, notOpenAIJson, parseServerError, type ErrorContext } from './error-mapper';
 import { providerRequestHeaders, type ProviderEndpoint } from './openai-client';
 import type { ChatRequest, HttpDeps, ProviderAdapter, ResolvedProvider } from './provider-adapter';
@@ -902,7 +902,7 @@ class AssistantTurn {
     const onAbort = () => answer.abort();
     this.signal.addEventListener('abort', onAbort, { once: true });
     try {
-      for await (const sse of decodeAssistantEvents(answer.body, answer.touch)) {
+      for await (const sse of decodeSseEvents(answer.body, answer.touch)) {
         if (sse.event === 'done') break;
         if (sse.event === 'error') {
           let message = sse.data;

@@ -2,8 +2,11 @@
  * The ProviderAdapter for `openai` and `openai-compatible` providers: Chat Completions, streamed, over the
  * openai SDK with the injected fetch.
  *
- * The SDK builds the request, reads error bodies and parses SSE (comments ignored, `data: {"error"}` and
- * malformed JSON raised as errors). Two things it cannot tell us are added around it:
+ * The SDK builds the request and reads error bodies; the SSE body is decoded here, one network read at a
+ * time (sse-decoder.ts: the SDK's per-event async iteration cost more CPU than the rest of the app's work
+ * on a reply), with the SDK's rules: comments ignored, reading ends at `data: [DONE]`, `data: {"error"}`
+ * and `event: error` raised as errors, malformed JSON raised as a SyntaxError. Two things the SDK cannot
+ * tell us are added around it:
  * - activity on the wire: the response body passes through a counter, so SSE comments (`: keep-alive`)
  *   count as life and a stream that goes silent is cut after `idleTimeoutMs` (the SDK's own timeout stops
  *   at the response headers);
@@ -37,16 +40,14 @@ import {
   type RateLimitOptions,
   type WireWatch,
 } from './streamed-reply';
+import { decodeSseBatches, untilDone, type SseEvent } from './sse-decoder';
 import { ThinkTagParser, type ThinkSegment } from './think-tag-parser';
 
 export interface OpenAIChatOptions extends HttpDeps, RateLimitOptions {}
 
 type Chunk = OpenAI.Chat.Completions.ChatCompletionChunk;
-type Stream = AsyncIterable<Chunk> & { controller: AbortController };
 
-type Opened =
-  | { kind: 'stream'; stream: Stream; response: Response }
-  | { kind: 'failed'; error: unknown };
+type Opened = { kind: 'stream'; response: Response } | { kind: 'failed'; error: unknown };
 
 function mapUsage(raw: unknown): TokenUsage | null {
   if (typeof raw !== 'object' || raw === null) return null;
@@ -138,7 +139,7 @@ export class OpenAIChatAdapter implements BatchingProviderAdapter {
 
       if (triedWithoutStreamOptions && !streamOptions) request.rememberQuirk?.({ noStreamOptions: true });
       try {
-        yield* this.consume(opened, request, ctx, watch, idle, cancel.signal);
+        yield* this.consume(opened.response, request, ctx, watch, idle, cancel);
       } finally {
         signal.removeEventListener('abort', cancelNow);
       }
@@ -154,35 +155,30 @@ export class OpenAIChatAdapter implements BatchingProviderAdapter {
       { fetch: watchedFetch(this.options.fetch, watch, cancel), timeoutMs: this.options.connectTimeoutMs },
     );
     try {
-      const { data, response } = await client.chat.completions
-        .create(
-          {
-            model: request.model,
-            messages: request.history.map((m) => ({ role: m.role, content: m.content })),
-            stream: true,
-            ...(streamOptions ? { stream_options: { include_usage: true } } : {}),
-          },
-        )
-        .withResponse();
-      return { kind: 'stream', stream: data as unknown as Stream, response };
+      // A status other than 2xx is still thrown by the SDK as an APIError (with the server's error body).
+      const response = await client.chat.completions
+        .create({
+          model: request.model,
+          messages: request.history.map((m) => ({ role: m.role, content: m.content })),
+          stream: true,
+          ...(streamOptions ? { stream_options: { include_usage: true } } : {}),
+        })
+        .asResponse();
+      return { kind: 'stream', response };
     } catch (error) {
       return { kind: 'failed', error };
     }
   }
 
   private async *consume(
-    opened: Extract<Opened, { kind: 'stream' }>,
+    response: Response,
     request: ChatRequest,
     ctx: ErrorContext,
     watch: WireWatch,
     idle: AbortController,
-    cancel: AbortSignal,
+    cancel: AbortController,
   ): AsyncGenerator<ChatEvent[], void, undefined> {
-    const { stream, response } = opened;
     const idleWatch = new IdleWatch(watch, idle, this.options.idleTimeoutMs);
-    // The request is already being torn down (watchedFetch); this lets the SDK end its stream quietly.
-    const endStream = () => stream.controller.abort();
-    cancel.addEventListener('abort', endStream, { once: true });
 
     try {
       const contentType = (response.headers.get('content-type') ?? '').toLowerCase();
@@ -201,7 +197,7 @@ export class OpenAIChatAdapter implements BatchingProviderAdapter {
       const parser = new ThinkTagParser();
       let finishReason: string | null = null;
       let failure: AppError | null = null;
-      const take = (chunk: Chunk, batch: ChatEvent[]) => {
+      const takeChunk = (chunk: Chunk, batch: ChatEvent[]) => {
         if (chunk.usage) {
           const usage = mapUsage(chunk.usage);
           if (usage) batch.push({ type: 'usage', usage });
@@ -218,8 +214,25 @@ export class OpenAIChatAdapter implements BatchingProviderAdapter {
         }
         if (choice.finish_reason) finishReason = choice.finish_reason;
       };
+      // Throwing here ends the reading with the events taken so far delivered (inBatches); see streamFailure.
+      const take = (events: SseEvent[], batch: ChatEvent[]) => {
+        for (const sse of events) {
+          let data: unknown;
+          try {
+            data = JSON.parse(sse.data);
+          } catch {
+            throw new SyntaxError('malformed server-sent event JSON');
+          }
+          const fields = typeof data === 'object' && data !== null ? (data as { error?: unknown }) : null;
+          if (sse.event === 'error') throw new APIError(undefined, (fields?.error ?? data) as object | undefined, undefined, response.headers);
+          if (fields?.error) throw new APIError(undefined, fields.error, undefined, response.headers);
+          if (fields) takeChunk(data as Chunk, batch);
+        }
+      };
       try {
-        for await (const batch of inBatches(stream, take)) {
+        // A 200 without a body reads as an empty stream: no finish_reason, so it is reported as dropped.
+        const body = response.body ?? new ReadableStream<Uint8Array>({ start: (c) => c.close() });
+        for await (const batch of inBatches(untilDone(decodeSseBatches(body)), take)) {
           if (request.signal.aborted) break;
           yield batch;
         }
@@ -238,10 +251,10 @@ export class OpenAIChatAdapter implements BatchingProviderAdapter {
       const cutOff = this.finishError(finishReason, ctx);
       yield [...rest, { type: 'done', finishReason }, ...(cutOff ? [{ type: 'error' as const, error: cutOff }] : [])];
     } finally {
-      cancel.removeEventListener('abort', endStream);
       idleWatch.stop();
-      // Leaving early (an error, or the consumer stopped) must also close the HTTP request.
-      stream.controller.abort();
+      // Leaving early (an error, or the consumer stopped) must also close the HTTP request; after a
+      // complete body this is a no-op.
+      cancel.abort();
     }
   }
 
