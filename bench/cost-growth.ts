@@ -6,6 +6,12 @@
  * Performance domain (TaskDuration: script, style, layout, paint) and divided by the `chat:event`s the
  * window received in it. Ratio = late / early; a renderer that re-parses the whole reply per delta grows
  * with the length, an incremental one stays flat.
+ *
+ * The server pauses before and after each paced stretch, and each reading is taken once the window has
+ * gone quiet inside the pause, so a stretch's figure holds the work its own deltas caused: not the
+ * formatting that follows a fast burst (the window formats the blocks it showed plain), nor the start of
+ * the next burst, nor the formatting of the whole reply once it has ended. The driver checks on the
+ * server's clock that both readings fell inside the pauses.
  */
 import { randomBytes } from 'node:crypto';
 import type { CDPSession, Page } from 'playwright-core';
@@ -22,8 +28,11 @@ const EARLY_TOKENS = 1_000;
 const LATE_TOKENS = 20_000;
 const PACE_MS = 40;
 /** Quiet time after a fast stretch: the window catches up before the paced stretch is measured. */
-const CATCH_UP_MS = { early: 1_200, late: 5_000 };
-const SETTLE_MS = 200;
+const CATCH_UP_MS = { early: 1_500, late: 5_000 };
+/** Quiet time after a paced stretch, before the next burst (or the end of the reply). */
+const AFTER_MS = 1_000;
+/** The window counts as quiet when its main thread worked less than this in one poll interval. */
+const QUIET = { pollMs: 100, workMs: 3 };
 
 export interface CostGrowthRun {
   earlyMsPerDelta: number;
@@ -58,6 +67,23 @@ interface Reading {
   events: number;
 }
 
+async function taskMs(cdp: CDPSession): Promise<number> {
+  const { metrics: list } = await cdp.send('Performance.getMetrics');
+  return (list.find((m) => m.name === 'TaskDuration')?.value ?? 0) * 1000;
+}
+
+/** Resolves once the window's main thread did (almost) nothing for one poll interval. */
+async function untilQuiet(cdp: CDPSession, deadlineMs: number): Promise<void> {
+  let last = await taskMs(cdp);
+  const until = nowMs() + deadlineMs;
+  while (nowMs() < until) {
+    await sleep(QUIET.pollMs);
+    const now = await taskMs(cdp);
+    if (now - last < QUIET.workMs) return;
+    last = now;
+  }
+}
+
 async function metrics(cdp: CDPSession, page: Page): Promise<Reading> {
   const { metrics: list } = await cdp.send('Performance.getMetrics');
   const get = (name: string) => list.find((m) => m.name === name)?.value ?? 0;
@@ -77,7 +103,7 @@ export async function costGrowthRun(page: Page, server: TimedServer, run: number
   const early = markdownReply(EARLY_TOKENS, m('EarlyReady'), 200 + run);
   const paceEarly = pacedText(m('EarlyGo'), m('EarlyDone'));
   const lateTokens = LATE_TOKENS - countTokens(early) - 2 * countTokens(paceEarly);
-  const late = `\n\n${markdownReply(lateTokens, m('LateReady'), 300 + run)}`;
+  const late = `\n\n${m('LateBegin')} ${markdownReply(lateTokens, m('LateReady'), 300 + run)}`;
   const paceLate = pacedText(m('LateGo'), m('LateDone'));
   const [role, ...earlyChunks] = rawReplySteps(early);
   const lateChunks = rawReplySteps(late).slice(1);
@@ -86,9 +112,11 @@ export async function costGrowthRun(page: Page, server: TimedServer, run: number
     ...earlyChunks,
     { type: 'pause', ms: CATCH_UP_MS.early },
     { type: 'content', text: paceEarly, chunkSize: 'word', delayMs: PACE_MS },
+    { type: 'pause', ms: AFTER_MS },
     ...lateChunks,
     { type: 'pause', ms: CATCH_UP_MS.late },
     { type: 'content', text: paceLate, chunkSize: 'word', delayMs: PACE_MS },
+    { type: 'pause', ms: AFTER_MS },
   ];
 
   await newChat(page);
@@ -96,23 +124,30 @@ export async function costGrowthRun(page: Page, server: TimedServer, run: number
   await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
   const writes = {
     earlyGo: server.waitForWrite(m('EarlyGo')),
+    lateBegin: server.waitForWrite(m('LateBegin')),
     lateGo: server.waitForWrite(m('LateGo')),
   };
+  const userText = `Cost growth run ${run} (${tag}): a long answer with code.`;
   server.server.nextResponses(faults.chat(steps, { roleChunk: false }));
   await armReplyWatch(page, m('LateDone'), true);
-  await sendMessage(page, `Cost growth run ${run} (${tag}): a long answer with code.`);
+  await sendMessage(page, userText);
+  const replyEnded = server.waitForResponse(userText).then((t) => t.endedAt ?? Number.POSITIVE_INFINITY);
 
-  const measure = async (ready: string, done: string, go: Promise<number>) => {
+  const measure = async (ready: string, done: string, go: Promise<number>, next: Promise<number>, catchUpMs: number) => {
     await waitForReplyText(page, ready);
-    await sleep(SETTLE_MS);
+    await untilQuiet(cdp, catchUpMs);
     const readAt = nowMs();
     const start = await metrics(cdp, page);
     const goAt = await go;
     // The paced stretch must not have begun before the first reading: else the window had not caught up.
     if (goAt < readAt) throw new Error(`the window had not caught up before "${ready}" was measured`);
     await waitForReplyText(page, done);
-    await sleep(SETTLE_MS);
+    await untilQuiet(cdp, AFTER_MS);
+    const endAt = nowMs();
     const end = await metrics(cdp, page);
+    // Nor may what follows the stretch (the next burst, the end of the reply) have begun before the second.
+    const nextAt = await Promise.race([next, sleep(AFTER_MS).then(() => Number.POSITIVE_INFINITY)]);
+    if (nextAt < endAt) throw new Error(`the window had not settled after "${done}" before the stream went on`);
     const deltas = end.events - start.events;
     if (deltas < 10) throw new Error(`only ${deltas} updates reached the window in the paced stretch`);
     return {
@@ -123,8 +158,8 @@ export async function costGrowthRun(page: Page, server: TimedServer, run: number
       deltas,
     };
   };
-  const a = await measure(m('EarlyReady'), m('EarlyDone'), writes.earlyGo);
-  const b = await measure(m('LateReady'), m('LateDone'), writes.lateGo);
+  const a = await measure(m('EarlyReady'), m('EarlyDone'), writes.earlyGo, writes.lateBegin, CATCH_UP_MS.early);
+  const b = await measure(m('LateReady'), m('LateDone'), writes.lateGo, replyEnded, CATCH_UP_MS.late);
   await collectWatch(page);
   await cdp.detach();
   return {
