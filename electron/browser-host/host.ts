@@ -8,7 +8,6 @@
  * cookie; the WebSocket requires that cookie and our own Origin, so another site in the same browser
  * cannot drive the app.
  */
-import Conf from 'conf';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -26,6 +25,7 @@ import { createConsoleLogger, type Logger } from '../main/logger';
 import { KeytarSecretStore } from '../main/secrets/keytar-secret-store';
 import type { SecretStore } from '../main/secrets/secret-store';
 import { createServices, type Services } from '../main/services';
+import { createConfStore } from '../main/config/conf-store';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const COOKIE = 'switchboard_host';
@@ -142,7 +142,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     dataDir: options.dataDir,
     fetch: options.fetch ?? globalThis.fetch,
     secretStore: options.secretStore ?? new KeytarSecretStore(),
-    createStore: ({ cwd, name }) => new Conf({ cwd, configName: name, clearInvalidConfig: false }),
+    createStore: createConfStore,
     events,
     shell,
     info: {

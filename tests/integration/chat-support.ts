@@ -3,7 +3,6 @@
  * secret store, a recording event sink and the IPC dispatcher, pointed at the local OpenAI-compatible
  * server. Helpers replay the `chat:event` stream the way a window would, so tests see what a user sees.
  */
-import Conf from 'conf';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,6 +15,7 @@ import { createRecordingEventSink } from '../../electron/main/ipc/events';
 import { createMemoryLogger } from '../../electron/main/logger';
 import type { SecretStore } from '../../electron/main/secrets/secret-store';
 import { createServices, type ServiceDeps, type Services } from '../../electron/main/services';
+import { createConfStore } from '../../electron/main/config/conf-store';
 
 export function memorySecretStore(): SecretStore & { values: Map<string, string> } {
   const values = new Map<string, string>();
@@ -110,7 +110,7 @@ export function startRig(options: RigOptions = {}): Rig {
     dataDir,
     fetch: options.fetch ?? globalThis.fetch,
     secretStore: secrets,
-    createStore: ({ cwd, name }) => new Conf({ cwd, configName: name, clearInvalidConfig: false }),
+    createStore: createConfStore,
     events,
     shell: { openSettings() {}, openChat() {}, async openInBrowser() {} },
     info: { name: 'Switchboard', version: 'test', platform: process.platform, systemLocale: 'en-US', runtime: 'browser' },

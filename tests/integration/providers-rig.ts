@@ -3,7 +3,6 @@
  * dispatcher, as the Settings window calls them. The secret store is whatever the test hands in: the real
  * keychain (keytar) in the keychain tests, an in-memory SecretStore elsewhere.
  */
-import Conf from 'conf';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,6 +15,7 @@ import { createMemoryLogger } from '../../electron/main/logger';
 import { SessionSecretStore } from '../../electron/main/secrets/key-vault';
 import type { SecretStore } from '../../electron/main/secrets/secret-store';
 import { createServices, type Services } from '../../electron/main/services';
+import { createConfStore } from '../../electron/main/config/conf-store';
 
 export interface ProvidersRig {
   dataDir: string;
@@ -38,7 +38,7 @@ export function startProvidersRig(options: { secrets?: SecretStore; dataDir?: st
     dataDir,
     fetch: globalThis.fetch,
     secretStore: secrets,
-    createStore: ({ cwd, name }) => new Conf({ cwd, configName: name, clearInvalidConfig: false }),
+    createStore: createConfStore,
     events,
     shell: { openSettings() {}, openChat() {}, async openInBrowser() {} },
     info: { name: 'Switchboard', version: 'test', platform: process.platform, systemLocale: 'en-US', runtime: 'browser' },

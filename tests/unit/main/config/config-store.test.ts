@@ -1,14 +1,13 @@
-import Conf from 'conf';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CONFIG_SCHEMA_VERSION, ConfigStore, type JsonFileStoreFactory } from '../../../../electron/main/config/config-store';
+import { CONFIG_SCHEMA_VERSION, ConfigStore } from '../../../../electron/main/config/config-store';
 import { createMemoryLogger } from '../../../../electron/main/logger';
 import type { ProviderConfig } from '../../../../shared/models/provider';
+import { createConfStore } from '../../../../electron/main/config/conf-store';
 
 const FIXTURES = path.resolve(__dirname, '../../../fixtures/config');
-const createStore: JsonFileStoreFactory = ({ cwd, name }) => new Conf({ cwd, configName: name, clearInvalidConfig: false });
 const dirs: string[] = [];
 
 function dataDirWith(content?: string): string {
@@ -20,7 +19,7 @@ function dataDirWith(content?: string): string {
 
 function open(dir: string) {
   const log = createMemoryLogger();
-  const store = new ConfigStore({ dataDir: dir, createStore, log, now: () => new Date('2030-05-06T07:08:09.010Z') });
+  const store = new ConfigStore({ dataDir: dir, createStore: createConfStore, log, now: () => new Date('2030-05-06T07:08:09.010Z') });
   return { store, log };
 }
 
