@@ -67,32 +67,32 @@ interface Reading {
   events: number;
 }
 
-async function taskMs(cdp: CDPSession): Promise<number> {
+/** Chrome's Performance metrics of the window, in ms (durations are reported in seconds). */
+async function performanceMs(cdp: CDPSession): Promise<(name: string) => number> {
   const { metrics: list } = await cdp.send('Performance.getMetrics');
-  return (list.find((m) => m.name === 'TaskDuration')?.value ?? 0) * 1000;
+  return (name) => (list.find((m) => m.name === name)?.value ?? 0) * 1000;
 }
 
 /** Resolves once the window's main thread did (almost) nothing for one poll interval. */
 async function untilQuiet(cdp: CDPSession, deadlineMs: number): Promise<void> {
-  let last = await taskMs(cdp);
+  let last = (await performanceMs(cdp))('TaskDuration');
   const until = nowMs() + deadlineMs;
   while (nowMs() < until) {
     await sleep(QUIET.pollMs);
-    const now = await taskMs(cdp);
+    const now = (await performanceMs(cdp))('TaskDuration');
     if (now - last < QUIET.workMs) return;
     last = now;
   }
 }
 
 async function metrics(cdp: CDPSession, page: Page): Promise<Reading> {
-  const { metrics: list } = await cdp.send('Performance.getMetrics');
-  const get = (name: string) => list.find((m) => m.name === name)?.value ?? 0;
+  const ms = await performanceMs(cdp);
   const probe = await readProbe(page);
   return {
-    task: get('TaskDuration') * 1000,
-    script: get('ScriptDuration') * 1000,
-    layout: get('LayoutDuration') * 1000,
-    style: get('RecalcStyleDuration') * 1000,
+    task: ms('TaskDuration'),
+    script: ms('ScriptDuration'),
+    layout: ms('LayoutDuration'),
+    style: ms('RecalcStyleDuration'),
     events: probe.chatEvents,
   };
 }
