@@ -16,7 +16,16 @@ import { RunTimeoutField } from './RunTimeoutField';
 import { offersSwitchToResponses, SwitchToResponsesNotice } from './SwitchToResponsesNotice';
 import { draftForSubmit, showsField } from './provider-form-state';
 
-interface Props {
+/** What the last Save (or a change made elsewhere) left for the form to show; kept by the Settings window. */
+export interface SaveFeedback {
+  /** After a Save attempt every blocking error is shown, touched or not. */
+  revealAll: boolean;
+  serverErrors: Record<string, FieldIssue>;
+  saveError: AppError | null;
+  status: 'saved' | 'changedElsewhere' | 'deletedElsewhere' | null;
+}
+
+interface Props extends SaveFeedback {
   draft: ProviderDraft;
   onDraftChange: (update: (draft: ProviderDraft) => ProviderDraft) => void;
   /** The saved provider, or null for one not saved yet. */
@@ -25,11 +34,6 @@ interface Props {
   /** Save is offered for any change, and always for a provider not saved yet. */
   canSave: boolean;
   saving: boolean;
-  /** After a Save attempt every blocking error is shown, touched or not. */
-  revealAll: boolean;
-  serverErrors: Record<string, FieldIssue>;
-  saveError: AppError | null;
-  status: 'saved' | 'changedElsewhere' | 'deletedElsewhere' | null;
   onSave: () => void;
   onDelete: () => void;
   onDuplicate: () => void;

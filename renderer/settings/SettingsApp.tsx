@@ -9,22 +9,18 @@ import { NoticeBanner } from '../components/NoticeBanner';
 import { errorHint, errorText } from '../lib/error-text';
 import { providersStore, startProvidersSync, useProvidersStore } from '../stores/providers-store';
 import { KeychainBanner } from './KeychainBanner';
-import { ProviderForm } from './ProviderForm';
+import { ProviderForm, type SaveFeedback } from './ProviderForm';
 import { ProviderListPanel } from './ProviderListPanel';
 import { draftForSubmit, draftFromView, isDraftDirty, newDraft } from './provider-form-state';
 import './settings.css';
 
 /** The provider being edited: the saved view (null while new), what Save compares against, and the edits. */
-interface Editor {
+interface Editor extends SaveFeedback {
   view: ProviderView | null;
   baseline: ProviderDraft;
   draft: ProviderDraft;
   /** Changes when another provider is selected, so the form starts fresh (touched fields, test result). */
   instance: number;
-  revealAll: boolean;
-  serverErrors: Record<string, FieldIssue>;
-  saveError: AppError | null;
-  status: 'saved' | 'changedElsewhere' | 'deletedElsewhere' | null;
 }
 
 let instances = 0;
