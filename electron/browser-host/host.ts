@@ -136,6 +136,8 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       openedExternal.push(url);
       log.info('host', `the app asked to open ${url} in the system browser`);
     },
+    // No app menu sends commands here: a page asks the host only for what it does itself.
+    windowReady: () => undefined,
   };
 
   const services = createServices({

@@ -74,6 +74,7 @@ export class AppService {
     | 'app:setPreferences'
     | 'app:notices'
     | 'app:dismissNotice'
+    | 'app:windowReady'
   > {
     return {
       'app:info': () => this.deps.info,
@@ -84,6 +85,7 @@ export class AppService {
       'app:setPreferences': ({ language }) => this.setLanguage(language),
       'app:notices': () => this.listNotices(),
       'app:dismissNotice': ({ id }) => this.dismissNotice(id),
+      'app:windowReady': (_input, ctx) => this.deps.shell.windowReady(ctx.windowId),
     };
   }
 }

@@ -9,4 +9,6 @@ export interface AppShell {
   openChat(fromWindowId: number): void;
   /** Opens an https URL in the system browser. The caller has validated the URL. */
   openInBrowser(url: string): Promise<void>;
+  /** The page in this window subscribed to `app:command`: commands held for it can be delivered now. */
+  windowReady(windowId: number): void;
 }

@@ -7,11 +7,14 @@ import { app, dialog, Menu, net } from 'electron';
 import ElectronStore from 'electron-store';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { resolveLanguage } from '../../shared/models/preferences';
 import { createDispatcher } from './ipc/dispatcher';
 import { bindIpc, createElectronEventSink } from './ipc/electron-binding';
 import { createConsoleLogger } from './logger';
 import { KeytarSecretStore } from './secrets/keytar-secret-store';
 import { createServices, type Services } from './services';
+import { createQuitSequence } from './shell/quit-sequence';
+import { shellText } from './shell/shell-text';
 import { installAppGuards } from './windows/app-guards';
 import { handleAppProtocol, registerAppScheme } from './windows/app-protocol';
 import { buildMenuTemplate } from './windows/app-menu';
@@ -28,15 +31,29 @@ if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
   registerAppScheme();
-  const windows = new AppWindows(new WindowStateFile(path.join(app.getPath('userData'), 'window-state.json')));
-  installAppGuards((url) => windows.openInBrowser(url));
+  const log = createConsoleLogger(app.isPackaged ? 'warn' : 'info');
   let services: Services | null = null;
+  // Native dialogs and the right-click menu follow the language chosen in Settings (English until ready).
+  const text = () =>
+    shellText(services ? resolveLanguage(services.config.getPreferences().language, systemLocale()) : 'en');
+  const quit = createQuitSequence({
+    flushState: () => windows.flushState(),
+    dispose: () => services?.dispose() ?? Promise.resolve(),
+    quit: () => app.quit(),
+    onError: (error) => log.error('app', 'shutting down the services failed', error),
+  });
+  const windows = new AppWindows({
+    state: new WindowStateFile(path.join(app.getPath('userData'), 'window-state.json')),
+    text,
+    log: () => log,
+    quitting: () => quit.state !== 'running',
+  });
+  installAppGuards({ openInBrowser: (url) => windows.openInBrowser(url), text });
 
   app.on('second-instance', () => windows.showChat());
 
   app.whenReady().then(() => {
     handleAppProtocol(path.join(here, '../renderer'));
-    const log = createConsoleLogger(app.isPackaged ? 'warn' : 'info');
     const events = createElectronEventSink(windows);
     services = createServices({
       dataDir: app.getPath('userData'),
@@ -51,7 +68,7 @@ if (!app.requestSingleInstanceLock()) {
         name: 'Switchboard',
         version: app.getVersion(),
         platform: process.platform,
-        systemLocale: app.getPreferredSystemLanguages()[0] ?? app.getLocale(),
+        systemLocale: systemLocale(),
         runtime: 'electron',
       },
       log,
@@ -66,14 +83,8 @@ if (!app.requestSingleInstanceLock()) {
           version: app.getVersion(),
           devTools: devToolsEnabled(),
           actions: {
-            newChat: () => {
-              const wasOpen = windows.chatWebContents() !== undefined;
-              const chat = windows.showChat();
-              const send = () => events.sendTo(chat.webContents.id, 'app:command', { command: 'new-chat' });
-              // A window that is just being created receives the command once its page has loaded.
-              if (wasOpen && !chat.webContents.isLoading()) send();
-              else chat.webContents.once('did-finish-load', send);
-            },
+            // Held until the Chat window's page listens, so a window that is just opening gets it too.
+            newChat: () => windows.sendToChat('new-chat'),
             openSettings: () => windows.showSettings(),
             showAbout: () =>
               void dialog.showMessageBox({
@@ -95,12 +106,12 @@ if (!app.requestSingleInstanceLock()) {
     if (process.platform !== 'darwin') app.quit();
   });
 
-  let disposing = false;
-  app.on('before-quit', (event) => {
-    if (!services || disposing) return;
-    disposing = true;
-    event.preventDefault();
-    windows.flushState();
-    void services.dispose().finally(() => app.quit());
-  });
+  // Services are disposed only once the quit is certain (will-quit): a window's beforeunload can still
+  // cancel it after before-quit, and chat must then go on working (shell/quit-sequence.ts).
+  app.on('before-quit', (event) => quit.beforeQuit(event));
+  app.on('will-quit', (event) => quit.willQuit(event));
+}
+
+function systemLocale(): string {
+  return app.getPreferredSystemLanguages()[0] ?? app.getLocale();
 }

@@ -93,6 +93,8 @@ export function ChatApp() {
         else void api.app.openSettings();
       }),
     ];
+    // Main holds menu commands (New Chat) until this window listens for them.
+    void api.app.windowReady();
     void conversationsStore.getState().load();
     prepareActivityLabels(i18n.language);
     return () => unsubscribe.forEach((stop) => stop());

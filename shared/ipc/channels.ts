@@ -11,6 +11,7 @@ export const CHANNEL_NAMES = [
   'app:setPreferences',
   'app:notices',
   'app:dismissNotice',
+  'app:windowReady',
   'providers:list',
   'providers:save',
   'providers:delete',

@@ -62,6 +62,8 @@ export const contract = {
   'app:setPreferences': channel(z.object({ language: z.enum(['system', 'en', 'zh-TW']) })).returns<PreferencesView>(),
   'app:notices': channel(noInput).returns<AppNotice[]>(),
   'app:dismissNotice': channel(z.object({ id })).returns<void>(),
+  /** The window's page listens for `app:command` now; main delivers the commands it held for it. */
+  'app:windowReady': channel(noInput).returns<void>(),
 
   // ---- providers ----
   'providers:list': channel(noInput).returns<ProviderList>(),

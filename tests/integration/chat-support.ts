@@ -112,7 +112,7 @@ export function startRig(options: RigOptions = {}): Rig {
     secretStore: secrets,
     createStore: createConfStore,
     events,
-    shell: { openSettings() {}, openChat() {}, async openInBrowser() {} },
+    shell: { openSettings() {}, openChat() {}, async openInBrowser() {}, windowReady() {} },
     info: { name: 'Switchboard', version: 'test', platform: process.platform, systemLocale: 'en-US', runtime: 'browser' },
     log,
     http: { connectTimeoutMs: 5000, idleTimeoutMs: 5000, ...options.http },

@@ -40,7 +40,7 @@ export function startProvidersRig(options: { secrets?: SecretStore; dataDir?: st
     secretStore: secrets,
     createStore: createConfStore,
     events,
-    shell: { openSettings() {}, openChat() {}, async openInBrowser() {} },
+    shell: { openSettings() {}, openChat() {}, async openInBrowser() {}, windowReady() {} },
     info: { name: 'Switchboard', version: 'test', platform: process.platform, systemLocale: 'en-US', runtime: 'browser' },
     log,
     providers: { connectTimeoutMs: options.connectTimeoutMs ?? 5000 },

@@ -22,6 +22,8 @@ const UNAVAILABLE = [
   /No such interface .*org\.freedesktop\.Secret/i,
   /libsecret/i,
   /Cannot find module|keytar\.node|was compiled against a different Node\.js version/i,
+  // keytar's native module could not be loaded (a library it links against is missing).
+  /cannot open shared object file|dlopen|Library not loaded|The specified module could not be found/i,
 ];
 const LOCKED = [
   /locked/i,

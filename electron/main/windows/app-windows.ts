@@ -1,12 +1,29 @@
 /**
  * The Chat window and the single Settings window. Keeps the set of our WebContents ids, which the IPC
  * binding uses to trust a sender, remembers each window's size and position, asks before a window with
- * unsaved changes closes, and implements the AppShell the services use.
+ * unsaved changes closes, holds commands until a window is ready for them, shows a window whose page
+ * failed (with Reload) instead of leaving it hidden, and implements the AppShell the services use.
  */
 import { BrowserWindow, dialog, screen, shell, type WebContents } from 'electron';
+import type { EventPayloads } from '../../../shared/ipc/contract';
 import type { AppShell } from '../app-shell';
-import { createSecureWindow, type WindowKind } from './window-factory';
+import type { Logger } from '../logger';
+import { WindowCommandQueue } from '../shell/command-queue';
+import { describeWindowFailure, type WindowFailure } from '../shell/load-failure';
+import type { ShellText } from '../shell/shell-text';
+import { createSecureWindow, windowUrl, type WindowKind } from './window-factory';
 import { restoreBounds, type WindowStateFile } from './window-state';
+
+export type AppCommand = EventPayloads['app:command']['command'];
+
+export interface AppWindowsDeps {
+  state: WindowStateFile;
+  /** The shell's sentences in the UI's current language. */
+  text(): ShellText;
+  log(): Logger;
+  /** True once the quit is certain (a renderer exiting then is expected). */
+  quitting(): boolean;
+}
 
 const DEFAULTS: Record<WindowKind, { width: number; height: number; minWidth: number; minHeight: number; title: string }> = {
   chat: { width: 1100, height: 760, minWidth: 640, minHeight: 420, title: 'Switchboard' },
@@ -17,7 +34,14 @@ export class AppWindows implements AppShell {
   private readonly open = new Map<WindowKind, BrowserWindow>();
   private readonly kinds = new Map<number, WindowKind>();
 
-  constructor(private readonly state: WindowStateFile) {}
+  private readonly commands = new WindowCommandQueue<AppCommand>((id, command) => {
+    const wc = this.webContents(id);
+    if (!wc) return false;
+    wc.send('app:command', { command });
+    return true;
+  });
+
+  constructor(private readonly deps: AppWindowsDeps) {}
 
   /** The window kind for a WebContents id, or undefined when it is not one of ours. */
   kindOf(webContentsId: number): WindowKind | undefined {
@@ -42,7 +66,7 @@ export class AppWindows implements AppShell {
       return existing;
     }
     const d = DEFAULTS[kind];
-    const saved = this.state.get(kind);
+    const saved = this.deps.state.get(kind);
     const bounds = restoreBounds(
       saved?.bounds,
       screen.getAllDisplays().map((s) => s.workArea),
@@ -56,7 +80,7 @@ export class AppWindows implements AppShell {
 
     const remember = () => {
       if (win.isDestroyed() || win.isMinimized()) return;
-      this.state.set(kind, { bounds: win.getNormalBounds(), maximized: win.isMaximized() });
+      this.deps.state.set(kind, { bounds: win.getNormalBounds(), maximized: win.isMaximized() });
     };
     win.on('resize', remember);
     win.on('move', remember);
@@ -65,22 +89,70 @@ export class AppWindows implements AppShell {
     // The renderer cancels unload (beforeunload) while a form has unsaved changes; Electron would then refuse
     // to close silently, so ask the user here.
     win.webContents.on('will-prevent-unload', (event) => {
+      const text = this.deps.text();
       const choice = dialog.showMessageBoxSync(win, {
         type: 'question',
-        buttons: ['Leave', 'Stay'],
+        buttons: [text.leave, text.stay],
         defaultId: 1,
         cancelId: 1,
-        title: 'Unsaved changes',
-        message: 'You have unsaved changes. Leave without saving?',
+        title: text.unsavedTitle,
+        message: text.unsavedMessage,
       });
       if (choice === 0) event.preventDefault();
     });
 
+    // A new document (first load, reload) must say it is ready before it gets commands.
+    win.webContents.on('did-start-navigation', (details) => {
+      if (details.isMainFrame && !details.isSameDocument) this.commands.markLoading(id);
+    });
+    win.webContents.on('did-fail-load', (_event, errorCode, errorDescription, url, isMainFrame) =>
+      this.failed(win, kind, { type: 'load', errorCode, errorDescription, url, isMainFrame }),
+    );
+    win.webContents.on('render-process-gone', (_event, details) =>
+      this.failed(win, kind, { type: 'gone', reason: details.reason, exitCode: details.exitCode }),
+    );
+
     win.on('closed', () => {
       this.kinds.delete(id);
+      this.commands.forget(id);
       if (this.open.get(kind) === win) this.open.delete(kind);
     });
     return win;
+  }
+
+  /** The page failed or its renderer died: log it, show the window (it may never have been shown) and offer Reload. */
+  private failed(win: BrowserWindow, kind: WindowKind, failure: WindowFailure): void {
+    const text = this.deps.text();
+    const report = describeWindowFailure(failure, kind, text, this.deps.quitting());
+    if (!report || win.isDestroyed()) return;
+    this.deps.log().error('window', report.log);
+    this.commands.markLoading(win.webContents.id);
+    if (!win.isVisible()) win.show();
+    void dialog
+      .showMessageBox(win, {
+        type: 'error',
+        title: text.loadFailedTitle,
+        message: report.message,
+        detail: text.loadFailedDetail,
+        buttons: [text.reload, text.closeWindow],
+        defaultId: 0,
+        cancelId: 1,
+      })
+      .then(({ response }) => {
+        if (win.isDestroyed()) return;
+        if (response === 0) win.loadURL(windowUrl(kind)).catch(() => undefined);
+        else win.close();
+      });
+  }
+
+  /** Sends a command to the Chat window (opening it if needed) once its page is ready for it. */
+  sendToChat(command: AppCommand): void {
+    this.commands.send(this.showChat().webContents.id, command);
+  }
+
+  /** AppShell: the page in this window subscribed to commands. */
+  windowReady(windowId: number): void {
+    if (this.kinds.has(windowId)) this.commands.markReady(windowId);
   }
 
   showChat(): BrowserWindow {
@@ -112,6 +184,6 @@ export class AppWindows implements AppShell {
   }
 
   flushState(): void {
-    this.state.flush();
+    this.deps.state.flush();
   }
 }

@@ -5,7 +5,8 @@
 import { app, BrowserWindow, type BrowserWindowConstructorOptions } from 'electron';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { APP_ORIGIN } from './app-protocol';
+import { APP_ORIGIN } from '../shell/own-pages';
+import { spellcheckEnabled } from '../shell/context-menu';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -34,10 +35,10 @@ export function windowUrl(kind: WindowKind): string {
   return devServer ? `${devServer}/${kind}/index.html` : `${APP_ORIGIN}/${kind}/index.html`;
 }
 
-/** Origins our windows may load from; the IPC binding checks the sender frame against these. */
-export function trustedOrigins(): string[] {
+/** The dev server's origin in `electron-vite dev`, else null: the only pages besides app://switchboard that are ours. */
+export function devServerOrigin(): string | null {
   const devServer = devServerUrl();
-  return devServer ? [APP_ORIGIN, new URL(devServer).origin] : [APP_ORIGIN];
+  return devServer ? new URL(devServer).origin : null;
 }
 
 export function createSecureWindow(kind: WindowKind, options: BrowserWindowConstructorOptions = {}): BrowserWindow {
@@ -57,13 +58,15 @@ export function createSecureWindow(kind: WindowKind, options: BrowserWindowConst
       experimentalFeatures: false,
       webviewTag: false,
       navigateOnDragDrop: false,
-      spellcheck: true,
+      // Off where Chromium would download Hunspell dictionaries from Google (see shell/context-menu.ts).
+      spellcheck: spellcheckEnabled(process.platform),
       // Middle-click must not open links in new Electron windows.
       disableBlinkFeatures: 'Auxclick',
       devTools: devToolsEnabled(),
     },
   });
   win.once('ready-to-show', () => win.show());
-  void win.loadURL(windowUrl(kind));
+  // A failed load is reported through 'did-fail-load' (AppWindows shows the window and offers Reload).
+  win.loadURL(windowUrl(kind)).catch(() => undefined);
   return win;
 }
