@@ -152,7 +152,7 @@ function failureReason(failure: InstallFailure): string {
     case 'unsupported-platform':
       return `Electron publishes no build for this platform (${failure.platform})`;
     case 'checksum':
-      return "Electron's download did not match its published checksum, so it was not installed";
+      return "Electron's download did not match its published checksum";
     case 'http':
       return `Electron could not be downloaded (the server answered HTTP ${failure.status})`;
     case 'no-binary-after-install':
