@@ -71,6 +71,33 @@ describe('electron-builder configuration', () => {
   });
 });
 
+describe('Linux AppImage sandbox (Ubuntu 24.04+ restricts unprivileged user namespaces)', () => {
+  it('does not start the AppImage with --no-sandbox from its desktop entry', () => {
+    // electron-builder's default desktop entry for an AppImage is `AppRun --no-sandbox %U`.
+    expect((config.appImage as { executableArgs?: unknown }).executableArgs).toEqual([]);
+    expect(JSON.stringify(config)).not.toContain('no-sandbox');
+  });
+
+  it('ships an AppArmor profile for the AppImage that grants userns to the AppImage README tells users to keep, and README carries it verbatim', () => {
+    const profile = fs.readFileSync(path.join(root, 'build/linux/switchboard-appimage.apparmor'), 'utf8');
+    expect(profile).toContain('abi <abi/4.0>,');
+    expect(profile).toMatch(/^\s*userns,$/m);
+    const attach = /^profile switchboard-appimage (\S+) flags=\(unconfined\) \{$/m.exec(profile);
+    expect(attach, profile).not.toBeNull();
+    // AppArmor globs: `*` stays within one path segment. The default artifact name is
+    // `${productName}-${version}[-${arch}].AppImage`, kept in ~/Applications per the README.
+    const glob = new RegExp(`^${attach![1]!.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replaceAll('*', '[^/]*')}$`);
+    expect(`/home/ana/Applications/Switchboard-${pkg.version}.AppImage`).toMatch(glob);
+    expect(`/home/ana/Applications/Switchboard-${pkg.version}-arm64.AppImage`).toMatch(glob);
+    expect('/home/ana/Downloads/Switchboard-0.1.0.AppImage').not.toMatch(glob);
+    expect('/home/ana/Applications/Other-0.1.0.AppImage').not.toMatch(glob);
+    expect(profile).not.toContain('no-sandbox');
+    const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+    expect(readme).toContain(`sudo tee /etc/apparmor.d/switchboard-appimage > /dev/null <<'EOF'\n${profile}EOF\n`);
+    expect(readme).toContain('sudo apparmor_parser -r /etc/apparmor.d/switchboard-appimage');
+  });
+});
+
 describe('packaged app contents', () => {
   let appDir: string;
 
@@ -105,6 +132,29 @@ describe('packaged app contents', () => {
     for (const f of ['/out/main/index.js', '/out/preload/index.cjs', '/out/renderer/chat/index.html', '/out/renderer/settings/index.html', '/package.json']) {
       expect(files).toContain(f);
     }
+  });
+
+  it('names the executable the deb’s AppArmor profile grants user namespaces to (Ubuntu 24.04+)', () => {
+    // The deb installs linux-unpacked as /opt/<productName>; electron-builder's after-install script copies
+    // resources/apparmor-profile to /etc/apparmor.d/<executable> where AppArmor supports it. The fpm step that
+    // renders it needs a download, so render electron-builder's own templates the way FpmTarget does.
+    const deb = (config.deb ?? {}) as Record<string, unknown>;
+    expect(deb).not.toHaveProperty('appArmorProfile');
+    expect(deb).not.toHaveProperty('afterInstall');
+    const executable = 'switchboard';
+    expect(fs.statSync(path.join(path.dirname(appDir), executable)).isFile()).toBe(true);
+    const render = (name: string) =>
+      fs
+        .readFileSync(path.join(path.dirname(require.resolve('app-builder-lib/package.json')), 'templates', 'linux', name), 'utf8')
+        .replaceAll('${executable}', executable)
+        .replaceAll('${sanitizedProductName}', String(config.productName));
+    const profile = render('apparmor-profile.tpl');
+    expect(profile).toContain('profile "switchboard" "/opt/Switchboard/switchboard" flags=(unconfined)');
+    expect(profile).toMatch(/^\s*userns,$/m);
+    const afterInstall = render('after-install.tpl');
+    expect(afterInstall).toContain("APPARMOR_PROFILE_SOURCE='/opt/Switchboard/resources/apparmor-profile'");
+    expect(afterInstall).toContain("APPARMOR_PROFILE_TARGET='/etc/apparmor.d/switchboard'");
+    expect(afterInstall).toContain('apparmor_parser --replace');
   });
 
   it('keeps keytar’s native module outside the asar archive, where it can be loaded', () => {
