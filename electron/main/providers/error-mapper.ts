@@ -19,7 +19,7 @@ import {
 } from 'openai';
 import { AppFailure, type AppError, type ErrorCode } from '../../../shared/result';
 import { suggestVersionFix } from '../../../shared/validation/provider-validation';
-import { redact } from '../logger';
+import { serverDetail } from './secret-scrub';
 
 export type ProviderOperation = 'models' | 'chat' | 'assistant' | 'assistants-run' | 'other';
 
@@ -69,24 +69,14 @@ export function hostOf(baseUrl: string | undefined): string {
   }
 }
 
-function scrub(text: string, ctx: ErrorContext): string {
-  let out = text;
-  for (const secret of ctx.secrets ?? []) {
-    if (secret.length >= 4) out = out.split(secret).join('[redacted]');
-  }
-  return redact(out);
-}
-
 export function looksLikeHtml(text: string): boolean {
   const head = text.trimStart().slice(0, 512).toLowerCase();
   return head.startsWith('<') && (head.includes('<html') || head.includes('<!doctype') || head.includes('<head') || head.includes('<body') || head.includes('<h1') || head.includes('<title'));
 }
 
-/** A short, single-line, secret-free version of a server's own message. */
+/** A short, single-line, secret-free version of a server's own message (secrets go before the cut). */
 function cleanDetail(text: string, ctx: ErrorContext): string {
-  const single = text.replace(/\s+/g, ' ').trim();
-  const short = single.length > MAX_DETAIL ? `${single.slice(0, MAX_DETAIL - 1)}…` : single;
-  return scrub(short, ctx);
+  return serverDetail(text, ctx.secrets, MAX_DETAIL);
 }
 
 interface ServerError {
