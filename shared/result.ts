@@ -44,6 +44,8 @@ export type ErrorCode =
   | 'CUT_OFF_LENGTH'
   | 'CONTENT_FILTERED'
   | 'NETWORK_ERROR'
+  /** A provider redirected a request to another origin (or in a loop); not followed. */
+  | 'REDIRECT_REFUSED'
   // assistants
   | 'ASSISTANT_NOT_FOUND'
   | 'ASSISTANTS_API_UNAVAILABLE'

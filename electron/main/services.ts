@@ -22,6 +22,7 @@ import type { HttpDeps } from './providers/provider-adapter';
 import type { SecretStore } from './secrets/secret-store';
 import { KeyVault } from './secrets/key-vault';
 import { ProviderService } from './providers/provider-service';
+import { withRedirectPolicy } from './providers/redirect-policy';
 
 export interface ServiceDeps {
   /** All app data (config, conversations) lives under this directory. */
@@ -68,6 +69,8 @@ export interface Services {
 }
 
 export function createServices(deps: ServiceDeps): Services {
+  // Every provider request follows redirects only within its origin (see redirect-policy.ts).
+  const fetch = withRedirectPolicy(deps.fetch);
   const config = new ConfigStore({ dataDir: deps.dataDir, createStore: deps.createStore, log: deps.log, now: deps.now });
   const conversations = new ConversationStore({ dataDir: deps.dataDir, log: deps.log, now: deps.now });
   // Read the index (and stat every file) while the window is still loading, not after it asks for the
@@ -87,13 +90,13 @@ export function createServices(deps: ServiceDeps): Services {
     config,
     vault,
     events: deps.events,
-    fetch: deps.fetch,
+    fetch,
     log: deps.log,
     ...(deps.now ? { now: deps.now } : {}),
     ...(deps.providers?.connectTimeoutMs !== undefined ? { connectTimeoutMs: deps.providers.connectTimeoutMs } : {}),
   });
   const http: HttpDeps = {
-    fetch: deps.fetch,
+    fetch,
     connectTimeoutMs: deps.http?.connectTimeoutMs ?? CHAT_CONNECT_TIMEOUT_MS,
     idleTimeoutMs: deps.http?.idleTimeoutMs ?? CHAT_IDLE_TIMEOUT_MS,
   };

@@ -442,9 +442,20 @@ export function notOpenAIJson(baseUrl: string | undefined, what: string): AppErr
   });
 }
 
+function appFailureIn(error: unknown): AppFailure | null {
+  let current: unknown = error;
+  for (let depth = 0; depth < 8 && typeof current === 'object' && current !== null; depth++) {
+    if (current instanceof AppFailure) return current;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return null;
+}
+
 /** Maps anything a provider request can throw to an AppError. */
 export function mapProviderError(error: unknown, ctx: ErrorContext = {}): AppError {
-  if (error instanceof AppFailure) return error.appError;
+  // Our own fetch wrappers throw AppFailures (a refused redirect); the SDK wraps them as a connection error.
+  const ours = appFailureIn(error);
+  if (ours) return ours.appError;
   if (isAbort(error)) {
     return err('CANCELLED', 'The request was cancelled.', { retryable: true, params: {} });
   }
