@@ -14,6 +14,8 @@ export type ErrorCode =
   | 'VALIDATION'
   | 'FORBIDDEN_URL'
   | 'BUSY'
+  /** A write failed because the disk (or the user's quota) is full. */
+  | 'DISK_FULL'
   /** Our own cancellation (Stop, window closed): not a provider failure. */
   | 'CANCELLED'
   // keychain

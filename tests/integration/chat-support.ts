@@ -40,6 +40,8 @@ export interface RigOptions {
   chat?: ServiceDeps['chat'];
   assistant?: ServiceDeps['assistant'];
   fetch?: typeof globalThis.fetch;
+  /** The config file store (default conf, as in the browser host); tests wrap it to inject write failures. */
+  createStore?: ServiceDeps['createStore'];
 }
 
 export interface Rig {
@@ -110,7 +112,7 @@ export function startRig(options: RigOptions = {}): Rig {
     dataDir,
     fetch: options.fetch ?? globalThis.fetch,
     secretStore: secrets,
-    createStore: createConfStore,
+    createStore: options.createStore ?? createConfStore,
     events,
     shell: { openSettings() {}, openChat() {}, async openInBrowser() {} },
     info: { name: 'Switchboard', version: 'test', platform: process.platform, systemLocale: 'en-US', runtime: 'browser' },
