@@ -43,6 +43,7 @@ export interface ServiceDeps {
   chat?: Pick<OpenAIChatOptions, 'maxRateLimitRetries' | 'maxRetryWaitMs' | 'backoffMs' | 'sleep'> & {
     persistIntervalMs?: number;
     timers?: Timers;
+    saveRetryDelaysMs?: readonly number[];
   };
   /** Assistant run polling (tests record the waits). */
   assistant?: Pick<AssistantAdapterDeps, 'sleep'>;
@@ -56,7 +57,7 @@ export const CHAT_IDLE_TIMEOUT_MS = 180_000;
 
 function chatRetryOptions(chat: ServiceDeps['chat']): Partial<OpenAIChatOptions> {
   if (!chat) return {};
-  const { persistIntervalMs: _persist, timers: _timers, ...retry } = chat;
+  const { persistIntervalMs: _persist, timers: _timers, saveRetryDelaysMs: _saveRetries, ...retry } = chat;
   return retry;
 }
 
@@ -125,6 +126,7 @@ export function createServices(deps: ServiceDeps): Services {
     ...(deps.now ? { now: deps.now } : {}),
     ...(deps.chat?.timers ? { timers: deps.chat.timers } : {}),
     ...(deps.chat?.persistIntervalMs !== undefined ? { persistIntervalMs: deps.chat.persistIntervalMs } : {}),
+    ...(deps.chat?.saveRetryDelaysMs ? { saveRetryDelaysMs: deps.chat.saveRetryDelaysMs } : {}),
   });
 
   const handlers: Partial<Handlers> = {

@@ -35,6 +35,7 @@ export const CHANNEL_NAMES = [
 
 export const EVENT_NAMES = [
   'chat:event',
+  'chat:saveState',
   'providers:changed',
   'conversations:changed',
   'app:preferencesChanged',

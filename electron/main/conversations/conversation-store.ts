@@ -73,6 +73,7 @@ export class ConversationStore {
   private readonly cache = new Map<string, Conversation>();
   private readonly queues = new Map<string, Promise<unknown>>();
   private readonly noticeList: AppNotice[] = [];
+  private readonly writeListeners: (() => void)[] = [];
   private ready: Promise<void> | null = null;
   private indexTimer: ReturnType<typeof setTimeout> | null = null;
   private indexWrite: Promise<void> = Promise.resolve();
@@ -85,6 +86,11 @@ export class ConversationStore {
     this.indexPath = path.join(this.dir, INDEX_FILE);
     this.indexDelayMs = options.indexDelayMs ?? 250;
     this.cacheSize = options.cacheSize ?? 64;
+  }
+
+  /** Calls `listener` after every conversation write that succeeded (there is room on the disk again). */
+  onWritten(listener: () => void): void {
+    this.writeListeners.push(listener);
   }
 
   /** Conversations that could not be read and were moved aside, for the start-up notice. */
@@ -324,6 +330,7 @@ export class ConversationStore {
     this.setEntry(conversation.id, { summary: summarizeConversation(conversation), size: stat.size, mtimeMs: stat.mtimeMs });
     this.remember(conversation);
     this.scheduleIndexWrite();
+    for (const listener of this.writeListeners) listener();
   }
 
   private scheduleIndexWrite(): void {
