@@ -20,6 +20,7 @@ import {
 import { AppFailure, type AppError, type ErrorCode } from '../../../shared/result';
 import { suggestVersionFix } from '../../../shared/validation/provider-validation';
 import { serverDetail } from './secret-scrub';
+import { SseEventTooLarge } from './sse-decoder';
 
 export type ProviderOperation = 'models' | 'chat' | 'assistant' | 'assistants-run' | 'other';
 
@@ -451,11 +452,23 @@ function appFailureIn(error: unknown): AppFailure | null {
   return null;
 }
 
+/** One event of a streamed reply grew past the decoder's bound (see sse-decoder.ts): reading stopped. */
+export function eventTooLargeError(ctx: ErrorContext, limitChars: number): AppError {
+  const host = hostOf(ctx.baseUrl);
+  const limitMb = Math.round(limitChars / (1024 * 1024));
+  return err('MALFORMED_STREAM', `${host} sent one event of the reply larger than ${limitMb} MB, so Switchboard stopped reading it.`, {
+    hint: 'What arrived is kept. The server may be misbehaving, or it is not an OpenAI-style API.',
+    retryable: false,
+    params: { host, limitMb, context: 'too_large' },
+  });
+}
+
 /** Maps anything a provider request can throw to an AppError. */
 export function mapProviderError(error: unknown, ctx: ErrorContext = {}): AppError {
   // Our own fetch wrappers throw AppFailures (a refused redirect); the SDK wraps them as a connection error.
   const ours = appFailureIn(error);
   if (ours) return ours.appError;
+  if (error instanceof SseEventTooLarge) return eventTooLargeError(ctx, error.limitChars);
   if (isAbort(error)) {
     return err('CANCELLED', 'The request was cancelled.', { retryable: true, params: {} });
   }

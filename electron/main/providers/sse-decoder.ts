@@ -17,35 +17,87 @@ export interface SseEvent {
   data: string;
 }
 
+/**
+ * The most text one event may hold (its `data:` lines together, or one line still waiting for its end).
+ * A real event is a few KB; a server that sends megabytes without a line end is broken or hostile, and
+ * without a bound it would grow main's memory until the process dies.
+ */
+export const MAX_EVENT_CHARS = 4 * 1024 * 1024;
+
+/** Thrown when one event (or one unterminated line) grows past `limitChars`; the stream is abandoned. */
+export class SseEventTooLarge extends Error {
+  constructor(readonly limitChars: number) {
+    super(`A server-sent event was larger than ${limitChars} characters.`);
+    this.name = 'SseEventTooLarge';
+  }
+}
+
 const LINE_END = /\r\n|\r|\n/g;
 
-/** Incremental SSE parsing: text in (any split), complete events out. */
+/**
+ * Incremental SSE parsing: text in (any split), complete events out. Each piece of text is searched for
+ * line ends once, when it arrives: the unfinished line is kept as a list of pieces and joined only once
+ * its end comes, so decoding costs time linear in the text received however it is split.
+ */
 export class SseParser {
-  private buffer = '';
+  /** The unfinished line, in the pieces it arrived in. */
+  private pending: string[] = [];
+  private pendingChars = 0;
+  /** The last piece ended with `\r`: a `\n` starting the next one belongs to that line end. */
+  private afterCr = false;
   private event = '';
   private data: string[] = [];
+  private dataChars = 0;
   private sawData = false;
+
+  constructor(private readonly maxEventChars: number = MAX_EVENT_CHARS) {}
 
   /** Parses the complete lines of `text` (after what was left over before), pushing finished events onto `out`. */
   push(text: string, out: SseEvent[]): void {
-    const buffer = this.buffer + text;
-    LINE_END.lastIndex = 0;
+    // An empty piece (half of a multi-byte character) must not forget a pending `\r`.
+    if (text === '') return;
     let start = 0;
+    if (this.afterCr && text.charCodeAt(0) === 10 /* '\n' */) start = 1;
+    this.afterCr = false;
+    LINE_END.lastIndex = start;
     let match: RegExpExecArray | null;
-    while ((match = LINE_END.exec(buffer)) !== null) {
-      // A lone `\r` at the very end may be the first half of `\r\n`: wait for the next chunk.
-      if (match[0] === '\r' && match.index === buffer.length - 1) break;
-      this.line(buffer.slice(start, match.index), out);
+    while ((match = LINE_END.exec(text)) !== null) {
+      const piece = text.slice(start, match.index);
+      let line = piece;
+      if (this.pending.length > 0) {
+        this.pending.push(piece);
+        line = this.pending.join('');
+        this.pending = [];
+        this.pendingChars = 0;
+      }
+      this.line(line, out);
       start = match.index + match[0].length;
+      // A `\r` that ends this piece may be the first half of `\r\n`; the line is complete either way.
+      if (match[0] === '\r' && start === text.length) this.afterCr = true;
     }
-    this.buffer = start === 0 ? buffer : buffer.slice(start);
+    if (start < text.length) {
+      const rest = text.slice(start);
+      this.pendingChars += rest.length;
+      if (this.pendingChars + this.dataChars > this.maxEventChars) throw this.tooLarge();
+      this.pending.push(rest);
+    }
   }
 
   /** The body ended: a last line without its line end, and a last event without its blank line, count. */
   end(out: SseEvent[]): void {
-    if (this.buffer !== '') this.line(this.buffer, out);
-    this.buffer = '';
+    if (this.pending.length > 0) this.line(this.pending.join(''), out);
+    this.pending = [];
+    this.pendingChars = 0;
     this.line('', out);
+  }
+
+  private tooLarge(): SseEventTooLarge {
+    // What was held is dropped at once: the stream ends here.
+    this.pending = [];
+    this.pendingChars = 0;
+    this.data = [];
+    this.dataChars = 0;
+    return new SseEventTooLarge(this.maxEventChars);
   }
 
   private line(line: string, out: SseEvent[]): void {
@@ -53,6 +105,7 @@ export class SseParser {
       if (this.sawData) {
         out.push({ event: this.event || 'message', data: this.data.length === 1 ? this.data[0]! : this.data.join('\n') });
         this.data = [];
+        this.dataChars = 0;
         this.sawData = false;
       }
       this.event = '';
@@ -64,6 +117,8 @@ export class SseParser {
     let value = colon === -1 ? '' : line.slice(colon + 1);
     if (value.charCodeAt(0) === 32 /* ' ' */) value = value.slice(1);
     if (field === 'data') {
+      this.dataChars += value.length + 1;
+      if (this.dataChars > this.maxEventChars) throw this.tooLarge();
       this.data.push(value);
       this.sawData = true;
     } else if (field === 'event') {

@@ -14,7 +14,8 @@ import type { ChatEvent, RetryReason } from '../../../shared/models/chat-event';
 import type { ChatRequest, ProviderAdapter } from './provider-adapter';
 import type { AppError } from '../../../shared/result';
 import { serverDetail } from './secret-scrub';
-import { hostOf, notOpenAIApi, parseRetryAfterMs, parseServerError, type ErrorContext } from './error-mapper';
+import { SseEventTooLarge } from './sse-decoder';
+import { eventTooLargeError, hostOf, notOpenAIApi, parseRetryAfterMs, parseServerError, type ErrorContext } from './error-mapper';
 
 export const DEFAULT_RATE_LIMIT_RETRIES = 3;
 export const DEFAULT_MAX_RETRY_WAIT_MS = 60_000;
@@ -339,6 +340,7 @@ export async function readUnstreamedJson(
 
 /** An error thrown while reading the stream: an error payload, malformed JSON, or a broken connection. */
 export function streamFailure(error: unknown, ctx: ErrorContext): AppError {
+  if (error instanceof SseEventTooLarge) return eventTooLargeError(ctx, error.limitChars);
   if (error instanceof APIError && typeof error.status !== 'number') {
     return inStreamError({ error: error.error ?? { message: error.message } }, ctx);
   }

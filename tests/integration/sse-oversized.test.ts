@@ -1,0 +1,48 @@
+/**
+ * A server that sends one 20 MB SSE line with no line end, through the real services and the local server:
+ * main stops reading at the event cap and ends the reply with one clear sentence (what arrived before is
+ * kept), instead of buffering the line until the connection ends or the idle timeout fires.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_EVENT_CHARS } from '../../electron/main/providers/sse-decoder';
+import { startOpenAIServer, type OpenAIServer } from '../fixtures/openai-server/index.js';
+import { startRig, waitUntil, type Rig } from './chat-support';
+
+let server: OpenAIServer;
+const rigs: Rig[] = [];
+
+beforeAll(async () => {
+  server = await startOpenAIServer({});
+});
+afterAll(async () => {
+  await server.close();
+});
+afterEach(async () => {
+  for (const rig of rigs.splice(0)) await rig.close();
+  server.reset();
+});
+
+describe('one 20 MB SSE line', () => {
+  it('ends the reply with a sentence about the oversized event and keeps the text before it', async () => {
+    // A long idle timeout: the reply must end because of the cap, not because the server went quiet.
+    const rig = startRig({ http: { idleTimeoutMs: 20_000 } });
+    rigs.push(rig);
+    rig.addProvider({ baseUrl: server.url, model: 'gpt-4o-mini' });
+    server.nextResponses({
+      kind: 'chat',
+      steps: [{ type: 'content', text: 'Before the flood.' }, { type: 'raw', text: `data: ${'a'.repeat(20 * 1024 * 1024)}` }, { type: 'idle' }],
+    });
+    const conversation = await rig.call('conversations:create', undefined);
+    const sent = await rig.call('chat:send', { conversationId: conversation.id, text: 'hello' });
+    const result = await rig.finished(sent.streamId);
+    expect(result.content).toBe('Before the flood.');
+    expect(result.final.status).toBe('failed');
+    expect(result.final.error).toMatchObject({
+      code: 'MALFORMED_STREAM',
+      params: { context: 'too_large', limitMb: MAX_EVENT_CHARS / (1024 * 1024) },
+    });
+    expect(result.final.error?.message).toMatch(/sent one event of the reply larger than 4 MB, so Switchboard stopped reading it\.$/);
+    // Main closed the connection instead of reading on.
+    await waitUntil(() => server.lastRequest('/chat/completions')?.clientAborted, 5000, 'the client to close the connection');
+  });
+});
