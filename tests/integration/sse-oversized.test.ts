@@ -4,7 +4,7 @@
  * kept), instead of buffering the line until the connection ends or the idle timeout fires.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_EVENT_CHARS } from '../../electron/main/providers/sse-decoder';
+import { MAX_EVENT_BYTES } from '../../electron/main/providers/sse-decoder';
 import { startOpenAIServer, type OpenAIServer } from '../fixtures/openai-server/index.js';
 import { startRig, waitUntil, type Rig } from './chat-support';
 
@@ -39,7 +39,7 @@ describe('one 20 MB SSE line', () => {
     expect(result.final.status).toBe('failed');
     expect(result.final.error).toMatchObject({
       code: 'MALFORMED_STREAM',
-      params: { context: 'too_large', limitMb: MAX_EVENT_CHARS / (1024 * 1024) },
+      params: { context: 'too_large', limitMb: MAX_EVENT_BYTES / (1024 * 1024) },
     });
     expect(result.final.error?.message).toMatch(/sent one event of the reply larger than 4 MB, so Switchboard stopped reading it\.$/);
     // Main closed the connection instead of reading on.

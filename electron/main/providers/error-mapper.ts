@@ -453,9 +453,9 @@ function appFailureIn(error: unknown): AppFailure | null {
 }
 
 /** One event of a streamed reply grew past the decoder's bound (see sse-decoder.ts): reading stopped. */
-export function eventTooLargeError(ctx: ErrorContext, limitChars: number): AppError {
+export function eventTooLargeError(ctx: ErrorContext, limitBytes: number): AppError {
   const host = hostOf(ctx.baseUrl);
-  const limitMb = Math.round(limitChars / (1024 * 1024));
+  const limitMb = Math.round(limitBytes / (1024 * 1024));
   return err('MALFORMED_STREAM', `${host} sent one event of the reply larger than ${limitMb} MB, so Switchboard stopped reading it.`, {
     hint: 'What arrived is kept. The server may be misbehaving, or it is not an OpenAI-style API.',
     retryable: false,
@@ -468,7 +468,7 @@ export function mapProviderError(error: unknown, ctx: ErrorContext = {}): AppErr
   // Our own fetch wrappers throw AppFailures (a refused redirect); the SDK wraps them as a connection error.
   const ours = appFailureIn(error);
   if (ours) return ours.appError;
-  if (error instanceof SseEventTooLarge) return eventTooLargeError(ctx, error.limitChars);
+  if (error instanceof SseEventTooLarge) return eventTooLargeError(ctx, error.limitBytes);
   if (isAbort(error)) {
     return err('CANCELLED', 'The request was cancelled.', { retryable: true, params: {} });
   }

@@ -340,7 +340,7 @@ export async function readUnstreamedJson(
 
 /** An error thrown while reading the stream: an error payload, malformed JSON, or a broken connection. */
 export function streamFailure(error: unknown, ctx: ErrorContext): AppError {
-  if (error instanceof SseEventTooLarge) return eventTooLargeError(ctx, error.limitChars);
+  if (error instanceof SseEventTooLarge) return eventTooLargeError(ctx, error.limitBytes);
   if (error instanceof APIError && typeof error.status !== 'number') {
     return inStreamError({ error: error.error ?? { message: error.message } }, ctx);
   }

@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import {
   decodeSseBatches,
   decodeSseEvents,
-  MAX_EVENT_CHARS,
+  MAX_EVENT_BYTES,
   SseEventTooLarge,
   SseParser,
   type SseEvent,
@@ -143,9 +143,9 @@ describe('hostile streams', () => {
     })();
     const error = await reading.catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SseEventTooLarge);
-    expect((error as SseEventTooLarge).limitChars).toBe(MAX_EVENT_CHARS);
+    expect((error as SseEventTooLarge).limitBytes).toBe(MAX_EVENT_BYTES);
     // Reading stopped at the cap, not at the end of the 20 MB.
-    expect(pulled() * 64 * 1024).toBeLessThan(MAX_EVENT_CHARS + 4 * 64 * 1024);
+    expect(pulled() * 64 * 1024).toBeLessThan(MAX_EVENT_BYTES + 4 * 64 * 1024);
   });
 
   it('many data lines of one event are bounded together', () => {
@@ -165,24 +165,31 @@ describe('hostile streams', () => {
     expect(out.map((e) => e.data.length)).toEqual([900, 900]);
   });
 
-  it('searches each received character for line ends once, however small the reads (linear work)', () => {
-    // Counts the characters every regular-expression search may look at while the parser runs.
+  it('searches each received byte for line ends a bounded number of times, however small the reads (linear work)', async () => {
+    // Counts what every line-end search may look at while the stream is decoded: regular-expression
+    // searches over text and index searches over bytes, whichever the decoder uses.
     const exec = RegExp.prototype.exec;
+    const typedArrayProto = Object.getPrototypeOf(Uint8Array.prototype) as { indexOf: (this: Uint8Array, v: number, from?: number) => number };
+    const indexOf = typedArrayProto.indexOf;
     let examined = 0;
-    const spy = vi.spyOn(RegExp.prototype, 'exec').mockImplementation(function (this: RegExp, input: string) {
-      examined += input.length - (this.global || this.sticky ? this.lastIndex : 0);
-      return exec.call(this, input);
-    });
+    const spies = [
+      vi.spyOn(RegExp.prototype, 'exec').mockImplementation(function (this: RegExp, input: string) {
+        examined += input.length - (this.global || this.sticky ? this.lastIndex : 0);
+        return exec.call(this, input);
+      }),
+      vi.spyOn(typedArrayProto, 'indexOf').mockImplementation(function (this: Uint8Array, value: number, from = 0) {
+        examined += this.length - from;
+        return indexOf.call(this, value, from);
+      }),
+    ];
     try {
-      const parser = new SseParser();
-      const out: SseEvent[] = [];
       const line = `data: ${'t'.repeat(20_000)}`;
-      for (const char of line) parser.push(char, out);
-      parser.push('\n\n', out);
-      expect(out).toEqual([{ event: 'message', data: 't'.repeat(20_000) }]);
-      expect(examined).toBeLessThanOrEqual(2 * (line.length + 2));
+      // One byte per network read, then the line end.
+      const events = await decode([...line.split(''), '\n\n']);
+      expect(events).toEqual([{ event: 'message', data: 't'.repeat(20_000) }]);
+      expect(examined).toBeLessThanOrEqual(3 * (line.length + 2));
     } finally {
-      spy.mockRestore();
+      for (const spy of spies) spy.mockRestore();
     }
   });
 
