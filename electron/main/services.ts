@@ -83,7 +83,7 @@ export function createServices(deps: ServiceDeps): Services {
     shell: deps.shell,
     config,
     events: deps.events,
-    extraNotices: () => conversations.notices(),
+    noticeSource: conversations,
   });
   // Keys go through the vault so session-only keys (the user's explicit choice) reach every reader.
   const vault = new KeyVault({ keychain: deps.secretStore, log: deps.log });

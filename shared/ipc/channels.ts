@@ -39,6 +39,7 @@ export const EVENT_NAMES = [
   'providers:changed',
   'conversations:changed',
   'app:preferencesChanged',
+  'app:noticesChanged',
   'app:command',
 ] as const;
 

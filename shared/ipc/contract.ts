@@ -144,6 +144,8 @@ export interface EventPayloads {
   /** Broadcast when a conversation is created, renamed, re-targeted, updated or deleted. */
   'conversations:changed': { summary?: ConversationSummary; deletedId?: string };
   'app:preferencesChanged': PreferencesView;
+  /** Broadcast with the whole list when a notice arises after start-up (e.g. a damaged conversation moved aside). */
+  'app:noticesChanged': AppNotice[];
   /** Main asks the Chat window to start a new conversation (app menu, Ctrl/Cmd+N). */
   'app:command': { command: 'new-chat' | 'open-settings' };
 }
