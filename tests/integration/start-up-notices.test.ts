@@ -18,7 +18,7 @@ afterEach(async () => {
 });
 
 /** A data dir as a crash can leave it: many conversation files, an index that no longer matches, one damaged file. */
-export function seedSlowStartUp(count: number): { dataDir: string; damagedId: string } {
+function seedSlowStartUp(count: number): { dataDir: string; damagedId: string } {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-notices-'));
   const dir = path.join(dataDir, 'conversations');
   fs.mkdirSync(dir, { recursive: true });
