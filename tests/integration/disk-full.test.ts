@@ -9,29 +9,15 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import en from '../../renderer/i18n/locales/en/errors.json';
 import zh from '../../renderer/i18n/locales/zh-TW/errors.json';
-import { startOpenAIServer, type OpenAIServer } from '../fixtures/openai-server/index.js';
-import { errorOf, startRig, type Rig } from './chat-support';
+import { errorOf, localServerAndRigs, type Rig } from './chat-support';
 import { injectableDiskFull } from './disk-faults';
 
 const DISK_FULL_SENTENCE = 'The disk is full: free some space, then retry. Nothing you typed is lost.';
 
-let server: OpenAIServer;
-const rigs: Rig[] = [];
-
-beforeAll(async () => {
-  server = await startOpenAIServer({});
-});
-afterAll(async () => {
-  await server.close();
-});
-afterEach(async () => {
-  vi.restoreAllMocks();
-  for (const rig of rigs.splice(0)) await rig.close().catch(() => undefined);
-  server.reset();
-});
+const local = localServerAndRigs({});
 
 const draft = {
   type: 'openai-compatible',
@@ -45,7 +31,7 @@ const draft = {
 
 /** Every write path answers DISK_FULL while the disk is full; `free()` makes room, then they work again. */
 async function expectEveryWritePathSaysDiskFull(rig: Rig, setFull: (full: boolean) => void): Promise<void> {
-  rig.addProvider({ baseUrl: server.url, model: 'gpt-4o-mini' });
+  rig.addProvider({ baseUrl: local.server.url, model: 'gpt-4o-mini' });
   const conversation = await rig.call('conversations:create', undefined);
   setFull(true);
   const attempts = [
@@ -72,8 +58,7 @@ describe('a full disk', () => {
 
   it('injected ENOSPC: every write path answers DISK_FULL, and works again once there is room', async () => {
     const { full, createStore } = await injectableDiskFull();
-    const rig = startRig({ createStore });
-    rigs.push(rig);
+    const rig = local.rig({ createStore });
     await expectEveryWritePathSaysDiskFull(rig, (on) => (full.on = on));
   });
 });
@@ -117,8 +102,7 @@ describe.skipIf(mountProblem !== null)(`a real full tmpfs${mountProblem ? ` — 
   it('every write path answers DISK_FULL, and works again once there is room', async () => {
     const dataDir = path.join(mountPoint, 'data');
     fs.mkdirSync(dataDir);
-    const rig = startRig({ dataDir });
-    rigs.push(rig);
+    const rig = local.rig({ dataDir });
     const filler = path.join(mountPoint, 'filler');
     await expectEveryWritePathSaysDiskFull(rig, (on) => (on ? fill(filler) : fs.rmSync(filler)));
   });

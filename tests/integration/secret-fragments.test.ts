@@ -5,25 +5,12 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startOpenAIServer, type OpenAIServer } from '../fixtures/openai-server/index.js';
-import { startRig, type Rig } from './chat-support';
+import { describe, expect, it } from 'vitest';
+import { localServerAndRigs } from './chat-support';
 
 // Shaped like an Azure key: no `sk-` prefix for the log's generic redaction to catch.
 const KEY = 'a3f9c2e7b1d84f6a9e0c5b7d2f8a1c4e7b9d0f2a';
-let server: OpenAIServer;
-const rigs: Rig[] = [];
-
-beforeAll(async () => {
-  server = await startOpenAIServer({ apiKey: KEY });
-});
-afterAll(async () => {
-  await server.close();
-});
-afterEach(async () => {
-  for (const rig of rigs.splice(0)) await rig.close();
-  server.reset();
-});
+const local = localServerAndRigs({ apiKey: KEY });
 
 function pieceOfKeyIn(text: string): string | null {
   for (let i = 0; i + 8 <= KEY.length; i++) if (text.includes(KEY.slice(i, i + 8))) return KEY.slice(i, i + 8);
@@ -38,10 +25,9 @@ function echoing(position: number): string {
 describe('a server error that echoes the key', () => {
   // Positions around the 300-character cut, where a cut made before scrubbing splits the key.
   it.each([262, 270, 283, 290, 292])('leaves no piece of the key anywhere when it starts at %i', async (position) => {
-    const rig = startRig();
-    rigs.push(rig);
-    rig.addProvider({ baseUrl: server.url, model: 'gpt-4o-mini' }, KEY);
-    server.nextResponses({ kind: 'error', status: 403, message: echoing(position) });
+    const rig = local.rig();
+    rig.addProvider({ baseUrl: local.server.url, model: 'gpt-4o-mini' }, KEY);
+    local.server.nextResponses({ kind: 'error', status: 403, message: echoing(position) });
     const conversation = await rig.call('conversations:create', undefined);
     const sent = await rig.call('chat:send', { conversationId: conversation.id, text: 'hello' });
     const result = await rig.finished(sent.streamId);
@@ -57,10 +43,9 @@ describe('a server error that echoes the key', () => {
   });
 
   it('leaves no piece of the key when the echo comes inside the 200 stream', async () => {
-    const rig = startRig();
-    rigs.push(rig);
-    rig.addProvider({ baseUrl: server.url, model: 'gpt-4o-mini' }, KEY);
-    server.nextResponses({ kind: 'chat', steps: [{ type: 'content', text: 'Partial' }, { type: 'error', error: { message: echoing(285) } }], ending: 'none' });
+    const rig = local.rig();
+    rig.addProvider({ baseUrl: local.server.url, model: 'gpt-4o-mini' }, KEY);
+    local.server.nextResponses({ kind: 'chat', steps: [{ type: 'content', text: 'Partial' }, { type: 'error', error: { message: echoing(285) } }], ending: 'none' });
     const conversation = await rig.call('conversations:create', undefined);
     const sent = await rig.call('chat:send', { conversationId: conversation.id, text: 'hello' });
     const result = await rig.finished(sent.streamId);

@@ -3,32 +3,18 @@
  * main stops reading at the event cap and ends the reply with one clear sentence (what arrived before is
  * kept), instead of buffering the line until the connection ends or the idle timeout fires.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MAX_EVENT_BYTES } from '../../electron/main/providers/sse-decoder';
-import { startOpenAIServer, type OpenAIServer } from '../fixtures/openai-server/index.js';
-import { startRig, waitUntil, type Rig } from './chat-support';
+import { localServerAndRigs, waitUntil } from './chat-support';
 
-let server: OpenAIServer;
-const rigs: Rig[] = [];
-
-beforeAll(async () => {
-  server = await startOpenAIServer({});
-});
-afterAll(async () => {
-  await server.close();
-});
-afterEach(async () => {
-  for (const rig of rigs.splice(0)) await rig.close();
-  server.reset();
-});
+const local = localServerAndRigs({});
 
 describe('one 20 MB SSE line', () => {
   it('ends the reply with a sentence about the oversized event and keeps the text before it', async () => {
     // A long idle timeout: the reply must end because of the cap, not because the server went quiet.
-    const rig = startRig({ http: { idleTimeoutMs: 20_000 } });
-    rigs.push(rig);
-    rig.addProvider({ baseUrl: server.url, model: 'gpt-4o-mini' });
-    server.nextResponses({
+    const rig = local.rig({ http: { idleTimeoutMs: 20_000 } });
+    rig.addProvider({ baseUrl: local.server.url, model: 'gpt-4o-mini' });
+    local.server.nextResponses({
       kind: 'chat',
       steps: [{ type: 'content', text: 'Before the flood.' }, { type: 'raw', text: `data: ${'a'.repeat(20 * 1024 * 1024)}` }, { type: 'idle' }],
     });
@@ -43,6 +29,6 @@ describe('one 20 MB SSE line', () => {
     });
     expect(result.final.error?.message).toMatch(/sent one event of the reply larger than 4 MB, so Switchboard stopped reading it\.$/);
     // Main closed the connection instead of reading on.
-    await waitUntil(() => server.lastRequest('/chat/completions')?.clientAborted, 5000, 'the client to close the connection');
+    await waitUntil(() => local.server.lastRequest('/chat/completions')?.clientAborted, 5000, 'the client to close the connection');
   });
 });

@@ -6,28 +6,14 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { EventPayloads } from '../../shared/ipc/contract';
-import { startOpenAIServer, type OpenAIServer } from '../fixtures/openai-server/index.js';
-import { startRig, waitUntil, type Rig } from './chat-support';
+import { localServerAndRigs, waitUntil, type Rig } from './chat-support';
 import { injectableDiskFull } from './disk-faults';
 
 const WORDS = Array.from({ length: 400 }, (_, i) => `word${i}`).join(' ');
 
-let server: OpenAIServer;
-const rigs: Rig[] = [];
-
-beforeAll(async () => {
-  server = await startOpenAIServer({});
-});
-afterAll(async () => {
-  await server.close();
-});
-afterEach(async () => {
-  vi.restoreAllMocks();
-  for (const rig of rigs.splice(0)) await rig.close().catch(() => undefined);
-  server.reset();
-});
+const local = localServerAndRigs({});
 
 function saveStates(rig: Rig): EventPayloads['chat:saveState'][] {
   return rig.events.sent.filter((s) => s.event === 'chat:saveState').map((s) => s.payload as EventPayloads['chat:saveState']);
@@ -43,10 +29,9 @@ function savedReply(rig: Rig, conversationId: string): { content: string; status
 /** Streams the 400-word reply and fills the disk once part of it has been shown (and saved). */
 async function replyInterruptedByFullDisk(saveRetryDelaysMs: number[]) {
   const disk = await injectableDiskFull();
-  const rig = startRig({ createStore: disk.createStore, chat: { persistIntervalMs: 20, saveRetryDelaysMs } });
-  rigs.push(rig);
-  rig.addProvider({ baseUrl: server.url, model: 'gpt-4o-mini' });
-  server.setBehavior({ reply: WORDS, chunkDelayMs: 1 });
+  const rig = local.rig({ createStore: disk.createStore, chat: { persistIntervalMs: 20, saveRetryDelaysMs } });
+  rig.addProvider({ baseUrl: local.server.url, model: 'gpt-4o-mini' });
+  local.server.setBehavior({ reply: WORDS, chunkDelayMs: 1 });
   const conversation = await rig.call('conversations:create', undefined);
   const sent = await rig.call('chat:send', { conversationId: conversation.id, text: 'write a lot' });
   await waitUntil(() => savedReply(rig, conversation.id).content.length > 60, 10_000, 'a first save of the growing reply');
@@ -75,7 +60,7 @@ describe('a reply interrupted by a full disk', () => {
     expect(savedReply(rig, conversation.id)).toMatchObject({ content: WORDS, status: 'complete' });
 
     const restarted = await rig.restart();
-    rigs.push(restarted);
+    local.keep(restarted);
     const after = await restarted.call('conversations:get', { id: conversation.id });
     expect(after.messages[1]).toMatchObject({ content: WORDS, status: 'complete' });
     expect(after.messages[1]?.unsaved).toBeUndefined();
@@ -96,11 +81,11 @@ describe('a reply interrupted by a full disk', () => {
     const { rig, disk, conversation } = await replyInterruptedByFullDisk([]);
     await waitUntil(() => saveStates(rig).length > 0, 5000, 'the not-saved notice');
     disk.full.on = false;
-    server.setBehavior({ reply: 'ok', chunkDelayMs: 0 });
+    local.server.setBehavior({ reply: 'ok', chunkDelayMs: 0 });
     const next = await rig.call('chat:send', { conversationId: conversation.id, text: 'thanks' });
     expect((await rig.finished(next.streamId)).final.status).toBe('complete');
     expect(savedReply(rig, conversation.id)).toMatchObject({ content: WORDS, status: 'complete' });
-    const history = (server.lastRequest('/chat/completions')?.body as { messages: { content: string }[] }).messages;
+    const history = (local.server.lastRequest('/chat/completions')?.body as { messages: { content: string }[] }).messages;
     expect(history[1]?.content).toBe(WORDS);
   });
 });
