@@ -4,6 +4,7 @@
  * (`--expose-gc`) and its event loop is not shared with the benchmark driver. Keys live in the
  * session-only secret store: the benchmark must run without a D-Bus session or keychain.
  */
+import fs from 'node:fs';
 import v8 from 'node:v8';
 import { startBrowserHost, type BrowserHost } from '../electron/browser-host/host';
 import { createConsoleLogger } from '../electron/main/logger';
@@ -95,6 +96,22 @@ export const hostMethods = {
       newSpace: of('newSpace'),
       rssSamples: samples.map((s) => s.rss),
     };
+  },
+
+  /**
+   * Resets the kernel's peak-RSS mark of this process (VmHWM) to its current RSS (Linux: writing 5 to
+   * /proc/self/clear_refs), so `peakRss` afterwards is the highest RSS since this call, whatever the event
+   * loop was doing; sampling from a timer would miss a peak reached inside one synchronous parse.
+   */
+  async resetPeakRss() {
+    fs.writeFileSync('/proc/self/clear_refs', '5');
+  },
+
+  /** The peak RSS (VmHWM) since the last `resetPeakRss`, in bytes. */
+  async peakRss() {
+    const match = /^VmHWM:\s+(\d+) kB$/m.exec(fs.readFileSync('/proc/self/status', 'utf8'));
+    if (!match) throw new Error('VmHWM is missing from /proc/self/status');
+    return Number(match[1]) * 1024;
   },
 
   async close() {

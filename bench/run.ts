@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --only first-token,throughput,cost-growth,history,weight]`
+ * `npm run bench [-- --quick] [-- --only first-token,throughput,cost-growth,history,weight,long-line]`
  *
  * Measures the figures of the benchmark issue against the local OpenAI-compatible test server and the
  * browser host in Debian's Chromium, prints a table and writes bench/results/latest.json. `--quick` runs
@@ -18,6 +18,7 @@ import { buildRenderer } from './build-renderer';
 import { startChild, type Child } from './child-rpc';
 import { costGrowthRun, type CostGrowthRun } from './cost-growth';
 import { historyRun, HISTORY, seedHistory, type HistoryRun } from './history-scale';
+import { LONG_LINE_BUDGET_BYTES, LONG_LINE_BYTES, longLineRun, type LongLineRun } from './long-sse-line';
 import { runStreamedTurns } from './main-memory';
 import { firstPaint, windowWeight } from './renderer-weight';
 import { figure, machine, markdownTable, printTable, sourceState, writeResults, type Figure, type Results } from './report';
@@ -26,7 +27,7 @@ import { round, summarize } from './stats';
 import { THROUGHPUT_TOKENS, throughputRun, type ThroughputRun } from './stream-throughput';
 import { startTimedServer, type TimedServer } from './timed-server';
 
-const PHASES = ['weight', 'first-token', 'throughput', 'cost-growth', 'history'] as const;
+const PHASES = ['weight', 'first-token', 'throughput', 'cost-growth', 'history', 'long-line'] as const;
 type Phase = (typeof PHASES)[number];
 
 const { values } = parseArgs({
@@ -56,8 +57,8 @@ const phases = new Set<Phase>(
     : PHASES,
 );
 const plan = quick
-  ? { warmupTurns: 3, measuredTurns: 50, totalTurns: 200, throughputRuns: 2, costRuns: 1, historyRuns: 3, paintRuns: 5 }
-  : { warmupTurns: 5, measuredTurns: 100, totalTurns: 200, throughputRuns: 5, costRuns: 3, historyRuns: 7, paintRuns: 10 };
+  ? { warmupTurns: 3, measuredTurns: 50, totalTurns: 200, throughputRuns: 2, costRuns: 1, historyRuns: 3, paintRuns: 5, longLineRuns: 2 }
+  : { warmupTurns: 5, measuredTurns: 100, totalTurns: 200, throughputRuns: 5, costRuns: 3, historyRuns: 7, paintRuns: 10, longLineRuns: 5 };
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const outFile = path.resolve(values.out ?? path.join(here, 'results', 'latest.json'));
@@ -339,6 +340,33 @@ async function main(): Promise<void> {
             longestTaskMs: runs.map((r) => round(r.scrollLongestTaskMs)),
             maxFrameGapMs: runs.map((r) => round(r.scrollMaxFrameGapMs)),
             messagesScrolledPast: runs.map((r) => r.scrolledMessages),
+          },
+        }),
+      );
+    }
+
+    if (phases.has('long-line')) {
+      const runs: LongLineRun[] = [];
+      for (let r = 1; r <= plan.longLineRuns; r++) {
+        log(`long SSE line run ${r}/${plan.longLineRuns} (${mb(LONG_LINE_BYTES)} MB without a line end)`);
+        runs.push(await longLineRun(rendererDir));
+      }
+      figures.push(
+        figure({
+          id: 'long-sse-line-rss',
+          title: `Main's peak RSS growth while a server sends one ${mb(LONG_LINE_BYTES)} MB SSE line`,
+          unit: 'MB',
+          per: 'run (fresh main process)',
+          samples: runs.map((r) => mb(r.growthBytes)),
+          budget: `≤ ${mb(LONG_LINE_BUDGET_BYTES)} MB (2× the event cap)`,
+          check: (s) => s.median <= mb(LONG_LINE_BUDGET_BYTES),
+          details: {
+            definition: 'peak RSS (VmHWM, reset just before the turn) minus retained RSS after last-resort GCs before it',
+            baselineRssMB: runs.map((r) => round(mb(r.baselineRss))),
+            peakRssMB: runs.map((r) => round(mb(r.peakRss))),
+            normalTurnGrowthMB: runs.map((r) => round(mb(r.normalTurnGrowthBytes))),
+            replyEndedAs: runs.map((r) => r.ending),
+            turnMs: runs.map((r) => round(r.durationMs)),
           },
         }),
       );

@@ -14,6 +14,8 @@ export type ErrorCode =
   | 'VALIDATION'
   | 'FORBIDDEN_URL'
   | 'BUSY'
+  /** A write failed because the disk (or the user's quota) is full. */
+  | 'DISK_FULL'
   /** Our own cancellation (Stop, window closed): not a provider failure. */
   | 'CANCELLED'
   // keychain
@@ -44,6 +46,8 @@ export type ErrorCode =
   | 'CUT_OFF_LENGTH'
   | 'CONTENT_FILTERED'
   | 'NETWORK_ERROR'
+  /** A provider redirected a request to another origin (or in a loop); not followed. */
+  | 'REDIRECT_REFUSED'
   // assistants
   | 'ASSISTANT_NOT_FOUND'
   | 'ASSISTANTS_API_UNAVAILABLE'

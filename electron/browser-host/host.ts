@@ -212,6 +212,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   });
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 * 1024 });
+  wss.on('error', (error) => log.warn('host', 'the WebSocket server reported an error', error));
   let origin = '';
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
@@ -222,10 +223,19 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       return;
     }
     const kind: WindowKind = url.searchParams.get('kind') === 'settings' ? 'settings' : 'chat';
+    // A connection reset during the handshake must not end the host either.
+    socket.on('error', (error) => log.warn('host', 'a window connection failed during its handshake', error));
     wss.handleUpgrade(req, socket, head, (ws) => {
       const win: HostWindow = { id: nextWindowId++, kind, socket: ws };
       windows.set(win.id, win);
       ws.on('close', () => windows.delete(win.id));
+      // A frame over maxPayload or a text frame that is not UTF-8 makes ws emit 'error' (and close with
+      // 1009/1007, which ws sends itself); unhandled, that error would end the host and every window
+      // with it. Only this connection is dropped.
+      ws.on('error', (error) => {
+        log.warn('host', `window ${win.id} sent a message the host cannot accept; its connection was closed`, error);
+        windows.delete(win.id);
+      });
       ws.on('message', (data) => {
         let msg: { type?: unknown; id?: unknown; channel?: unknown; input?: unknown };
         try {

@@ -25,8 +25,16 @@ export function checkExternalUrl(raw: string): string {
   return url.toString();
 }
 
+/** Where notices that arise after start-up come from (the conversation store, reading files in the background). */
+export interface NoticeSource {
+  notices(): AppNotice[];
+  onNotice(listener: (notice: AppNotice) => void): void;
+}
+
 export class AppService {
   private readonly notices: AppNotice[];
+  /** Dismissed in any window: never shown again in this run, even if a source reports it again. */
+  private readonly dismissed = new Set<string>();
 
   constructor(
     private readonly deps: {
@@ -34,10 +42,21 @@ export class AppService {
       shell: AppShell;
       config: ConfigStore;
       events: EventSink;
-      extraNotices?: () => AppNotice[];
+      noticeSource?: NoticeSource;
     },
   ) {
     this.notices = [...deps.config.notices];
+    // A notice can arise after a window asked for the list (a damaged conversation found while the files
+    // are still being read): every window gets it pushed, whenever it comes.
+    deps.noticeSource?.onNotice((notice) => {
+      if (this.add(notice)) this.deps.events.broadcast('app:noticesChanged', [...this.notices]);
+    });
+  }
+
+  private add(notice: AppNotice): boolean {
+    if (this.dismissed.has(notice.id) || this.notices.some((n) => n.id === notice.id)) return false;
+    this.notices.push(notice);
+    return true;
   }
 
   preferences(): PreferencesView {
@@ -52,14 +71,14 @@ export class AppService {
     return view;
   }
 
+  /** The notices so far; later ones arrive as `app:noticesChanged`. */
   listNotices(): AppNotice[] {
-    const extra = this.deps.extraNotices?.() ?? [];
-    const seen = new Set(this.notices.map((n) => n.id));
-    for (const n of extra) if (!seen.has(n.id)) this.notices.push(n);
+    for (const notice of this.deps.noticeSource?.notices() ?? []) this.add(notice);
     return [...this.notices];
   }
 
   dismissNotice(id: string): void {
+    this.dismissed.add(id);
     const i = this.notices.findIndex((n) => n.id === id);
     if (i >= 0) this.notices.splice(i, 1);
   }

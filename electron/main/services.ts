@@ -22,6 +22,7 @@ import type { HttpDeps } from './providers/provider-adapter';
 import type { SecretStore } from './secrets/secret-store';
 import { KeyVault } from './secrets/key-vault';
 import { ProviderService } from './providers/provider-service';
+import { withRedirectPolicy } from './providers/redirect-policy';
 
 export interface ServiceDeps {
   /** All app data (config, conversations) lives under this directory. */
@@ -42,6 +43,7 @@ export interface ServiceDeps {
   chat?: Pick<OpenAIChatOptions, 'maxRateLimitRetries' | 'maxRetryWaitMs' | 'backoffMs' | 'sleep'> & {
     persistIntervalMs?: number;
     timers?: Timers;
+    saveRetryDelaysMs?: readonly number[];
   };
   /** Assistant run polling (tests record the waits). */
   assistant?: Pick<AssistantAdapterDeps, 'sleep'>;
@@ -55,7 +57,7 @@ export const CHAT_IDLE_TIMEOUT_MS = 180_000;
 
 function chatRetryOptions(chat: ServiceDeps['chat']): Partial<OpenAIChatOptions> {
   if (!chat) return {};
-  const { persistIntervalMs: _persist, timers: _timers, ...retry } = chat;
+  const { persistIntervalMs: _persist, timers: _timers, saveRetryDelaysMs: _saveRetries, ...retry } = chat;
   return retry;
 }
 
@@ -68,6 +70,8 @@ export interface Services {
 }
 
 export function createServices(deps: ServiceDeps): Services {
+  // Every provider request follows redirects only within its origin (see redirect-policy.ts).
+  const fetch = withRedirectPolicy(deps.fetch);
   const config = new ConfigStore({ dataDir: deps.dataDir, createStore: deps.createStore, log: deps.log, now: deps.now });
   const conversations = new ConversationStore({ dataDir: deps.dataDir, log: deps.log, now: deps.now });
   // Read the index (and stat every file) while the window is still loading, not after it asks for the
@@ -79,7 +83,7 @@ export function createServices(deps: ServiceDeps): Services {
     shell: deps.shell,
     config,
     events: deps.events,
-    extraNotices: () => conversations.notices(),
+    noticeSource: conversations,
   });
   // Keys go through the vault so session-only keys (the user's explicit choice) reach every reader.
   const vault = new KeyVault({ keychain: deps.secretStore, log: deps.log });
@@ -87,13 +91,13 @@ export function createServices(deps: ServiceDeps): Services {
     config,
     vault,
     events: deps.events,
-    fetch: deps.fetch,
+    fetch,
     log: deps.log,
     ...(deps.now ? { now: deps.now } : {}),
     ...(deps.providers?.connectTimeoutMs !== undefined ? { connectTimeoutMs: deps.providers.connectTimeoutMs } : {}),
   });
   const http: HttpDeps = {
-    fetch: deps.fetch,
+    fetch,
     connectTimeoutMs: deps.http?.connectTimeoutMs ?? CHAT_CONNECT_TIMEOUT_MS,
     idleTimeoutMs: deps.http?.idleTimeoutMs ?? CHAT_IDLE_TIMEOUT_MS,
   };
@@ -122,6 +126,7 @@ export function createServices(deps: ServiceDeps): Services {
     ...(deps.now ? { now: deps.now } : {}),
     ...(deps.chat?.timers ? { timers: deps.chat.timers } : {}),
     ...(deps.chat?.persistIntervalMs !== undefined ? { persistIntervalMs: deps.chat.persistIntervalMs } : {}),
+    ...(deps.chat?.saveRetryDelaysMs ? { saveRetryDelaysMs: deps.chat.saveRetryDelaysMs } : {}),
   });
 
   const handlers: Partial<Handlers> = {

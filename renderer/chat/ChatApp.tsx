@@ -84,6 +84,7 @@ export function ChatApp() {
     const unsubscribe = [
       startProvidersSync(),
       api.on('chat:event', (event) => chatStore.getState().receive(event)),
+      api.on('chat:saveState', (state) => chatStore.getState().saveStateChanged(state)),
       api.on('conversations:changed', (change) => {
         conversationsStore.getState().apply(change);
         chatStore.getState().conversationChanged(change);

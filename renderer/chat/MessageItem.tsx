@@ -113,6 +113,11 @@ function AssistantMessage({ message, stream, isLastReply, idle, onRegenerate }: 
       )}
       {message.status !== 'failed' && message.error && <MessageError error={message.error} />}
       {finishNote && <p className="message-note finish-note">{finishNote}</p>}
+      {message.unsaved && (
+        <p className="message-note unsaved-note" role="status">
+          {t(message.unsaved === 'disk-full' ? 'message.notSavedDiskFull' : 'message.notSaved')}
+        </p>
+      )}
       {!live && (
         <div className="message-actions">
           {message.usage && <TokenUsageLine usage={message.usage} />}

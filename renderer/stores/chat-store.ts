@@ -92,6 +92,8 @@ export interface ChatState {
   flush(): void;
   /** Follows `conversations:changed` (deleted elsewhere, or changed by another window). */
   conversationChanged(change: EventPayloads['conversations:changed']): void;
+  /** Follows `chat:saveState`: a finished reply is not saved yet (the disk is full), or was saved after all. */
+  saveStateChanged(state: EventPayloads['chat:saveState']): void;
 }
 
 export interface ChatStoreOptions {
@@ -510,6 +512,19 @@ export function createChatStore(getChatApi: () => ChatApi, options: ChatStoreOpt
         });
       },
 
+      saveStateChanged({ conversationId, messageId, saved, reason }) {
+        const conv = get().conversations[conversationId];
+        if (!conv || !conv.messages.some((m) => m.id === messageId)) return;
+        const messages = conv.messages.map((m) => {
+          if (m.id !== messageId) return m;
+          if (saved) {
+            const { unsaved: _unsaved, ...rest } = m;
+            return rest;
+          }
+          return { ...m, unsaved: reason ?? 'write-failed' };
+        });
+        patch(conversationId, { messages });
+      },
       conversationChanged({ summary, deletedId }) {
         if (deletedId) {
           set((state) => {

@@ -36,9 +36,11 @@ export const CHANNEL_NAMES = [
 
 export const EVENT_NAMES = [
   'chat:event',
+  'chat:saveState',
   'providers:changed',
   'conversations:changed',
   'app:preferencesChanged',
+  'app:noticesChanged',
   'app:command',
 ] as const;
 

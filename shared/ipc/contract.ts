@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { ConnectionTestResult, KeychainStatus, ProviderList, ProviderView } from '../models/provider';
 import { CONVERSATION_STATE_MODES, PROVIDER_TYPES } from '../models/provider';
 import { MESSAGE_PAGE_MAX } from '../models/conversation';
-import type { Conversation, ConversationPage, ConversationSummary, Message, MessagePage } from '../models/conversation';
+import type { Conversation, ConversationPage, ConversationSummary, Message, MessagePage, UnsavedReason } from '../models/conversation';
 import type { ChatStreamEvent } from '../models/chat-event';
 import type { AppInfo, AppNotice, PreferencesView } from '../models/preferences';
 import type { CHANNEL_NAMES, EVENT_NAMES } from './channels';
@@ -136,11 +136,18 @@ export type ChannelResult<C extends ChannelName> = Exclude<Contract[C]['result']
 export interface EventPayloads {
   /** Coalesced stream deltas, only to the window that asked (or re-attached). */
   'chat:event': ChatStreamEvent;
+  /**
+   * A finished reply could not be saved (`saved: false`, with why: the window says so and offers to copy
+   * it) or, later, was saved after all (`saved: true`). Broadcast: any window may show the conversation.
+   */
+  'chat:saveState': { conversationId: string; messageId: string; saved: boolean; reason?: UnsavedReason };
   /** Broadcast to every window when providers change, so the Chat window follows Settings live. */
   'providers:changed': ProviderList;
   /** Broadcast when a conversation is created, renamed, re-targeted, updated or deleted. */
   'conversations:changed': { summary?: ConversationSummary; deletedId?: string };
   'app:preferencesChanged': PreferencesView;
+  /** Broadcast with the whole list when a notice arises after start-up (e.g. a damaged conversation moved aside). */
+  'app:noticesChanged': AppNotice[];
   /** Main asks the Chat window to start a new conversation (app menu, Ctrl/Cmd+N). */
   'app:command': { command: 'new-chat' | 'open-settings' };
 }

@@ -36,7 +36,15 @@ export interface Message {
   finishReason?: string;
   error?: AppError;
   annotations?: MessageAnnotation[];
+  /**
+   * Never saved: main sets it on a reply it holds in memory because its final save failed (a full disk),
+   * so a window shows it as not saved yet. Only in what main sends, never in a file.
+   */
+  unsaved?: UnsavedReason;
 }
+
+/** Why a finished reply is held in memory, not yet on disk. */
+export type UnsavedReason = 'disk-full' | 'write-failed';
 
 export interface Conversation {
   id: string;

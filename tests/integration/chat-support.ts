@@ -10,6 +10,8 @@ import type { ChannelName, ChannelResult } from '../../shared/ipc/contract';
 import type { ChatStreamEvent } from '../../shared/models/chat-event';
 import type { ProviderConfig } from '../../shared/models/provider';
 import type { AppError, Result } from '../../shared/result';
+import { afterAll, afterEach, beforeAll, vi } from 'vitest';
+import { startOpenAIServer, type OpenAIServer, type OpenAIServerOptions } from '../fixtures/openai-server/index.js';
 import { createDispatcher, type Dispatcher } from '../../electron/main/ipc/dispatcher';
 import { createRecordingEventSink } from '../../electron/main/ipc/events';
 import { createMemoryLogger } from '../../electron/main/logger';
@@ -40,6 +42,8 @@ export interface RigOptions {
   chat?: ServiceDeps['chat'];
   assistant?: ServiceDeps['assistant'];
   fetch?: typeof globalThis.fetch;
+  /** The config file store (default conf, as in the browser host); tests wrap it to inject write failures. */
+  createStore?: ServiceDeps['createStore'];
 }
 
 export interface Rig {
@@ -110,7 +114,7 @@ export function startRig(options: RigOptions = {}): Rig {
     dataDir,
     fetch: options.fetch ?? globalThis.fetch,
     secretStore: secrets,
-    createStore: createConfStore,
+    createStore: options.createStore ?? createConfStore,
     events,
     shell: { openSettings() {}, openChat() {}, async openInBrowser() {}, windowReady() {} },
     info: { name: 'Switchboard', version: 'test', platform: process.platform, systemLocale: 'en-US', runtime: 'browser' },
@@ -181,4 +185,44 @@ export function startRig(options: RigOptions = {}): Rig {
 export function errorOf(result: Result<unknown>): AppError {
   if (result.ok) throw new Error(`expected a failure, got ${JSON.stringify(result.value).slice(0, 200)}`);
   return result.error;
+}
+
+/**
+ * For one test file: the local server, started once with `options`, and the rigs its tests start, each
+ * closed after its test (with every `vi` spy restored and the server's faults and records reset).
+ */
+export function localServerAndRigs(options: OpenAIServerOptions = {}): {
+  readonly server: OpenAIServer;
+  rig(options?: RigOptions): Rig;
+  /** Closes `rig` after the test too (a restarted rig). */
+  keep(rig: Rig): Rig;
+} {
+  let server: OpenAIServer | undefined;
+  const rigs: Rig[] = [];
+  beforeAll(async () => {
+    server = await startOpenAIServer(options);
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+  afterEach(async () => {
+    vi.restoreAllMocks();
+    for (const rig of rigs.splice(0)) await rig.close().catch(() => undefined);
+    server?.reset();
+  });
+  return {
+    get server() {
+      if (!server) throw new Error('the local server is started in beforeAll');
+      return server;
+    },
+    rig(rigOptions) {
+      const rig = startRig(rigOptions);
+      rigs.push(rig);
+      return rig;
+    },
+    keep(rig) {
+      rigs.push(rig);
+      return rig;
+    },
+  };
 }

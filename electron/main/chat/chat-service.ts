@@ -33,6 +33,7 @@ import type { ChatRequest, HistoryMessage, ProviderAdapter, ResolvedProvider } f
 import { isBatchingAdapter } from '../providers/streamed-reply';
 import type { AdapterRegistry } from './adapter-registry';
 import { EventCoalescer, realTimers, type StreamPatch, type Timers } from './event-coalescer';
+import { UnsavedReplies } from './unsaved-replies';
 
 export interface ChatServiceDeps {
   store: ConversationStore;
@@ -49,6 +50,8 @@ export interface ChatServiceDeps {
   timers?: Timers;
   /** The growing reply is saved at most this often (and always at the end). */
   persistIntervalMs?: number;
+  /** Waits before saving a reply again after its final save failed (see unsaved-replies.ts). */
+  saveRetryDelaysMs?: readonly number[];
   /** Deletes server-side state of a conversation (an Assistants thread); set by the Assistants adapter. */
   deleteRemoteThread?(conversation: Conversation): Promise<void>;
 }
@@ -96,10 +99,21 @@ export class ChatService {
   /** Conversations between the BUSY check and the stream being registered (awaits in between). */
   private readonly starting = new Set<string>();
   private readonly timers: Timers;
+  /** Finished replies whose final save failed, kept until a save succeeds. */
+  private readonly unsaved: UnsavedReplies;
   private disposed = false;
 
   constructor(private readonly deps: ChatServiceDeps) {
     this.timers = deps.timers ?? realTimers;
+    this.unsaved = new UnsavedReplies({
+      save: (conversationId, message) => this.saveKept(conversationId, message),
+      notify: (state) => deps.events.broadcast('chat:saveState', state),
+      timers: this.timers,
+      log: deps.log,
+      ...(deps.saveRetryDelaysMs ? { retryDelaysMs: deps.saveRetryDelaysMs } : {}),
+    });
+    // A write that succeeds means there may be room again for a reply that could not be saved.
+    deps.store.onWritten(() => this.unsaved.retryAll());
   }
 
   // ---- conversations ----
@@ -123,8 +137,12 @@ export class ChatService {
     return { ...page, messages: this.withLive(id, page.messages) };
   }
 
-  /** Replaces the saved state of a reply still streaming with how far it has come. */
+  /**
+   * Replaces the saved state of a reply still streaming with how far it has come, and that of a finished
+   * reply not saved yet with how it ended (the store still has its last good save).
+   */
   private withLive(id: string, messages: Message[]): Message[] {
+    this.unsaved.overlay(id, messages);
     const live = this.active.get(id);
     if (!live) return messages;
     const i = messages.findIndex((m) => m.id === live.message.id);
@@ -195,6 +213,7 @@ export class ChatService {
       }
     }
     await this.deps.store.delete(id);
+    this.unsaved.drop(id);
     this.deps.events.broadcast('conversations:changed', { deletedId: id });
     return remoteError !== undefined ? { remoteThreadDeleted, remoteError } : { remoteThreadDeleted };
   }
@@ -284,6 +303,7 @@ export class ChatService {
       return live.finished;
     });
     await Promise.allSettled(finishing);
+    await this.unsaved.flush();
     await this.deps.store.flush();
   }
 
@@ -452,8 +472,14 @@ export class ChatService {
         model: resolved.model,
       };
       let prepared: T | undefined;
+      // A previous reply that could not be saved goes to disk with this turn (and into the history).
+      const kept = this.unsaved.get(conversationId);
       // The user's message is on disk before the request leaves.
       const saved = await this.deps.store.update(conversationId, (c) => {
+        if (kept) {
+          const i = c.messages.findIndex((m) => m.id === kept.id);
+          if (i >= 0) c.messages[i] = kept;
+        }
         if (resolved.adopt) {
           c.providerId = resolved.adopt.providerId;
           c.model = resolved.adopt.model;
@@ -462,6 +488,7 @@ export class ChatService {
         c.messages.push(assistantMessage);
       });
       if (!prepared) throw new Error('turn was not prepared');
+      if (kept) this.unsaved.settled(conversationId, kept.id);
       const history = historyFor(saved.messages.slice(0, -1));
       const live = this.register(conversationId, assistantMessage, ctx.windowId);
       this.changed(saved);
@@ -582,8 +609,9 @@ export class ChatService {
       ...(error ? { error } : {}),
     });
     // The final save is queued before the stream leaves `active`: a send that follows at once is ordered
-    // after it by the store's per-conversation queue.
-    const saved = this.persist(live);
+    // after it by the store's per-conversation queue. A reply that cannot be saved is kept in memory and
+    // saved again later; reads show it as it ended meanwhile.
+    const saved = this.persist(live, (error) => this.unsaved.keep(live.conversationId, message, error));
     this.active.delete(live.conversationId);
     const conversation = await saved;
     if (conversation) this.changed(conversation);
@@ -654,7 +682,8 @@ export class ChatService {
     }, this.deps.persistIntervalMs ?? 500);
   }
 
-  private async persist(live: ActiveStream): Promise<Conversation | null> {
+  /** Saves the reply as it is now; `onFailure` hears of a failure other than the conversation being gone. */
+  private async persist(live: ActiveStream, onFailure?: (error: unknown) => void): Promise<Conversation | null> {
     const snapshot = structuredClone(live.message);
     try {
       return await this.deps.store.update(live.conversationId, (c) => {
@@ -665,8 +694,26 @@ export class ChatService {
       // Deleted while streaming, or the disk refused: the stream goes on; the log says why it was not saved.
       if (!(error instanceof AppFailure && error.appError.code === 'NOT_FOUND')) {
         this.deps.log.error('chat', `could not save the reply in conversation ${live.conversationId}`, error);
+        onFailure?.(error);
       }
       return null;
+    }
+  }
+
+  /** Saves a kept reply into its conversation; false when the conversation or the message is gone. */
+  private async saveKept(conversationId: string, message: Message): Promise<boolean> {
+    let found = false;
+    try {
+      const conversation = await this.deps.store.update(conversationId, (c) => {
+        const i = c.messages.findIndex((m) => m.id === message.id);
+        found = i >= 0;
+        if (found) c.messages[i] = structuredClone(message);
+      });
+      this.changed(conversation);
+      return found;
+    } catch (error) {
+      if (error instanceof AppFailure && error.appError.code === 'NOT_FOUND') return false;
+      throw error;
     }
   }
 }

@@ -73,6 +73,8 @@ export class ConversationStore {
   private readonly cache = new Map<string, Conversation>();
   private readonly queues = new Map<string, Promise<unknown>>();
   private readonly noticeList: AppNotice[] = [];
+  private readonly writeListeners: (() => void)[] = [];
+  private readonly noticeListeners: ((notice: AppNotice) => void)[] = [];
   private ready: Promise<void> | null = null;
   private indexTimer: ReturnType<typeof setTimeout> | null = null;
   private indexWrite: Promise<void> = Promise.resolve();
@@ -85,6 +87,16 @@ export class ConversationStore {
     this.indexPath = path.join(this.dir, INDEX_FILE);
     this.indexDelayMs = options.indexDelayMs ?? 250;
     this.cacheSize = options.cacheSize ?? 64;
+  }
+
+  /** Calls `listener` after every conversation write that succeeded (there is room on the disk again). */
+  onWritten(listener: () => void): void {
+    this.writeListeners.push(listener);
+  }
+
+  /** Calls `listener` with each notice as it arises (start-up reading goes on after the first window asked). */
+  onNotice(listener: (notice: AppNotice) => void): void {
+    this.noticeListeners.push(listener);
   }
 
   /** Conversations that could not be read and were moved aside, for the start-up notice. */
@@ -324,6 +336,7 @@ export class ConversationStore {
     this.setEntry(conversation.id, { summary: summarizeConversation(conversation), size: stat.size, mtimeMs: stat.mtimeMs });
     this.remember(conversation);
     this.scheduleIndexWrite();
+    for (const listener of this.writeListeners) listener();
   }
 
   private scheduleIndexWrite(): void {
@@ -361,12 +374,14 @@ export class ConversationStore {
     const aside = path.join(corruptDir, `${id}.${stamp}.json`);
     await fs.rename(this.fileFor(id), aside);
     this.options.log.warn('conversations', `conversation ${id} could not be read and was moved to ${aside}`, reason);
-    this.noticeList.push({
+    const notice: AppNotice = {
       id: `conversation-corrupt-${id}-${stamp}`,
       code: 'CONVERSATION_CORRUPT_MOVED',
       message: `A conversation could not be read. Its file was moved to ${aside}.`,
       params: { path: aside, id },
-    });
+    };
+    this.noticeList.push(notice);
+    for (const listener of this.noticeListeners) listener(notice);
     return aside;
   }
 

@@ -6,6 +6,7 @@
  */
 import { contract, type ChannelName, type ChannelParsedInput, type ChannelResult } from '../../../shared/ipc/contract';
 import { AppFailure, fail, ok, type AppError, type Result } from '../../../shared/result';
+import { diskFullError, isDiskFull } from '../disk-full';
 import type { Logger } from '../logger';
 
 export type WindowKind = 'chat' | 'settings';
@@ -65,6 +66,11 @@ export function createDispatcher(handlers: Partial<Handlers>, log: Logger): Disp
 
 function toAppError(error: unknown, channel: string, log: Logger): AppError {
   if (error instanceof AppFailure) return error.appError;
+  // Every write path (a message, a new conversation, settings) ends here when the disk is full.
+  if (isDiskFull(error)) {
+    log.warn('ipc', `${channel} failed: the disk is full`, error);
+    return diskFullError();
+  }
   // Unexpected failures are logged (message and stack only, which never carry secrets by construction)
   // and reach the renderer as a generic sentence, never as a stack trace.
   log.error('ipc', `${channel} failed`, error);

@@ -19,7 +19,8 @@ import {
 } from 'openai';
 import { AppFailure, type AppError, type ErrorCode } from '../../../shared/result';
 import { suggestVersionFix } from '../../../shared/validation/provider-validation';
-import { redact } from '../logger';
+import { serverDetail } from './secret-scrub';
+import { SseEventTooLarge } from './sse-decoder';
 
 export type ProviderOperation = 'models' | 'chat' | 'assistant' | 'assistants-run' | 'other';
 
@@ -69,24 +70,14 @@ export function hostOf(baseUrl: string | undefined): string {
   }
 }
 
-function scrub(text: string, ctx: ErrorContext): string {
-  let out = text;
-  for (const secret of ctx.secrets ?? []) {
-    if (secret.length >= 4) out = out.split(secret).join('[redacted]');
-  }
-  return redact(out);
-}
-
 export function looksLikeHtml(text: string): boolean {
   const head = text.trimStart().slice(0, 512).toLowerCase();
   return head.startsWith('<') && (head.includes('<html') || head.includes('<!doctype') || head.includes('<head') || head.includes('<body') || head.includes('<h1') || head.includes('<title'));
 }
 
-/** A short, single-line, secret-free version of a server's own message. */
+/** A short, single-line, secret-free version of a server's own message (secrets go before the cut). */
 function cleanDetail(text: string, ctx: ErrorContext): string {
-  const single = text.replace(/\s+/g, ' ').trim();
-  const short = single.length > MAX_DETAIL ? `${single.slice(0, MAX_DETAIL - 1)}…` : single;
-  return scrub(short, ctx);
+  return serverDetail(text, ctx.secrets, MAX_DETAIL);
 }
 
 interface ServerError {
@@ -452,9 +443,32 @@ export function notOpenAIJson(baseUrl: string | undefined, what: string): AppErr
   });
 }
 
+function appFailureIn(error: unknown): AppFailure | null {
+  let current: unknown = error;
+  for (let depth = 0; depth < 8 && typeof current === 'object' && current !== null; depth++) {
+    if (current instanceof AppFailure) return current;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return null;
+}
+
+/** One event of a streamed reply grew past the decoder's bound (see sse-decoder.ts): reading stopped. */
+export function eventTooLargeError(ctx: ErrorContext, limitBytes: number): AppError {
+  const host = hostOf(ctx.baseUrl);
+  const limitMb = Math.round(limitBytes / (1024 * 1024));
+  return err('MALFORMED_STREAM', `${host} sent one event of the reply larger than ${limitMb} MB, so Switchboard stopped reading it.`, {
+    hint: 'What arrived is kept. The server may be misbehaving, or it is not an OpenAI-style API.',
+    retryable: false,
+    params: { host, limitMb, context: 'too_large' },
+  });
+}
+
 /** Maps anything a provider request can throw to an AppError. */
 export function mapProviderError(error: unknown, ctx: ErrorContext = {}): AppError {
-  if (error instanceof AppFailure) return error.appError;
+  // Our own fetch wrappers throw AppFailures (a refused redirect); the SDK wraps them as a connection error.
+  const ours = appFailureIn(error);
+  if (ours) return ours.appError;
+  if (error instanceof SseEventTooLarge) return eventTooLargeError(ctx, error.limitBytes);
   if (isAbort(error)) {
     return err('CANCELLED', 'The request was cancelled.', { retryable: true, params: {} });
   }

@@ -19,6 +19,7 @@ import { DEFAULT_ASSISTANT_RUN_TIMEOUT_MS } from '../../../shared/models/provide
 import { AppFailure, type AppError } from '../../../shared/result';
 import type { Logger } from '../logger';
 import { decodeSseEvents } from './sse-decoder';
+import { serverDetail } from './secret-scrub';
 import { hostOf, mapHttpFailure, mapProviderError, notOpenAIApi, notOpenAIJson, parseServerError, type ErrorContext } from './error-mapper';
 import { providerRequestHeaders, type ProviderEndpoint } from './openai-client';
 import type { ChatRequest, HttpDeps, ProviderAdapter, ResolvedProvider } from './provider-adapter';
@@ -127,42 +128,43 @@ function noResponseError(): AppError {
 }
 
 /** `lastError` is the server's `last_error` as one line (`code: message`), '' when it gave none. */
-function lastErrorParams(run: WireRun): { errorCode: string; detail: string; lastError: string } {
+function lastErrorParams(run: WireRun, secrets: readonly string[]): { errorCode: string; detail: string; lastError: string } {
   const errorCode = run.last_error?.code ?? '';
-  const detail = (run.last_error?.message ?? '').replace(/\s+/g, ' ').trim().slice(0, 300);
+  const detail = serverDetail(run.last_error?.message ?? '', secrets);
   return { errorCode, detail, lastError: [errorCode, detail].filter(Boolean).join(': ') };
 }
 
-function withLastError(sentence: string, run: WireRun): string {
-  const { lastError } = lastErrorParams(run);
+function withLastError(sentence: string, run: WireRun, secrets: readonly string[]): string {
+  const { lastError } = lastErrorParams(run, secrets);
   return lastError ? `${sentence}. ${lastError}` : `${sentence}.`;
 }
 
-function terminalError(run: WireRun): AppError | null {
+/** `secrets`: the key and header values, removed from the server's `last_error` before it is shown. */
+function terminalError(run: WireRun, secrets: readonly string[]): AppError | null {
   switch (run.status) {
     case 'failed':
       return {
         code: 'ASSISTANT_RUN_FAILED',
-        message: withLastError('The assistant run failed', run),
+        message: withLastError('The assistant run failed', run, secrets),
         hint: 'Try again. If it keeps failing, check the assistant on the server (model, tools, files).',
         retryable: true,
-        params: lastErrorParams(run),
+        params: lastErrorParams(run, secrets),
       };
     case 'cancelled':
       return {
         code: 'ASSISTANT_RUN_CANCELLED',
-        message: withLastError('The assistant run was cancelled on the server', run),
+        message: withLastError('The assistant run was cancelled on the server', run, secrets),
         hint: 'Something other than Switchboard cancelled the run. Try again.',
         retryable: true,
-        params: lastErrorParams(run),
+        params: lastErrorParams(run, secrets),
       };
     case 'expired':
       return {
         code: 'ASSISTANT_RUN_EXPIRED',
-        message: withLastError('The assistant run expired before it finished', run),
+        message: withLastError('The assistant run expired before it finished', run, secrets),
         hint: 'The server gave up on the run. Try again.',
         retryable: true,
-        params: lastErrorParams(run),
+        params: lastErrorParams(run, secrets),
       };
     case 'incomplete': {
       const reason = run.incomplete_details?.reason ?? 'unknown';
@@ -442,6 +444,11 @@ const MISSING_ENDPOINT: readonly number[] = [404, 405, 410, 501];
 
 // ---------------------------------------------------------------------------------------------------------
 // Mapping failures
+
+/** What must never appear in a message: the key and every custom header value. */
+function providerSecrets(provider: { apiKey: string | null; config: { customHeaders: readonly { value: string }[] } }): string[] {
+  return [provider.apiKey ?? '', ...provider.config.customHeaders.map((h) => h.value)].filter((s) => s.length >= 4);
+}
 
 function errorContext(endpoint: AssistantEndpoint, timeoutMs: number): ErrorContext {
   const secrets = [endpoint.apiKey ?? '', ...endpoint.customHeaders.map((h) => h.value)].filter((s) => s.length >= 4);
@@ -1026,7 +1033,7 @@ class AssistantTurn {
     }
     const usage = usageOf(run);
     if (usage) yield { type: 'usage', usage };
-    const failure = terminalError(run);
+    const failure = terminalError(run, providerSecrets(this.provider));
     if (failure) throw new TurnError(failure);
     if (this.shownText.trim() === '') throw new TurnError(noResponseError());
     yield* this.flushAnnotations();
@@ -1056,7 +1063,7 @@ class TurnError extends Error {
 
 function streamError(message: string, provider: ResolvedProvider): AppError {
   const host = hostOf(provider.config.baseUrl);
-  const detail = message.replace(/\s+/g, ' ').trim().slice(0, 300);
+  const detail = serverDetail(message, providerSecrets(provider));
   return {
     code: 'STREAM_ERROR',
     message: `${host} reported an error while writing the reply. ${detail}`,

@@ -6,6 +6,7 @@
  */
 import OpenAI from 'openai';
 import type { CustomHeader, ProviderType } from '../../../shared/models/provider';
+import { withRedirectPolicy } from './redirect-policy';
 
 /** What a request needs to reach a provider. The key comes from the secret store, never from config. */
 export interface ProviderEndpoint {
@@ -72,20 +73,22 @@ export function providerRequestHeaders(endpoint: ProviderEndpoint): Record<strin
 
 /**
  * Wraps fetch so the request carries exactly what the user configured: no `Authorization` without a key
- * (unless the user set one as a custom header), and no organisation/project or environment headers the
- * user did not add themselves.
+ * (unless the user set one as a custom header), no organisation/project or environment headers the
+ * user did not add themselves, and nothing at all to another origin a redirect names.
  */
 function guardedFetch(endpoint: ProviderEndpoint, inner: typeof globalThis.fetch): typeof globalThis.fetch {
   const userHeaders = new Set(
     endpoint.customHeaders.map((h) => h.name.trim().toLowerCase()).filter((name) => name.length > 0),
   );
   const keyless = !hasKey(endpoint.apiKey);
+  // Secret headers and the body must not follow a redirect to another origin.
+  const followed = withRedirectPolicy(inner);
   return (input, init) => {
     const headers = new Headers(init?.headers);
     const strip = [...ENV_DERIVED_HEADERS, ...envCustomHeaderNames()];
     if (keyless) strip.push('authorization');
     for (const name of strip) if (!userHeaders.has(name)) headers.delete(name);
-    return inner(input, { ...init, headers });
+    return followed(input, { ...init, headers });
   };
 }
 

@@ -45,6 +45,7 @@ import {
   type WireWatch,
 } from './streamed-reply';
 import { turnKind } from './turn-alignment';
+import { serverDetail } from './secret-scrub';
 
 type ResponseObject = OpenAI.Responses.Response;
 type StreamEvent = OpenAI.Responses.ResponseStreamEvent;
@@ -97,9 +98,9 @@ export function responsesApiUnavailable(baseUrl: string, status: number, api: 'r
   };
 }
 
-function responseFailed(response: ResponseObject): AppError {
+function responseFailed(response: ResponseObject, ctx: ErrorContext): AppError {
   const errorCode = response.error?.code ?? '';
-  const detail = (response.error?.message ?? '').replace(/\s+/g, ' ').trim().slice(0, 300);
+  const detail = serverDetail(response.error?.message ?? '', ctx.secrets);
   const lastError = [errorCode, detail].filter(Boolean).join(': ');
   return {
     code: 'RESPONSE_FAILED',
@@ -574,7 +575,7 @@ class ResponsesTurn {
     if (usage) yield { type: 'usage', usage };
     switch (response.status) {
       case 'failed':
-        yield { type: 'error', error: responseFailed(response) };
+        yield { type: 'error', error: responseFailed(response, this.ctx) };
         return;
       case 'cancelled':
         yield { type: 'error', error: responseCancelled() };

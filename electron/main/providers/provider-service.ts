@@ -36,6 +36,7 @@ import type { ConfigStore } from '../config/config-store';
 import type { Handlers } from '../ipc/dispatcher';
 import type { EventSink } from '../ipc/events';
 import type { Logger } from '../logger';
+import { diskFullError, isDiskFull } from '../disk-full';
 import { apiKeyAccount, headerAccount, type KeyVault, type StoredSecret } from '../secrets/key-vault';
 import { listModels, testConnection, type ConnectionTarget } from './connection-test';
 import { testResponsesConnection } from './openai-responses-connection';
@@ -270,6 +271,7 @@ export class ProviderService {
       this.deps.config.upsertProvider(config);
     } catch (error) {
       this.deps.log.error('providers', 'could not write the settings file', error);
+      if (isDiskFull(error)) throw new AppFailure(diskFullError());
       throw new AppFailure({
         code: 'INTERNAL',
         message: 'Switchboard could not write its settings file, so nothing was saved.',

@@ -17,35 +17,105 @@ export interface SseEvent {
   data: string;
 }
 
-const LINE_END = /\r\n|\r|\n/g;
+/**
+ * The most one event may hold (its `data:` lines together, or one line still waiting for its end), in
+ * bytes. A real event is a few KB; a server that sends megabytes without a line end is broken or hostile,
+ * and without a bound it would grow main's memory until the process dies.
+ */
+export const MAX_EVENT_BYTES = 4 * 1024 * 1024;
 
-/** Incremental SSE parsing: text in (any split), complete events out. */
+/** Thrown when one event (or one unterminated line) grows past `limitBytes`; the stream is abandoned. */
+export class SseEventTooLarge extends Error {
+  constructor(readonly limitBytes: number) {
+    super(`A server-sent event was larger than ${limitBytes} bytes.`);
+    this.name = 'SseEventTooLarge';
+  }
+}
+
+const LF = 10;
+const CR = 13;
+const encoder = new TextEncoder();
+
+/**
+ * Incremental SSE parsing: bytes in (any split), complete events out. Line ends are ASCII, so lines are
+ * found in the bytes as they arrive, each byte searched once; an unfinished line is kept as the raw pieces
+ * it arrived in (no text is built for it) and decoded once its end comes. So decoding costs time linear in
+ * the bytes received however they are split, and an endless line costs no more memory than the cap.
+ */
 export class SseParser {
-  private buffer = '';
+  /** The unfinished line, in the pieces it arrived in. */
+  private pending: Uint8Array[] = [];
+  private pendingBytes = 0;
+  /** The last piece ended with `\r`: a `\n` starting the next one belongs to that line end. */
+  private afterCr = false;
+  private readonly decoder = new TextDecoder();
   private event = '';
   private data: string[] = [];
+  private dataChars = 0;
   private sawData = false;
 
-  /** Parses the complete lines of `text` (after what was left over before), pushing finished events onto `out`. */
-  push(text: string, out: SseEvent[]): void {
-    const buffer = this.buffer + text;
-    LINE_END.lastIndex = 0;
+  constructor(private readonly maxEventBytes: number = MAX_EVENT_BYTES) {}
+
+  /** Parses the complete lines of `chunk` (after what was left over before), pushing finished events onto `out`. */
+  push(chunk: Uint8Array | string, out: SseEvent[]): void {
+    const bytes = typeof chunk === 'string' ? encoder.encode(chunk) : chunk;
+    // An empty piece must not forget a pending `\r`.
+    if (bytes.length === 0) return;
     let start = 0;
-    let match: RegExpExecArray | null;
-    while ((match = LINE_END.exec(buffer)) !== null) {
-      // A lone `\r` at the very end may be the first half of `\r\n`: wait for the next chunk.
-      if (match[0] === '\r' && match.index === buffer.length - 1) break;
-      this.line(buffer.slice(start, match.index), out);
-      start = match.index + match[0].length;
+    if (this.afterCr && bytes[0] === LF) start = 1;
+    this.afterCr = false;
+    // The next `\n` and `\r` at or after `start` (-1: none left); each is searched for again only once passed.
+    let nextLf = -2;
+    let nextCr = -2;
+    while (start < bytes.length) {
+      if (nextLf !== -1 && nextLf < start) nextLf = bytes.indexOf(LF, start);
+      if (nextCr !== -1 && nextCr < start) nextCr = bytes.indexOf(CR, start);
+      if (nextLf === -1 && nextCr === -1) break;
+      const end = nextLf === -1 ? nextCr : nextCr === -1 ? nextLf : Math.min(nextLf, nextCr);
+      this.line(this.lineText(bytes.subarray(start, end)), out);
+      start = end + 1;
+      if (bytes[end] === CR) {
+        // `\r\n` is one line end; a `\r` that ends this piece may be the first half of one.
+        if (start === bytes.length) this.afterCr = true;
+        else if (bytes[start] === LF) start++;
+      }
     }
-    this.buffer = start === 0 ? buffer : buffer.slice(start);
+    if (start < bytes.length) {
+      const rest = bytes.subarray(start);
+      this.pendingBytes += rest.length;
+      if (this.pendingBytes + this.dataChars > this.maxEventBytes) throw this.tooLarge();
+      this.pending.push(rest);
+    }
   }
 
   /** The body ended: a last line without its line end, and a last event without its blank line, count. */
   end(out: SseEvent[]): void {
-    if (this.buffer !== '') this.line(this.buffer, out);
-    this.buffer = '';
+    if (this.pending.length > 0) this.line(this.lineText(new Uint8Array(0)), out);
     this.line('', out);
+  }
+
+  /** The text of a line: what was pending of it, then `last`. */
+  private lineText(last: Uint8Array): string {
+    if (this.pending.length === 0) return this.decoder.decode(last);
+    const whole = new Uint8Array(this.pendingBytes + last.length);
+    let at = 0;
+    for (const piece of this.pending) {
+      whole.set(piece, at);
+      at += piece.length;
+    }
+    whole.set(last, at);
+    this.pending = [];
+    this.pendingBytes = 0;
+    return this.decoder.decode(whole);
+  }
+
+  private tooLarge(): SseEventTooLarge {
+    // What was held is dropped at once: the stream ends here.
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.data = [];
+    this.dataChars = 0;
+    return new SseEventTooLarge(this.maxEventBytes);
   }
 
   private line(line: string, out: SseEvent[]): void {
@@ -53,6 +123,7 @@ export class SseParser {
       if (this.sawData) {
         out.push({ event: this.event || 'message', data: this.data.length === 1 ? this.data[0]! : this.data.join('\n') });
         this.data = [];
+        this.dataChars = 0;
         this.sawData = false;
       }
       this.event = '';
@@ -64,6 +135,8 @@ export class SseParser {
     let value = colon === -1 ? '' : line.slice(colon + 1);
     if (value.charCodeAt(0) === 32 /* ' ' */) value = value.slice(1);
     if (field === 'data') {
+      this.dataChars += value.length + 1;
+      if (this.dataChars > this.maxEventBytes) throw this.tooLarge();
       this.data.push(value);
       this.sawData = true;
     } else if (field === 'event') {
@@ -78,7 +151,6 @@ export class SseParser {
  * cancels the body; a caller that stops iterating without returning must abort the request itself.
  */
 export async function* decodeSseBatches(body: ReadableStream<Uint8Array>, onChunk?: () => void): AsyncGenerator<SseEvent[]> {
-  const decoder = new TextDecoder();
   const parser = new SseParser();
   const reader = body.getReader();
   try {
@@ -87,11 +159,10 @@ export async function* decodeSseBatches(body: ReadableStream<Uint8Array>, onChun
       if (done) break;
       onChunk?.();
       const batch: SseEvent[] = [];
-      parser.push(decoder.decode(value, { stream: true }), batch);
+      parser.push(value, batch);
       if (batch.length > 0) yield batch;
     }
     const last: SseEvent[] = [];
-    parser.push(decoder.decode(), last);
     parser.end(last);
     if (last.length > 0) yield last;
   } finally {

@@ -13,8 +13,9 @@ import { APIError } from 'openai';
 import type { ChatEvent, RetryReason } from '../../../shared/models/chat-event';
 import type { ChatRequest, ProviderAdapter } from './provider-adapter';
 import type { AppError } from '../../../shared/result';
-import { redact } from '../logger';
-import { hostOf, notOpenAIApi, parseRetryAfterMs, parseServerError, type ErrorContext } from './error-mapper';
+import { serverDetail } from './secret-scrub';
+import { SseEventTooLarge } from './sse-decoder';
+import { eventTooLargeError, hostOf, notOpenAIApi, parseRetryAfterMs, parseServerError, type ErrorContext } from './error-mapper';
 
 export const DEFAULT_RATE_LIMIT_RETRIES = 3;
 export const DEFAULT_MAX_RETRY_WAIT_MS = 60_000;
@@ -266,12 +267,6 @@ export async function* inBatches<T, E>(
 // ---------------------------------------------------------------------------------------------------------
 // Failures of a reply that already started
 
-function redactSecrets(text: string, ctx: ErrorContext): string {
-  let out = text;
-  for (const secret of ctx.secrets ?? []) if (secret.length >= 4) out = out.split(secret).join('[redacted]');
-  return redact(out);
-}
-
 export function idleTimeoutError(ctx: ErrorContext, idleTimeoutMs: number): AppError {
   const seconds = Math.max(1, Math.round(idleTimeoutMs / 1000));
   const host = hostOf(ctx.baseUrl);
@@ -310,7 +305,7 @@ export function malformedStreamError(ctx: ErrorContext): AppError {
 export function inStreamError(body: unknown, ctx: ErrorContext): AppError {
   const server = parseServerError(body);
   const host = hostOf(ctx.baseUrl);
-  const detail = server.message ? redactSecrets(server.message.replace(/\s+/g, ' ').trim().slice(0, 300), ctx) : '';
+  const detail = server.message ? serverDetail(server.message, ctx.secrets) : '';
   return {
     code: 'STREAM_ERROR',
     message: detail ? `${host} reported an error while writing the reply: ${detail}` : `${host} reported an error while writing the reply.`,
@@ -345,6 +340,7 @@ export async function readUnstreamedJson(
 
 /** An error thrown while reading the stream: an error payload, malformed JSON, or a broken connection. */
 export function streamFailure(error: unknown, ctx: ErrorContext): AppError {
+  if (error instanceof SseEventTooLarge) return eventTooLargeError(ctx, error.limitBytes);
   if (error instanceof APIError && typeof error.status !== 'number') {
     return inStreamError({ error: error.error ?? { message: error.message } }, ctx);
   }

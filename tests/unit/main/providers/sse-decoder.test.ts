@@ -1,5 +1,12 @@
-import { describe, expect, it } from 'vitest';
-import { decodeSseBatches, decodeSseEvents, SseParser, type SseEvent } from '../../../../electron/main/providers/sse-decoder';
+import { describe, expect, it, vi } from 'vitest';
+import {
+  decodeSseBatches,
+  decodeSseEvents,
+  MAX_EVENT_BYTES,
+  SseEventTooLarge,
+  SseParser,
+  type SseEvent,
+} from '../../../../electron/main/providers/sse-decoder';
 
 function streamOf(chunks: string[]): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
@@ -109,5 +116,89 @@ describe('SseParser', () => {
       q.end(out);
       expect(out, `split at ${cut}`).toEqual(whole);
     }
+  });
+});
+
+describe('hostile streams', () => {
+  /** A body of `totalChars` 'a's with no line end, made lazily in 64 KB chunks; `pulled` counts the reads. */
+  function endlessLine(totalChars: number): { body: ReadableStream<Uint8Array>; pulled: () => number } {
+    const chunk = new Uint8Array(64 * 1024).fill(0x61);
+    let sent = 0;
+    let pulls = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulls++;
+        if (sent >= totalChars) return controller.close();
+        controller.enqueue(chunk);
+        sent += chunk.length;
+      },
+    });
+    return { body, pulled: () => pulls };
+  }
+
+  it('a 20 MB line without a line end ends the stream with SseEventTooLarge once it passes the cap', async () => {
+    const { body, pulled } = endlessLine(20 * 1024 * 1024);
+    const reading = (async () => {
+      for await (const batch of decodeSseBatches(body)) void batch;
+    })();
+    const error = await reading.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SseEventTooLarge);
+    expect((error as SseEventTooLarge).limitBytes).toBe(MAX_EVENT_BYTES);
+    // Reading stopped at the cap, not at the end of the 20 MB.
+    expect(pulled() * 64 * 1024).toBeLessThan(MAX_EVENT_BYTES + 4 * 64 * 1024);
+  });
+
+  it('many data lines of one event are bounded together', () => {
+    const parser = new SseParser(1000);
+    const out: SseEvent[] = [];
+    expect(() => {
+      for (let i = 0; i < 100; i++) parser.push(`data: ${'x'.repeat(50)}\n`, out);
+    }).toThrow(SseEventTooLarge);
+    expect(out).toEqual([]);
+  });
+
+  it('events up to the cap still pass', () => {
+    const parser = new SseParser(1000);
+    const out: SseEvent[] = [];
+    parser.push(`data: ${'y'.repeat(900)}\n\n`, out);
+    parser.push(`data: ${'z'.repeat(900)}\n\n`, out);
+    expect(out.map((e) => e.data.length)).toEqual([900, 900]);
+  });
+
+  it('searches each received byte for line ends a bounded number of times, however small the reads (linear work)', async () => {
+    // Counts what every line-end search may look at while the stream is decoded: regular-expression
+    // searches over text and index searches over bytes, whichever the decoder uses.
+    const exec = RegExp.prototype.exec;
+    const typedArrayProto = Object.getPrototypeOf(Uint8Array.prototype) as { indexOf: (this: Uint8Array, v: number, from?: number) => number };
+    const indexOf = typedArrayProto.indexOf;
+    let examined = 0;
+    const spies = [
+      vi.spyOn(RegExp.prototype, 'exec').mockImplementation(function (this: RegExp, input: string) {
+        examined += input.length - (this.global || this.sticky ? this.lastIndex : 0);
+        return exec.call(this, input);
+      }),
+      vi.spyOn(typedArrayProto, 'indexOf').mockImplementation(function (this: Uint8Array, value: number, from = 0) {
+        examined += this.length - from;
+        return indexOf.call(this, value, from);
+      }),
+    ];
+    try {
+      const line = `data: ${'t'.repeat(20_000)}`;
+      // One byte per network read, then the line end.
+      const events = await decode([...line.split(''), '\n\n']);
+      expect(events).toEqual([{ event: 'message', data: 't'.repeat(20_000) }]);
+      expect(examined).toBeLessThanOrEqual(3 * (line.length + 2));
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+    }
+  });
+
+  it('keeps a `\\r` at the end of a read when an empty read follows before the `\\n`', () => {
+    const parser = new SseParser();
+    const out: SseEvent[] = [];
+    parser.push('data: a\r', out);
+    parser.push('', out);
+    parser.push('\ndata: b\n\n', out);
+    expect(out).toEqual([{ event: 'message', data: 'a\nb' }]);
   });
 });

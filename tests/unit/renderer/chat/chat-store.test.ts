@@ -379,3 +379,16 @@ describe('chat store', () => {
     expect(store.getState().conversations.c1).toMatchObject({ older: 'idle', olderError: null, messages: [{ id: 'u2' }] });
   });
 });
+
+describe('a reply main could not save (chat:saveState)', () => {
+  it('is marked not saved with the reason, after the final event too, and unmarked once saved', () => {
+    const { store, runFrame } = storeWith(fakeApi({}));
+    store.setState({ conversations: { c1: conversation([message('u1', 'user', 'hi'), message('a1', 'assistant', 'All of it', 'streaming')], 'a1') } });
+    store.getState().receive(event('a1', { final: { status: 'complete' } }));
+    store.getState().saveStateChanged({ conversationId: 'c1', messageId: 'a1', saved: false, reason: 'disk-full' });
+    runFrame();
+    expect(store.getState().conversations.c1!.messages[1]).toMatchObject({ content: 'All of it', status: 'complete', unsaved: 'disk-full' });
+    store.getState().saveStateChanged({ conversationId: 'c1', messageId: 'a1', saved: true });
+    expect(store.getState().conversations.c1!.messages[1]!.unsaved).toBeUndefined();
+  });
+});
