@@ -10,10 +10,11 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const root = path.resolve(import.meta.dirname, '../..');
-const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
+// Node itself with tsx's loader (not the tsx binary, which runs Node as a child that a SIGKILL would orphan).
+const nodeWithTsx = (args: string[]) => [process.execPath, ['--import', 'tsx', ...args]] as const;
 
 function startCli(args: string[]): Promise<{ child: ChildProcess; url: string; output: () => string }> {
-  const child = spawn(tsx, ['electron/browser-host/cli.ts', ...args], { cwd: root, env: { ...process.env } });
+  const child = spawn(...nodeWithTsx(['electron/browser-host/cli.ts', ...args]), { cwd: root, env: { ...process.env } });
   let out = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (out += d.toString()));

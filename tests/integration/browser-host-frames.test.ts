@@ -12,7 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 
 const root = path.resolve(import.meta.dirname, '../..');
-const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
+// Node itself with tsx's loader (not the tsx binary, which runs Node as a child that a SIGKILL would orphan).
+const nodeWithTsx = (args: string[]) => [process.execPath, ['--import', 'tsx', ...args]] as const;
 
 let child: ChildProcess;
 let origin = '';
@@ -22,7 +23,7 @@ let output = '';
 beforeAll(async () => {
   if (!fs.existsSync(path.join(root, 'out/renderer/chat/index.html'))) throw new Error('run `npm run build` first');
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-frames-'));
-  child = spawn(tsx, ['electron/browser-host/cli.ts', '--port', '0', '--data-dir', dataDir], { cwd: root, env: { ...process.env } });
+  child = spawn(...nodeWithTsx(['electron/browser-host/cli.ts', '--port', '0', '--data-dir', dataDir]), { cwd: root, env: { ...process.env } });
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
   const url = await new Promise<string>((resolve, reject) => {
