@@ -3,11 +3,12 @@
  * services built with Electron's pieces (net.fetch, electron-store, the keychain), the IPC binding and
  * the windows. Everything else lives in Electron-free services (see services.ts).
  */
-import { app, dialog, Menu, net } from 'electron';
+import { app, dialog, Menu } from 'electron';
 import ElectronStore from 'electron-store';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { resolveLanguage } from '../../shared/models/preferences';
+import { electronFetch } from './electron/net-fetch';
 import { createDispatcher } from './ipc/dispatcher';
 import { bindIpc, createElectronEventSink } from './ipc/electron-binding';
 import { createConsoleLogger } from './logger';
@@ -57,9 +58,8 @@ if (!app.requestSingleInstanceLock()) {
     const events = createElectronEventSink(windows);
     services = createServices({
       dataDir: app.getPath('userData'),
-      // net.fetch applies the system proxy settings and certificate store.
-      fetch: ((input: Parameters<typeof fetch>[0], init?: RequestInit) =>
-        net.fetch(input instanceof URL ? input.toString() : input, init)) as typeof fetch,
+      // net.fetch applies the system proxy settings and certificate store (manual redirects: electron/net-fetch.ts).
+      fetch: electronFetch,
       secretStore: new KeytarSecretStore(),
       createStore: ({ cwd, name }) => new ElectronStore({ cwd, name, clearInvalidConfig: false }),
       events,

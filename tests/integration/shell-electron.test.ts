@@ -195,6 +195,33 @@ describe('Electron shell (real composition root, Electron stand-in)', () => {
     expect(await app.exited).toBe(0);
   });
 
+  it('follows a redirect within the provider’s origin and refuses one elsewhere, through Electron’s net', async () => {
+    // net.fetch fails every `redirect: 'manual'` redirect ("Redirect was cancelled"); the app's fetch answers the 3xx.
+    const app = await start();
+    const chat = await windowAt(app, CHAT_URL);
+    const conversationId = await addProviderAndConversation(app, chat);
+    const moved = (status: number, location: string) => ({ kind: 'raw' as const, status, contentType: 'text/plain', body: 'Moved', headers: { location } });
+
+    server.reset();
+    server.nextResponses(moved(307, `${server.url}/chat/completions`));
+    expect(await sendAndRead(app, chat, conversationId, 'follow me')).toEqual({ content: 'Echo: follow me', status: 'complete' });
+    expect(server.requests.map((r) => r.method)).toEqual(['POST', 'POST']);
+
+    server.reset();
+    const elsewhere = `http://localhost:${server.port}`;
+    server.nextResponses(moved(302, `${elsewhere}/v1/chat/completions`));
+    const sent = ok<{ streamId: string }>(await app.invoke(chat.webContentsId, 'chat:send', { conversationId, text: 'stay here' }));
+    const final = await app.waitFor(async () => {
+      const inbox = await app.call<{ channel: string; args: { streamId: string; final?: { status: string; error?: { code: string; message: string } } }[] }[]>('inbox', {
+        webContentsId: chat.webContentsId,
+      });
+      return inbox.map((m) => m.args[0]!).find((e) => e.streamId === sent.streamId && e.final)?.final;
+    }, 'the refused reply');
+    expect(final).toMatchObject({ status: 'failed', error: { code: 'REDIRECT_REFUSED' } });
+    expect(final.error?.message).toContain(`localhost:${server.port}`);
+    expect(server.requests).toHaveLength(1);
+  });
+
   it('holds a menu command until the Chat window says it is ready, also across a reload', async () => {
     const app = await start();
     const chat = await windowAt(app, CHAT_URL);

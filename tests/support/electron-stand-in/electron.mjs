@@ -6,6 +6,8 @@
 // right-click, a crash) and reads back what the app did.
 import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -71,9 +73,76 @@ export const net = {
       }
     }
     if (protocolHandlers.has(scheme)) return protocolHandlers.get(scheme)(new Request(url, init));
-    return globalThis.fetch(input, init);
+    const redirect = init?.redirect ?? (typeof input === 'string' ? 'follow' : input.redirect);
+    if (redirect !== 'manual') return globalThis.fetch(input, init);
+    // net.fetch gives `redirect` to its ClientRequest (lib/browser/api/net-fetch.ts), and ClientRequest's
+    // 'manual' mode fails a redirect nobody follows with "Redirect was cancelled"
+    // (lib/common/api/net-client-request.ts): it never answers the 3xx response.
+    const response = await globalThis.fetch(input, init);
+    if (response.status >= 300 && response.status < 400 && response.headers.has('location')) {
+      await response.body?.cancel();
+      throw new Error('Redirect was cancelled');
+    }
+    return response;
+  },
+  /**
+   * net.request (docs/api/client-request.md): a Writable with setHeader(), end(body), abort(); events
+   * 'response' (an IncomingMessage: a Readable with statusCode, statusMessage, headers), 'error', and for
+   * `redirect: 'manual'` a 'redirect' event (statusCode, method, redirectUrl, responseHeaders) whose
+   * listener must call followRedirect(), else the request fails with "Redirect was cancelled".
+   */
+  request(options) {
+    return new ClientRequestStandIn(options);
   },
 };
+
+class ClientRequestStandIn extends EventEmitter {
+  constructor(options) {
+    super();
+    this.options = typeof options === 'string' ? { url: options } : options;
+    this.headers = {};
+    this.aborted = false;
+    this.upstream = null;
+  }
+  setHeader(name, value) {
+    this.headers[name] = value;
+  }
+  write() {
+    throw new Error('the stand-in sends bodies with end(body) only');
+  }
+  followRedirect() {
+    throw new Error('followRedirect is not used by Switchboard and not part of this stand-in');
+  }
+  abort() {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.upstream?.destroy();
+    process.nextTick(() => this.emit('abort'));
+  }
+  end(body) {
+    const url = new URL(this.options.url);
+    const lib = url.protocol === 'https:' ? https : http;
+    const req = lib.request(url, { method: this.options.method ?? 'GET', headers: this.headers });
+    this.upstream = req;
+    req.on('error', (error) => {
+      if (!this.aborted) this.emit('error', error);
+    });
+    req.on('response', (res) => {
+      const isRedirect = [301, 302, 303, 307, 308].includes(res.statusCode) && res.headers.location;
+      if (isRedirect && (this.options.redirect ?? 'follow') !== 'follow') {
+        res.resume();
+        if (this.options.redirect === 'error') return this.emit('error', new Error("Attempted to redirect, but redirect policy was 'error'"));
+        const headers = Object.fromEntries(Object.entries(res.headers).map(([k, v]) => [k, [v].flat()]));
+        this.emit('redirect', res.statusCode, this.options.method ?? 'GET', new URL(res.headers.location, url).href, headers);
+        if (!this.aborted) this.emit('error', new Error('Redirect was cancelled'));
+        return;
+      }
+      if (isRedirect) throw new Error('the stand-in does not follow redirects for net.request');
+      this.emit('response', res);
+    });
+    req.end(body);
+  }
+}
 
 // ---------------------------------------------------------------- session (docs/api/session.md)
 class Session {
