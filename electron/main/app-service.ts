@@ -43,9 +43,11 @@ export class AppService {
       config: ConfigStore;
       events: EventSink;
       noticeSource?: NoticeSource;
+      /** Notices the shell knows of at start-up (e.g. Chromium's sandbox is off). */
+      startupNotices?: AppNotice[];
     },
   ) {
-    this.notices = [...deps.config.notices];
+    this.notices = [...deps.config.notices, ...(deps.startupNotices ?? [])];
     // A notice can arise after a window asked for the list (a damaged conversation found while the files
     // are still being read): every window gets it pushed, whenever it comes.
     deps.noticeSource?.onNotice((notice) => {

@@ -15,6 +15,7 @@ import { createConsoleLogger } from './logger';
 import { KeytarSecretStore } from './secrets/keytar-secret-store';
 import { createServices, type Services } from './services';
 import { createQuitSequence } from './shell/quit-sequence';
+import { sandboxNotice } from './shell/sandbox-notice';
 import { shellText } from './shell/shell-text';
 import { installAppGuards } from './windows/app-guards';
 import { handleAppProtocol, registerAppScheme } from './windows/app-protocol';
@@ -72,6 +73,9 @@ if (!app.requestSingleInstanceLock()) {
         runtime: 'electron',
       },
       log,
+      startupNotices: [
+        sandboxNotice({ platform: process.platform, noSandbox: app.commandLine.hasSwitch('no-sandbox'), appImage: process.env.APPIMAGE }),
+      ].filter((n) => n !== null),
     });
     bindIpc(createDispatcher(services.handlers, log), windows);
 

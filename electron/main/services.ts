@@ -4,7 +4,7 @@
  * (electron/main/index.ts), the browser host and the integration tests all call this, so they run the
  * same code; nothing here imports `electron`.
  */
-import type { AppInfo } from '../../shared/models/preferences';
+import type { AppInfo, AppNotice } from '../../shared/models/preferences';
 import type { AppShell } from './app-shell';
 import { AppService } from './app-service';
 import { AdapterRegistry } from './chat/adapter-registry';
@@ -27,6 +27,8 @@ import { withRedirectPolicy } from './providers/redirect-policy';
 export interface ServiceDeps {
   /** All app data (config, conversations) lives under this directory. */
   dataDir: string;
+  /** Notices the shell knows of at start-up, shown in every window like the others. */
+  startupNotices?: AppNotice[];
   /** Electron's net.fetch in the app (system proxy and certificates); Node's fetch in tests. */
   fetch: typeof globalThis.fetch;
   /** The OS keychain store (keytar). */
@@ -84,6 +86,7 @@ export function createServices(deps: ServiceDeps): Services {
     config,
     events: deps.events,
     noticeSource: conversations,
+    ...(deps.startupNotices ? { startupNotices: deps.startupNotices } : {}),
   });
   // Keys go through the vault so session-only keys (the user's explicit choice) reach every reader.
   const vault = new KeyVault({ keychain: deps.secretStore, log: deps.log });

@@ -325,6 +325,16 @@ describe('Electron shell (real composition root, Electron stand-in)', () => {
     expect(await sendAndRead(app, chat, conversationId, 'no keychain')).toEqual({ content: 'Echo: no keychain', status: 'complete' });
   });
 
+  it('tells every window when an AppImage had to start without Chromium’s sandbox', async () => {
+    const app = await start({ SB_STANDIN_SWITCHES: 'no-sandbox', APPIMAGE: '/home/u/Applications/Switchboard-0.1.0.AppImage' });
+    const chat = await windowAt(app, CHAT_URL);
+    const notices = ok<{ code: string; params: Record<string, string> }[]>(await app.invoke(chat.webContentsId, 'app:notices'));
+    expect(notices).toEqual([expect.objectContaining({ code: 'SANDBOX_OFF', params: { context: 'appimage' } })]);
+    const plain = await start();
+    const plainChat = await windowAt(plain, CHAT_URL);
+    expect(ok<unknown[]>(await plain.invoke(plainChat.webContentsId, 'app:notices'))).toEqual([]);
+  });
+
   it('quits cleanly: before-quit, windows closed, will-quit held for disposal, then the exit', async () => {
     const app = await start();
     await windowAt(app, CHAT_URL);

@@ -403,6 +403,11 @@ const paths = new Map([
 
 class App extends EventEmitter {
   isPackaged = true;
+  /** app.commandLine (docs/api/command-line.md): the switches Chromium was started with. */
+  commandLine = {
+    hasSwitch: (name) => (process.env.SB_STANDIN_SWITCHES ?? '').split(',').includes(name),
+    getSwitchValue: () => '',
+  };
   quitting = false;
   exited = false;
   whenReady() {
