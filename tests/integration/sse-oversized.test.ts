@@ -4,7 +4,7 @@
  * kept), instead of buffering the line until the connection ends or the idle timeout fires.
  */
 import { describe, expect, it } from 'vitest';
-import { MAX_EVENT_BYTES } from '../../electron/main/providers/sse-decoder';
+import { MAX_EVENT_BYTES } from '../../electron/main/providers/wire/sse-decoder';
 import { localServerAndRigs, waitUntil } from './chat-support';
 
 const local = localServerAndRigs({});

@@ -1,7 +1,8 @@
 /**
  * The `providers:*` channels: provider configs in the config store, their secrets in the KeyVault
  * (keychain, or memory when the user chose session-only keys), validation, Test Connection and the model
- * list. Also `resolve()`, which the chat service uses to get a provider with its key.
+ * list (both handed to the provider's kind). Also `resolve()`, which the chat service uses to get a provider
+ * with its key, and `deleteRemoteState()`, which deletes what a kind keeps on the server for a conversation.
  *
  * Secrets rule: the API key lives at account `<id>`; the value of a custom header whose name looks secret
  * (see isSecretHeaderName: auth, key, token, secret, cookie, password, credential, session, signature) lives
@@ -13,6 +14,7 @@
  * on any failure the secrets are restored and the config is untouched.
  */
 import { randomUUID } from 'node:crypto';
+import type { Conversation } from '../../../shared/models/conversation';
 import type {
   ConnectionTestResult,
   CustomHeader,
@@ -20,9 +22,10 @@ import type {
   ProviderConfig,
   ProviderDraft,
   ProviderList,
+  ProviderType,
   ProviderView,
 } from '../../../shared/models/provider';
-import { DEFAULT_ASSISTANT_RUN_TIMEOUT_MS, DEFAULT_CONVERSATION_STATE } from '../../../shared/models/provider';
+import { DEFAULT_ASSISTANT_RUN_TIMEOUT_MS } from '../../../shared/models/provider';
 import { AppFailure, type FieldIssue } from '../../../shared/result';
 import {
   isSecretHeaderName,
@@ -38,13 +41,13 @@ import type { EventSink } from '../ipc/events';
 import type { Logger } from '../logger';
 import { diskFullError, isDiskFull } from '../disk-full';
 import { apiKeyAccount, headerAccount, type KeyVault, type StoredSecret } from '../secrets/key-vault';
-import { listModels, testConnection, type ConnectionTarget } from './connection-test';
-import { testResponsesConnection } from './openai-responses-connection';
-import type { ResolvedProvider } from './provider-adapter';
+import type { KindOf } from './kinds';
+import type { ConnectionTarget, ProviderKind, ResolvedProvider } from './provider-kind';
 
 export interface ProviderServiceDeps {
   config: ConfigStore;
   vault: KeyVault;
+  kindOf: KindOf;
   events: EventSink;
   fetch: typeof globalThis.fetch;
   log: Logger;
@@ -74,6 +77,12 @@ export class ProviderService {
 
   private now(): string {
     return (this.deps.now?.() ?? new Date()).toISOString();
+  }
+
+  private kind(type: ProviderType): ProviderKind {
+    const kind = this.deps.kindOf(type);
+    if (!kind) throw new AppFailure({ code: 'VALIDATION', message: 'Switchboard cannot use this kind of provider.', params: { context: 'unsupported_provider', type } });
+    return kind;
   }
 
   private getConfig(id: string): ProviderConfig {
@@ -210,33 +219,55 @@ export class ProviderService {
         : draft.apiKey.action === 'keep'
           ? (stored?.value ?? null)
           : null;
+    const { model, assistantId, conversationState } = this.kind(draft.type).settings(draft, existing);
     return {
       type: draft.type,
       baseUrl: validation.normalizedBaseUrl,
       apiKey: apiKey === '' ? null : apiKey,
       customHeaders: supportsCustomHeaders(draft.type) ? this.resolveDraftHeaders(draft, storedHeaders) : [],
-      model: draft.type === 'openai-assistant' ? '' : draft.model.trim(),
-      assistantId: draft.type === 'openai-assistant' ? draft.assistantId.trim() : '',
+      model,
+      assistantId,
+      ...(conversationState ? { conversationState } : {}),
     };
   }
 
   async test(draft: ProviderDraft): Promise<ConnectionTestResult> {
     const target = await this.targetFor(draft, ['NAME_REQUIRED']);
-    const deps = { fetch: this.deps.fetch, timeoutMs: this.deps.connectTimeoutMs };
-    if (draft.type === 'openai-responses') {
-      const existing = draft.id ? this.deps.config.getProvider(draft.id) : undefined;
-      return testResponsesConnection(target, deps, draft.conversationState ?? existing?.conversationState ?? DEFAULT_CONVERSATION_STATE);
-    }
-    return testConnection(target, deps);
+    return this.kind(draft.type).testConnection(target, { fetch: this.deps.fetch, timeoutMs: this.deps.connectTimeoutMs });
   }
 
   async listModels(draft: ProviderDraft): Promise<{ models: string[] }> {
-    const target = await this.targetFor({ ...draft, type: draft.type === 'openai-assistant' ? 'openai-compatible' : draft.type }, [
-      'NAME_REQUIRED',
-      'ASSISTANT_ID_REQUIRED',
-      'API_KEY_REQUIRED',
-    ]);
-    return { models: await listModels(target, { fetch: this.deps.fetch, timeoutMs: this.deps.connectTimeoutMs }) };
+    const type = this.kind(draft.type).listModelsAs ?? draft.type;
+    const target = await this.targetFor({ ...draft, type }, ['NAME_REQUIRED', 'ASSISTANT_ID_REQUIRED', 'API_KEY_REQUIRED']);
+    return { models: await this.kind(type).listModels(target, { fetch: this.deps.fetch, timeoutMs: this.deps.connectTimeoutMs }) };
+  }
+
+  /**
+   * The `deleteRemoteThread` of conversations:delete: deletes what the server keeps for a conversation (an
+   * Assistants thread, a Responses conversation object), through the provider that created it (which may no
+   * longer be the conversation's). The provider is resolved exactly as for a chat turn, so the key and
+   * secret header values kept in the keychain (or for this session only) reach this request too.
+   */
+  async deleteRemoteState(conversation: Pick<Conversation, 'threadId' | 'threadProviderId' | 'providerId'>): Promise<void> {
+    if (!conversation.threadId) return;
+    const ownerGone = () =>
+      new AppFailure({
+        code: 'NO_PROVIDER',
+        message: 'The provider that created this conversation’s thread no longer exists, so the thread cannot be deleted on the server.',
+        params: { reason: 'removed' },
+      });
+    const ownerId = conversation.threadProviderId ?? conversation.providerId;
+    if (!ownerId) throw ownerGone();
+    let provider: ResolvedProvider;
+    try {
+      provider = await this.resolve(ownerId);
+    } catch (error) {
+      if (error instanceof AppFailure && error.appError.code === 'NO_PROVIDER') throw ownerGone();
+      throw error;
+    }
+    const deleteRemoteState = this.deps.kindOf(provider.config.type)?.deleteRemoteState;
+    if (!deleteRemoteState) throw ownerGone();
+    await deleteRemoteState(provider, conversation.threadId);
   }
 
   // ------------------------------------------------------------------------------------------------------
@@ -325,22 +356,19 @@ export class ProviderService {
     }
 
     const now = this.now();
+    // A kind's own settings (an Assistant's ID, the Responses instructions …) come from its kind alone:
+    // a type switch (e.g. from OpenAI Assistant) starts from that kind's defaults.
+    const { model, assistantId, ...ownSettings } = this.kind(draft.type).settings(draft, existing);
     const config: ProviderConfig = {
       id,
       type: draft.type,
       name: draft.name.trim(),
       baseUrl: validation.normalizedBaseUrl,
-      model: draft.type === 'openai-assistant' ? '' : draft.model.trim(),
-      assistantId: draft.type === 'openai-assistant' ? draft.assistantId.trim() : '',
+      model,
+      assistantId,
       customHeaders: headersForConfigFile(headers),
       runTimeoutMs: draft.runTimeoutMs ?? existing?.runTimeoutMs ?? DEFAULT_ASSISTANT_RUN_TIMEOUT_MS,
-      // Only OpenAI Responses has these; a type switch (e.g. from OpenAI Assistant) starts from the defaults.
-      ...(draft.type === 'openai-responses'
-        ? {
-            instructions: (draft.instructions ?? existing?.instructions ?? '').trim(),
-            conversationState: draft.conversationState ?? existing?.conversationState ?? DEFAULT_CONVERSATION_STATE,
-          }
-        : {}),
+      ...ownSettings,
       createdAt: existing?.createdAt ?? now,
       updatedAt: now,
     };

@@ -1,12 +1,11 @@
 /**
- * The pieces of streamed-reply.ts that both the Chat Completions and the Responses adapters go through:
- * the wait after a 429 or a 503 with retry-after, and reading an answer that came as one JSON document
- * although a stream was asked for.
+ * The wait after a 429 or a 503 with retry-after, which the Chat Completions and the Responses adapters
+ * both go through.
  */
 import { APIError } from 'openai';
 import { describe, expect, it } from 'vitest';
-import { mapProviderError } from '../../../../electron/main/providers/error-mapper';
-import { readUnstreamedJson, waitOutRetry } from '../../../../electron/main/providers/streamed-reply';
+import { mapProviderError } from '../../../../../electron/main/providers/errors/request-failure';
+import { waitOutRetry } from '../../../../../electron/main/providers/wire/rate-limit';
 
 const ctx = { baseUrl: 'http://127.0.0.1:8000/v1' };
 
@@ -54,28 +53,5 @@ describe('waitOutRetry', () => {
       { yielded: [], returned: false },
     ]);
     expect(slept).toEqual([]);
-  });
-});
-
-describe('readUnstreamedJson', () => {
-  it('gives the parsed body with its text', async () => {
-    const text = '{"object":"response","output":[]}';
-    expect(await readUnstreamedJson(new Response(text), 'application/json', ctx)).toEqual({ body: { object: 'response', output: [] }, text });
-  });
-
-  it('says a body that is not JSON is not an OpenAI-style API, naming the host', async () => {
-    const read = await readUnstreamedJson(new Response('<html>Sign in</html>'), 'text/html', ctx);
-    expect(read).toMatchObject({ error: { code: 'NOT_OPENAI_API', params: { host: '127.0.0.1:8000', context: 'html' } } });
-  });
-
-  it('says the connection dropped when the body breaks off', async () => {
-    const body = new ReadableStream<Uint8Array>({
-      start(controller) {
-        controller.enqueue(new TextEncoder().encode('{"object":'));
-        controller.error(new TypeError('terminated'));
-      },
-    });
-    const read = await readUnstreamedJson(new Response(body), 'application/json', ctx);
-    expect(read).toMatchObject({ error: { code: 'CONNECTION_DROPPED', params: { host: '127.0.0.1:8000' } } });
   });
 });

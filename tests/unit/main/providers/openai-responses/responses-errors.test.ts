@@ -1,33 +1,14 @@
 /**
- * Pure parts of the OpenAI Responses adapter: how a turn relates to the server conversation (new, a repeat
- * for Regenerate/Retry, or an edit), and that the English texts main sends equal their translations in
- * errors.json (the window shows the translation; a mismatch would say something else in each language).
+ * The English texts of the Responses API's errors equal their translations in errors.json (the window shows
+ * the translation; a mismatch would say something else in each language).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { responsesApiUnavailable } from '../../../../electron/main/providers/openai-responses';
-import { turnKind } from '../../../../electron/main/providers/turn-alignment';
-import type { AppError } from '../../../../shared/result';
+import { responsesApiUnavailable } from '../../../../../electron/main/providers/openai-responses/responses-errors';
+import type { AppError } from '../../../../../shared/result';
 
-const LOCALES = path.resolve(__dirname, '../../../../renderer/i18n/locales');
-
-describe('turnKind', () => {
-  it('counts when the whole server conversation is in view, even for identical texts', () => {
-    expect(turnKind(['yes'], ['yes', 'yes'], true)).toBe('new');
-    expect(turnKind(['yes', 'yes'], ['yes', 'yes'], true)).toBe('repeat');
-    expect(turnKind(['a', 'b'], ['a', 'b, edited'], true)).toBe('edited');
-    expect(turnKind([], ['first'], true)).toBe('new');
-  });
-
-  it('compares the ends when only the newest items were read', () => {
-    expect(turnKind(['x', 'a', 'b'], ['a', 'b', 'c'], false)).toBe('new');
-    expect(turnKind(['x', 'a', 'b'], ['a', 'b'], false)).toBe('repeat');
-    expect(turnKind(['x', 'a', 'b'], ['a', 'b2'], false)).toBe('edited');
-    // Nothing lines up (another client wrote to the conversation): treat it as a new turn, delete nothing.
-    expect(turnKind(['p', 'q'], ['a', 'b'], false)).toBe('new');
-  });
-});
+const LOCALES = path.resolve(__dirname, '../../../../../renderer/i18n/locales');
 
 describe('error texts', () => {
   const load = (lang: string) => JSON.parse(fs.readFileSync(path.join(LOCALES, lang, 'errors.json'), 'utf8')) as Record<string, unknown> & { hints: Record<string, string> };

@@ -5,7 +5,7 @@
  * leak to a third-party server. Retries are off: our code decides when a retry makes sense.
  */
 import OpenAI from 'openai';
-import type { CustomHeader, ProviderType } from '../../../shared/models/provider';
+import type { CustomHeader, ProviderType } from '../../../../shared/models/provider';
 import { withRedirectPolicy } from './redirect-policy';
 
 /** What a request needs to reach a provider. The key comes from the secret store, never from config. */

@@ -10,8 +10,8 @@
  * Node's fetch (undici) and Electron's net.fetch both hand back the 3xx response itself for `manual`, so
  * the behaviour is the same in the app and in tests.
  */
-import { AppFailure } from '../../../shared/result';
-import { hostOf } from './error-mapper';
+import { AppFailure } from '../../../../shared/result';
+import { hostOf } from '../errors/request-failure';
 
 export const MAX_REDIRECTS = 5;
 

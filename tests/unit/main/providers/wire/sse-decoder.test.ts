@@ -6,7 +6,7 @@ import {
   SseEventTooLarge,
   SseParser,
   type SseEvent,
-} from '../../../../electron/main/providers/sse-decoder';
+} from '../../../../../electron/main/providers/wire/sse-decoder';
 
 function streamOf(chunks: string[]): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();

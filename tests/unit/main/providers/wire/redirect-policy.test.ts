@@ -4,8 +4,8 @@
  * that another origin gets no request at all.
  */
 import { describe, expect, it } from 'vitest';
-import { AppFailure } from '../../../../shared/result';
-import { MAX_REDIRECTS, withRedirectPolicy } from '../../../../electron/main/providers/redirect-policy';
+import { AppFailure } from '../../../../../shared/result';
+import { MAX_REDIRECTS, withRedirectPolicy } from '../../../../../electron/main/providers/wire/redirect-policy';
 
 interface Hop {
   url: string;

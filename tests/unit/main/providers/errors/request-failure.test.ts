@@ -9,11 +9,11 @@ import {
   notOpenAIApi,
   parseRetryAfterMs,
   parseServerError,
-} from '../../../../electron/main/providers/error-mapper';
-import { createOpenAIClient } from '../../../../electron/main/providers/openai-client';
-import en from '../../../../renderer/i18n/locales/en/errors.json';
-import zh from '../../../../renderer/i18n/locales/zh-TW/errors.json';
-import type { AppError } from '../../../../shared/result';
+} from '../../../../../electron/main/providers/errors/request-failure';
+import { createOpenAIClient } from '../../../../../electron/main/providers/wire/openai-client';
+import en from '../../../../../renderer/i18n/locales/en/errors.json';
+import zh from '../../../../../renderer/i18n/locales/zh-TW/errors.json';
+import type { AppError } from '../../../../../shared/result';
 
 /** Each path answers with the status, headers and body given in the table. */
 const ROUTES: Record<string, { status: number; headers?: Record<string, string>; body: string }> = {

@@ -4,7 +4,7 @@
  */
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { inBatches } from '../../../../electron/main/providers/streamed-reply';
+import { inBatches } from '../../../../../electron/main/providers/wire/batching';
 
 async function* source(turns: number[][], fail?: Error): AsyncGenerator<number> {
   for (const [i, turn] of turns.entries()) {

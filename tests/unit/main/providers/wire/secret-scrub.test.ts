@@ -4,9 +4,9 @@
  * or the saved file: the key is removed from the whole text before the text is cut to its display length.
  */
 import { describe, expect, it } from 'vitest';
-import { mapHttpFailure } from '../../../../electron/main/providers/error-mapper';
-import { inStreamError } from '../../../../electron/main/providers/streamed-reply';
-import { scrubSecrets, serverDetail } from '../../../../electron/main/providers/secret-scrub';
+import { mapHttpFailure } from '../../../../../electron/main/providers/errors/request-failure';
+import { inStreamError } from '../../../../../electron/main/providers/errors/reply-failure';
+import { scrubSecrets, serverDetail } from '../../../../../electron/main/providers/wire/secret-scrub';
 
 const KEY = 'sk-proj-Zq7vW2xK9pL4mN8rT1yU6bE3cH5jF0gA';
 const HEADER_SECRET = 'gw_secret_41f0c9e2d7b84a6e';

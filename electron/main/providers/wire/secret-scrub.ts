@@ -7,7 +7,7 @@
  * The order matters: every secret is removed from the whole text first and only then is the text cut. A
  * text cut first can split a key so that neither half matches it any more and the rest of it survives.
  */
-import { redact } from '../logger';
+import { redact } from '../../logger';
 
 export const REDACTED = '[redacted]';
 

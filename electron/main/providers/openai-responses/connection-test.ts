@@ -6,23 +6,19 @@
  *    the route exists at all (a server with the API answers 400, which costs nothing);
  * 3. with "Server keeps the conversation", the Conversations API is served: a conversation object is
  *    created and deleted again, so a stateless gateway is caught here instead of at the first message.
- * Every failure is one AppError (error-mapper, plus the 404 probes of openai-responses.ts) thrown as an
+ * Every failure is one AppError (errors/, plus the 404 probes of route-probes.ts) thrown as an
  * AppFailure; every wait is bounded.
  */
 import type OpenAI from 'openai';
-import type { ConnectionTestResult, ConnectionWarning, ConversationStateMode } from '../../../shared/models/provider';
-import { AppFailure } from '../../../shared/result';
-import { isSecretHeaderName } from '../../../shared/validation/provider-validation';
-import {
-  listModels,
-  modelNotListedWarning,
-  modelsNotListedWarning,
-  type ConnectionTarget,
-  type ConnectionTestDeps,
-} from './connection-test';
-import { mapProviderError, notOpenAIApi, notOpenAIJson, type ErrorContext } from './error-mapper';
-import { createOpenAIClient, DEFAULT_CONNECT_TIMEOUT_MS } from './openai-client';
-import { responsesApiUnavailable, responsesFailure, responsesServed } from './openai-responses';
+import type { ConnectionTestResult, ConnectionWarning, ConversationStateMode } from '../../../../shared/models/provider';
+import { AppFailure } from '../../../../shared/result';
+import { isSecretHeaderName } from '../../../../shared/validation/provider-validation';
+import { mapProviderError, notOpenAIApi, notOpenAIJson, type ErrorContext } from '../errors/request-failure';
+import type { ConnectionTarget, ConnectionTestDeps } from '../provider-kind';
+import { listModels, modelNotListedWarning, modelsNotListedWarning } from '../wire/model-list';
+import { createOpenAIClient, DEFAULT_CONNECT_TIMEOUT_MS } from '../wire/openai-client';
+import { responsesApiUnavailable } from './responses-errors';
+import { responsesFailure, responsesServed } from './route-probes';
 
 /** The smallest `max_output_tokens` the Responses API accepts. */
 const PROBE_OUTPUT_TOKENS = 16;

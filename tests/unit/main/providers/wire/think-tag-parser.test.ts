@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ThinkTagParser, type ThinkSegment } from '../../../../electron/main/providers/think-tag-parser';
+import { ThinkTagParser, type ThinkSegment } from '../../../../../electron/main/providers/wire/think-tag-parser';
 
 /** Feeds chunks and joins what came out per kind, the way the adapter accumulates it. */
 function run(chunks: string[]): { content: string; reasoning: string; segments: ThinkSegment[] } {

@@ -1,9 +1,9 @@
 /**
- * The ProviderAdapter for `openai` and `openai-compatible` providers: Chat Completions, streamed, over the
+ * The chat adapter of `openai` and `openai-compatible` providers: Chat Completions, streamed, over the
  * openai SDK with the injected fetch.
  *
  * The SDK builds the request and reads error bodies; the SSE body is decoded here, one network read at a
- * time (sse-decoder.ts: the SDK's per-event async iteration cost more CPU than the rest of the app's work
+ * time (wire/sse-decoder.ts: the SDK's per-event async iteration cost more CPU than the rest of the app's work
  * on a reply), with the SDK's rules: comments ignored, reading ends at `data: [DONE]`, `data: {"error"}`
  * and `event: error` raised as errors, malformed JSON raised as a SyntaxError. Two things the SDK cannot
  * tell us are added around it:
@@ -18,30 +18,18 @@
  */
 import type OpenAI from 'openai';
 import { APIError } from 'openai';
-import type { ChatEvent } from '../../../shared/models/chat-event';
-import type { TokenUsage } from '../../../shared/models/conversation';
-import type { AppError } from '../../../shared/result';
-import { mapProviderError, notOpenAIApi, type ErrorContext } from './error-mapper';
-import { createOpenAIClient } from './openai-client';
-import type { ChatRequest, HttpDeps } from './provider-adapter';
-import {
-  contentFilteredError,
-  cutOffError,
-  droppedError,
-  IdleWatch,
-  idleTimeoutError,
-  inBatches,
-  inStreamError,
-  readUnstreamedJson,
-  streamFailure,
-  waitOutRetry,
-  watchedFetch,
-  type BatchingProviderAdapter,
-  type RateLimitOptions,
-  type WireWatch,
-} from './streamed-reply';
-import { decodeSseBatches, untilDone, type SseEvent } from './sse-decoder';
-import { ThinkTagParser, type ThinkSegment } from './think-tag-parser';
+import type { ChatEvent } from '../../../../shared/models/chat-event';
+import type { TokenUsage } from '../../../../shared/models/conversation';
+import type { AppError } from '../../../../shared/result';
+import { mapProviderError, notOpenAIApi, type ErrorContext } from '../errors/request-failure';
+import { contentFilteredError, cutOffError, droppedError, idleTimeoutError, inStreamError, readUnstreamedJson, streamFailure } from '../errors/reply-failure';
+import type { ChatAdapter, ChatRequest, HttpDeps } from '../provider-kind';
+import { inBatches } from '../wire/batching';
+import { createOpenAIClient } from '../wire/openai-client';
+import { waitOutRetry, type RateLimitOptions } from '../wire/rate-limit';
+import { decodeSseBatches, untilDone, type SseEvent } from '../wire/sse-decoder';
+import { ThinkTagParser, type ThinkSegment } from '../wire/think-tag-parser';
+import { IdleWatch, watchedFetch, type WireWatch } from '../wire/watched-fetch';
 
 export interface OpenAIChatOptions extends HttpDeps, RateLimitOptions {}
 
@@ -78,7 +66,7 @@ function segmentEvent(segment: ThinkSegment): ChatEvent {
   return segment.kind === 'content' ? { type: 'delta', text: segment.text } : { type: 'reasoning', text: segment.text };
 }
 
-export class OpenAIChatAdapter implements BatchingProviderAdapter {
+export class OpenAIChatAdapter implements ChatAdapter {
   constructor(private readonly options: OpenAIChatOptions) {}
 
   async *streamChat(request: ChatRequest): AsyncGenerator<ChatEvent, void, undefined> {

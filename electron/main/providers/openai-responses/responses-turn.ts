@@ -16,36 +16,25 @@
  * from before the provider was switched to Responses) is replaced by a new one seeded with the history.
  *
  * Requests go through the openai SDK (createOpenAIClient: no environment leaks, no Authorization without a
- * key) with the injected fetch; streamed-reply.ts adds the idle timeout, 429 waits and stream failures the
- * Chat Completions adapter uses. Every failure becomes an `error` event with an AppError; a 404 is probed
+ * key) with the injected fetch; wire/ adds the idle timeout and 429 waits and errors/ the stream failures,
+ * as for the Chat Completions adapter. Every failure becomes an `error` event with an AppError; a 404 is probed
  * to tell a wrong base URL from a server without the Responses (or Conversations) API.
  */
 import type OpenAI from 'openai';
-import { APIError } from 'openai';
-import type { ChatEvent } from '../../../shared/models/chat-event';
-import type { Conversation, TokenUsage } from '../../../shared/models/conversation';
-import type { ProviderConfig } from '../../../shared/models/provider';
-import { DEFAULT_CONVERSATION_STATE } from '../../../shared/models/provider';
-import { AppFailure, type AppError } from '../../../shared/result';
-import type { Logger } from '../logger';
-import { hostOf, mapProviderError, notOpenAIApi, parseServerError, type ErrorContext } from './error-mapper';
-import { createOpenAIClient } from './openai-client';
-import type { ChatRequest, HistoryMessage, HttpDeps, ProviderAdapter, ResolvedProvider } from './provider-adapter';
-import {
-  contentFilteredError,
-  cutOffError,
-  droppedError,
-  IdleWatch,
-  idleTimeoutError,
-  readUnstreamedJson,
-  streamFailure,
-  waitOutRetry,
-  watchedFetch,
-  type RateLimitOptions,
-  type WireWatch,
-} from './streamed-reply';
-import { turnKind } from './turn-alignment';
-import { serverDetail } from './secret-scrub';
+import type { ChatEvent } from '../../../../shared/models/chat-event';
+import type { ProviderConfig } from '../../../../shared/models/provider';
+import { DEFAULT_CONVERSATION_STATE } from '../../../../shared/models/provider';
+import { AppFailure, type AppError } from '../../../../shared/result';
+import { notOpenAIApi, type ErrorContext } from '../errors/request-failure';
+import { droppedError, idleTimeoutError, readUnstreamedJson, streamFailure } from '../errors/reply-failure';
+import type { ChatRequest, HistoryMessage, ResolvedProvider } from '../provider-kind';
+import { waitOutRetry } from '../wire/rate-limit';
+import { turnKind } from '../wire/turn-alignment';
+import { IdleWatch, watchedFetch, type WireWatch } from '../wire/watched-fetch';
+import { clientFor, errorContext, type ResponsesAdapterDeps } from './responses-client';
+import { ConversationStepError, incompleteError, responseCancelled, responseFailed, serverMessage, statusOf } from './responses-errors';
+import { finishReasonOf, outputReasoning, outputText, usageOf } from './response-output';
+import { responsesFailure } from './route-probes';
 
 type ResponseObject = OpenAI.Responses.Response;
 type StreamEvent = OpenAI.Responses.ResponseStreamEvent;
@@ -61,207 +50,6 @@ const ALIGN_WINDOW = 100;
 /** The Conversations API takes at most 20 items per request. */
 const ITEMS_PER_REQUEST = 20;
 
-export interface ResponsesAdapterDeps extends HttpDeps, RateLimitOptions {
-  log: Logger;
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// Errors of this provider
-
-function statusOf(error: unknown): number | null {
-  return error instanceof APIError && typeof error.status === 'number' ? error.status : null;
-}
-
-function serverMessage(error: unknown): string {
-  if (!(error instanceof APIError)) return '';
-  return parseServerError({ error: error.error }).message ?? error.message;
-}
-
-/** The server has no Responses API (or, with `conversations`, no Conversations API) at all. */
-export function responsesApiUnavailable(baseUrl: string, status: number, api: 'responses' | 'conversations' = 'responses'): AppError {
-  const host = hostOf(baseUrl);
-  if (api === 'conversations') {
-    return {
-      code: 'RESPONSES_API_UNAVAILABLE',
-      message: `${host} serves the Responses API but not the Conversations API (HTTP ${status}), so it cannot keep the conversation.`,
-      hint: 'In Settings, set this provider\'s conversation state to “Send the history”.',
-      retryable: false,
-      params: { host, status, context: 'conversations' },
-    };
-  }
-  return {
-    code: 'RESPONSES_API_UNAVAILABLE',
-    message: `${host} does not serve the Responses API (HTTP ${status}).`,
-    hint: 'Use an OpenAI Compatible provider (Chat Completions) for this server, or a server that serves /responses (OpenAI, vLLM, LiteLLM, Azure OpenAI v1 and OpenRouter do).',
-    retryable: false,
-    params: { host, status },
-  };
-}
-
-function responseFailed(response: ResponseObject, ctx: ErrorContext): AppError {
-  const errorCode = response.error?.code ?? '';
-  const detail = serverDetail(response.error?.message ?? '', ctx.secrets);
-  const lastError = [errorCode, detail].filter(Boolean).join(': ');
-  return {
-    code: 'RESPONSE_FAILED',
-    message: lastError ? `The response failed. ${lastError}` : 'The response failed.',
-    hint: "Try again. If it keeps failing, the server's message above says why.",
-    retryable: true,
-    params: { errorCode, detail, lastError },
-  };
-}
-
-function responseCancelled(): AppError {
-  return {
-    code: 'RESPONSE_CANCELLED',
-    message: 'The response was cancelled on the server before it was complete.',
-    hint: 'Something other than Switchboard cancelled it. What arrived is kept; try again.',
-    retryable: true,
-  };
-}
-
-function incompleteError(reason: string, ctx: ErrorContext): AppError {
-  if (reason === 'max_output_tokens') return cutOffError(ctx);
-  if (reason === 'content_filter') return contentFilteredError(ctx);
-  return {
-    code: 'RESPONSE_INCOMPLETE',
-    message: `The response ended incomplete (${reason}); the reply above is what arrived.`,
-    hint: 'Try again, or ask for a shorter answer.',
-    retryable: true,
-    params: { reason },
-  };
-}
-
-/** `finish_reason`-style name for how a response ended, saved with the message. */
-function finishReasonOf(response: ResponseObject): string {
-  if (response.status !== 'incomplete') return 'stop';
-  const reason = response.incomplete_details?.reason ?? 'incomplete';
-  return reason === 'max_output_tokens' ? 'length' : reason;
-}
-
-function usageOf(response: ResponseObject): TokenUsage | null {
-  const u = response.usage;
-  if (!u || typeof u.total_tokens !== 'number') return null;
-  const reasoning = u.output_tokens_details?.reasoning_tokens;
-  return {
-    promptTokens: u.input_tokens ?? 0,
-    completionTokens: u.output_tokens ?? 0,
-    totalTokens: u.total_tokens,
-    ...(typeof reasoning === 'number' && reasoning > 0 ? { reasoningTokens: reasoning } : {}),
-  };
-}
-
-/** The reply text of a finished response (for servers that send it only at the end, or not streamed). */
-function outputText(response: ResponseObject): string {
-  return (response.output ?? [])
-    .flatMap((item) => (item.type === 'message' ? item.content : []))
-    .map((part) => (part.type === 'output_text' ? part.text : part.type === 'refusal' ? part.refusal : ''))
-    .join('');
-}
-
-function outputReasoning(response: ResponseObject): string {
-  return (response.output ?? [])
-    .flatMap((item) => (item.type === 'reasoning' ? [...item.summary.map((s) => s.text), ...(item.content ?? []).map((c) => c.text)] : []))
-    .filter((text) => text.trim() !== '')
-    .join('\n\n');
-}
-
-/** A failure of a Conversations API request (create, items), told apart when a 404 is probed. */
-class ConversationStepError extends Error {
-  constructor(readonly failure: unknown) {
-    super('A Conversations API request failed');
-    this.name = 'ConversationStepError';
-  }
-}
-
-function errorContext(provider: ResolvedProvider, model: string, deps: ResponsesAdapterDeps): ErrorContext {
-  return {
-    baseUrl: provider.config.baseUrl,
-    model,
-    operation: 'chat',
-    timeoutMs: deps.connectTimeoutMs,
-    secrets: [provider.apiKey ?? '', ...provider.config.customHeaders.map((h) => h.value)].filter((s) => s.length >= 4),
-    ...(deps.now ? { now: deps.now } : {}),
-  };
-}
-
-function clientFor(provider: ResolvedProvider, fetch: typeof globalThis.fetch, timeoutMs: number): OpenAI {
-  const { config } = provider;
-  return createOpenAIClient({ type: config.type, baseUrl: config.baseUrl, apiKey: provider.apiKey, customHeaders: config.customHeaders }, { fetch, timeoutMs });
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// Probes: what a 404 means
-
-function isMissingRoute(status: number | null): boolean {
-  return status === 404 || status === 405 || status === 410 || status === 501;
-}
-
-/** Whether the route `probe` asks exists: any answer but "no such route" says yes; null when none came. */
-async function routeServed(probe: () => Promise<unknown>): Promise<boolean | null> {
-  try {
-    await probe();
-    return true;
-  } catch (error) {
-    const status = statusOf(error);
-    if (status === null) return null;
-    return !isMissingRoute(status);
-  }
-}
-
-/** Is `/responses` routed here at all? An empty request costs nothing: a server with the API answers 400. */
-export function responsesServed(client: OpenAI, signal?: AbortSignal): Promise<boolean | null> {
-  return routeServed(() => client.post('/responses', { body: {}, ...(signal ? { signal } : {}) }));
-}
-
-/** Does `/models` answer? Tells "no Responses API here" from "this base URL is wrong". */
-function modelsServed(client: OpenAI, signal?: AbortSignal): Promise<boolean | null> {
-  return routeServed(() => client.models.list(signal ? { signal } : {}));
-}
-
-/**
- * Maps a failure to an AppError; a "no such path" answer is probed: when `/models` answers, the server is
- * fine but has no Responses API (or, for a Conversations request, no Conversations API).
- */
-export async function responsesFailure(
-  error: unknown,
-  client: OpenAI,
-  ctx: ErrorContext,
-  api: 'responses' | 'conversations',
-  signal?: AbortSignal,
-): Promise<AppError> {
-  const mapped = mapProviderError(error, ctx);
-  if (mapped.code !== 'NOT_FOUND_PATH') return mapped;
-  const status = typeof mapped.params?.status === 'number' ? mapped.params.status : 404;
-  const baseUrl = ctx.baseUrl ?? '';
-  if (api === 'conversations' && (await responsesServed(client, signal)) === true) return responsesApiUnavailable(baseUrl, status, 'conversations');
-  if ((await modelsServed(client, signal)) === true) return responsesApiUnavailable(baseUrl, status);
-  return mapped;
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// The adapter
-
-export class OpenAIResponsesAdapter implements ProviderAdapter {
-  constructor(private readonly deps: ResponsesAdapterDeps) {}
-
-  streamChat(request: ChatRequest): AsyncIterable<ChatEvent> {
-    return new ResponsesTurn(request, this.deps).events();
-  }
-
-  /** Deletes a conversation object on the server (conversations:delete with deleteRemoteThread). */
-  async deleteConversation(provider: ResolvedProvider, conversationId: string, signal: AbortSignal = new AbortController().signal): Promise<void> {
-    const client = clientFor(provider, this.deps.fetch, this.deps.connectTimeoutMs);
-    try {
-      await client.conversations.delete(conversationId, { signal });
-    } catch (error) {
-      // Already gone is what the user asked for.
-      if (statusOf(error) === 404 && /conversation/i.test(serverMessage(error)) && !/invalid url/i.test(serverMessage(error))) return;
-      throw new AppFailure(await responsesFailure(error, client, errorContext(provider, provider.config.model, this.deps), 'conversations', signal));
-    }
-  }
-}
-
 /** How reading one stream ended. */
 type StreamEnd =
   | { kind: 'terminal' }
@@ -270,7 +58,7 @@ type StreamEnd =
   | { kind: 'broken'; failure: AppError | null };
 
 /** One reply: (server conversation) → response stream → events. */
-class ResponsesTurn {
+export class ResponsesTurn {
   private readonly provider: ResolvedProvider;
   private readonly watch: WireWatch = { onActivity: null };
   private readonly client: OpenAI;
@@ -620,9 +408,6 @@ class ResponsesTurn {
   }
 }
 
-// ---------------------------------------------------------------------------------------------------------
-// Helpers
-
 function inputMessage(message: HistoryMessage): OpenAI.Responses.EasyInputMessage {
   return { role: message.role, content: message.content };
 }
@@ -639,32 +424,4 @@ function isGone(error: unknown): boolean {
   const message = serverMessage(error);
   if (/invalid url/i.test(message)) return false;
   return (status === 404 || status === 400) && /conversation/i.test(message) && /not found|invalid|does not exist|expected an id/i.test(message);
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// Deleting a conversation's server object
-
-export interface ConversationOwnerLookup {
-  getProvider(id: string): ProviderConfig | undefined;
-  /** The provider as a chat turn gets it (key and secret header values from the keychain). */
-  resolveProvider(id: string): Promise<ResolvedProvider>;
-}
-
-/**
- * The chat service's `deleteRemoteThread` hook for every provider type: a conversation whose remote state
- * belongs to an OpenAI Responses provider has its conversation object deleted here; any other (an
- * Assistants thread) goes to `otherwise`.
- */
-export function remoteConversationDeleter(
-  adapter: OpenAIResponsesAdapter,
-  lookup: ConversationOwnerLookup,
-  otherwise: (conversation: Conversation) => Promise<void>,
-) {
-  return async (conversation: Conversation): Promise<void> => {
-    if (!conversation.threadId) return;
-    const ownerId = conversation.threadProviderId ?? conversation.providerId;
-    const config = ownerId ? lookup.getProvider(ownerId) : undefined;
-    if (!config || config.type !== 'openai-responses') return otherwise(conversation);
-    await adapter.deleteConversation(await lookup.resolveProvider(config.id), conversation.threadId);
-  };
 }
