@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MarkdownBlockSplitter, splitMarkdownBlocks } from '../../../../renderer/chat/markdown-blocks';
+import { MarkdownBlockSplitter, splitMarkdownBlocks } from '../../../../../renderer/chat/markdown/markdown-blocks';
 
 describe('MarkdownBlockSplitter', () => {
   it('splits at blank lines between top-level blocks', () => {

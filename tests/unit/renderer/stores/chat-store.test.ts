@@ -3,12 +3,8 @@ import type { ChatStreamEvent } from '../../../../shared/models/chat-event';
 import type { Conversation, ConversationPage, Message } from '../../../../shared/models/conversation';
 import type { SwitchboardApi } from '../../../../shared/ipc/window-api';
 import type { Result } from '../../../../shared/result';
-import {
-  applyStreamEvents,
-  createChatStore,
-  emptyConversationChat,
-  type ConversationChat,
-} from '../../../../renderer/stores/chat-store';
+import { createChatStore } from '../../../../renderer/stores/chat-store';
+import { applyStreamEvents, emptyConversationChat, type ConversationChat } from '../../../../renderer/stores/chat-stream-reducer';
 
 const NOW = 1_000_000;
 

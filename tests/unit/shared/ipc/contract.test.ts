@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { CHANNEL_NAMES, EVENT_NAMES } from '../../../shared/ipc/channels';
-import { contract } from '../../../shared/ipc/contract';
-import { resolveLanguage } from '../../../shared/models/preferences';
+import { CHANNEL_NAMES, EVENT_NAMES } from '../../../../shared/ipc/channels';
+import { contract } from '../../../../shared/ipc/contract';
+import { resolveLanguage } from '../../../../shared/models/preferences';
 
 describe('IPC contract', () => {
   it('names every channel domain:verb and lists exactly the contract channels for the preload', () => {
