@@ -13,7 +13,7 @@ import type { ChatRequest, HistoryMessage } from '../../electron/main/providers/
 import { AssistantsApi } from '../fixtures/openai-server/assistants';
 import { assistantsRoutes } from '../fixtures/openai-server/assistants-routes';
 import { startOpenAIServer, type OpenAIServer } from '../fixtures/openai-server/index';
-import { expectWithinSpecThenReset } from './api-fixture-checks';
+import { expectWithinSpecThenReset } from '../support/api-fixture-checks';
 
 const KEY = 'sk-assistant-test-key-123456';
 

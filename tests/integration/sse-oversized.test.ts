@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { MAX_EVENT_BYTES } from '../../electron/main/providers/wire/sse-decoder';
-import { localServerAndRigs, waitUntil } from './chat-support';
+import { localServerAndRigs, waitUntil } from '../support/chat-rig';
 
 const local = localServerAndRigs({});
 

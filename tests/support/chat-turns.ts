@@ -4,7 +4,7 @@
  */
 import type { Conversation } from '../../shared/models/conversation';
 import type { ProviderConfig } from '../../shared/models/provider';
-import type { ReplayedStream, Rig } from './chat-support';
+import type { ReplayedStream, Rig } from './chat-rig';
 
 export function newConversation(rig: Rig, provider: ProviderConfig): Promise<Conversation> {
   return rig.call('conversations:create', { providerId: provider.id });

@@ -10,7 +10,7 @@ import type { ChannelName, ChannelResult } from '../../shared/ipc/contract';
 import type { ChatStreamEvent } from '../../shared/models/chat-event';
 import type { ProviderConfig } from '../../shared/models/provider';
 import type { AppError, Result } from '../../shared/result';
-import { afterAll, afterEach, beforeAll, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, vi } from 'vitest';
 import { startOpenAIServer, type OpenAIServer, type OpenAIServerOptions } from '../fixtures/openai-server/index.js';
 import { createDispatcher, type Dispatcher } from '../../electron/main/ipc/dispatcher';
 import { createRecordingEventSink } from '../../electron/main/ipc/events';
@@ -189,9 +189,10 @@ export function errorOf(result: Result<unknown>): AppError {
 
 /**
  * For one test file: the local server, started once with `options`, and the rigs its tests start, each
- * closed after its test (with every `vi` spy restored and the server's faults and records reset).
+ * closed after its test (with every `vi` spy restored and the server's faults and records reset). With
+ * `checkRequests`, every test also ends by checking that no request broke the API spec (server.violations).
  */
-export function localServerAndRigs(options: OpenAIServerOptions = {}): {
+export function localServerAndRigs(options: OpenAIServerOptions = {}, { checkRequests = false } = {}): {
   readonly server: OpenAIServer;
   rig(options?: RigOptions): Rig;
   /** Closes `rig` after the test too (a restarted rig). */
@@ -208,6 +209,7 @@ export function localServerAndRigs(options: OpenAIServerOptions = {}): {
   afterEach(async () => {
     vi.restoreAllMocks();
     for (const rig of rigs.splice(0)) await rig.close().catch(() => undefined);
+    if (checkRequests) expect(server?.violations).toEqual([]);
     server?.reset();
   });
   return {
