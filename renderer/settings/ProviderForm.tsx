@@ -8,7 +8,7 @@ import { validateProviderDraft, type ValidationIssue } from '../../shared/valida
 import { errorHint, errorText } from '../lib/error-text';
 import { ApiKeyField } from './ApiKeyField';
 import { CustomHeadersEditor } from './CustomHeadersEditor';
-import type { FieldMessage } from './FieldMessages';
+import { messagesAria, type FieldMessage } from './FieldMessages';
 import { fieldAria, FormField } from './FormField';
 import { ModelCombobox } from './ModelCombobox';
 import { ResponsesFields } from './ResponsesFields';
@@ -196,8 +196,7 @@ export function ProviderForm(props: Props) {
               spellCheck={false}
               placeholder={draft.type === 'openai-assistant' ? t('baseUrl.optionalPlaceholder') : 'https://api.example.com/v1'}
               value={draft.baseUrl}
-              aria-invalid={fieldAria('provider-base-url', baseUrlMessages).invalid || undefined}
-              aria-describedby={fieldAria('provider-base-url', baseUrlMessages).describedBy}
+              {...messagesAria('provider-base-url-msg', baseUrlMessages)}
               onChange={(e) => set('baseUrl', e.target.value)}
               onBlur={() => touch('baseUrl')}
             />

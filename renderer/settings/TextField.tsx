@@ -1,5 +1,5 @@
-import { fieldAria, FormField } from './FormField';
-import type { FieldMessage } from './FieldMessages';
+import { FormField } from './FormField';
+import { messagesAria, type FieldMessage } from './FieldMessages';
 
 interface Props {
   id: string;
@@ -16,7 +16,6 @@ interface Props {
 
 /** A one-line text field of the provider form. */
 export function TextField({ id, label, value, messages, onChange, onBlur, autoFocus, spellCheck, placeholder }: Props) {
-  const aria = fieldAria(id, messages);
   return (
     <FormField id={id} label={label} messages={messages}>
       <input
@@ -27,8 +26,7 @@ export function TextField({ id, label, value, messages, onChange, onBlur, autoFo
         spellCheck={spellCheck}
         placeholder={placeholder}
         value={value}
-        aria-invalid={aria.invalid || undefined}
-        aria-describedby={aria.describedBy}
+        {...messagesAria(`${id}-msg`, messages)}
         onChange={(e) => onChange(e.target.value)}
         onBlur={onBlur}
       />
