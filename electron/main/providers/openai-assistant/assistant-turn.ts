@@ -20,9 +20,8 @@ import type { Logger } from '../../logger';
 import { hostOf, parseServerError } from '../errors/request-failure';
 import type { ChatRequest, HttpDeps, ResolvedProvider } from '../provider-kind';
 import { decodeSseEvents } from '../wire/sse-decoder';
-import { turnKind } from '../wire/turn-alignment';
 import { TERMINAL, type WireContentPart, type WireMessage, type WireRun, type WireStep } from './api-objects';
-import { AnnotationBook, messageText, plainText } from './annotations';
+import { AnnotationBook, messageText } from './annotations';
 import {
   missingAssistantIdError,
   noResponseError,
@@ -34,14 +33,9 @@ import {
   toAppError,
   TurnError,
 } from './assistant-errors';
-import { AssistantsClient, endpointOf, HttpStatusError, NotApiError, pollAfterOf, timeoutReason, type CreateRunAnswer } from './assistants-client';
+import { AssistantsClient, endpointOf, HttpStatusError, pollAfterOf, POLL_BACKOFF, POLL_INITIAL_MS, POLL_MAX_MS, timeoutReason, type CreateRunAnswer } from './assistants-client';
+import { prepareThread } from './assistant-thread';
 
-/** First wait between polls when the server gives no `openai-poll-after-ms`. */
-export const POLL_INITIAL_MS = 500;
-/** Polls back off by this factor… */
-export const POLL_BACKOFF = 1.5;
-/** …up to this wait (unless the server asks for longer). */
-export const POLL_MAX_MS = 5000;
 /** Bound on the cancel request sent when we stop listening (Stop must not hang on a slow server). */
 const CANCEL_TIMEOUT_MS = 5000;
 
@@ -127,7 +121,7 @@ export class AssistantTurn {
     };
 
     try {
-      await this.prepareThread();
+      this.threadId = await prepareThread({ request: this.request, client: this.client, signal: this.signal, log: this.deps.log, sleep: this.sleep });
       startDeadline();
       yield* this.runOnce();
     } catch (error) {
@@ -153,107 +147,6 @@ export class AssistantTurn {
       if (this.runOpen) await this.cancelRun();
     }
   }
-
-  // ---- thread and message ----
-
-  private async prepareThread(): Promise<void> {
-    const { conversation, history } = this.request;
-    const last = history.at(-1);
-    const text = last?.role === 'user' ? last.content : '';
-    const reusable = conversation.threadId && conversation.threadProviderId === this.provider.config.id ? conversation.threadId : null;
-    if (reusable) {
-      try {
-        if (await this.alignThreadTail(reusable, history)) await this.addMessage(reusable, text);
-        this.threadId = reusable;
-        return;
-      } catch (error) {
-        // The thread is gone on the server (deleted elsewhere, or the server was reset): start a new one,
-        // seeded with the conversation so far, rather than leave the conversation unusable.
-        if (!(error instanceof HttpStatusError && error.status === 404 && /thread/i.test(parseServerError(error.bodyText).message ?? ''))) throw error;
-        this.deps.log.warn('assistant', `thread of conversation ${conversation.id} is gone on the server; starting a new one`);
-      }
-    }
-    const earlier = history
-      .slice(0, last?.role === 'user' ? -1 : history.length)
-      .filter((m) => m.content.trim() !== '')
-      .map((m) => ({ role: m.role, content: m.content }));
-    const { data } = await this.client.json<{ id?: string }>('POST', '/threads', earlier.length ? { messages: earlier } : {}, this.signal);
-    if (typeof data.id !== 'string') throw new NotApiError('application/json', '');
-    this.threadId = data.id;
-    await this.request.saveThreadId?.(data.id);
-    await this.addMessage(data.id, text);
-  }
-
-  private async addMessage(threadId: string, text: string): Promise<void> {
-    const path = `/threads/${encodeURIComponent(threadId)}/messages`;
-    await this.unblocked(threadId, () => this.client.json('POST', path, { role: 'user', content: text }, this.signal));
-  }
-
-  /**
-   * Runs a change to the thread. A run left over from before (the app quit mid-reply) blocks the thread
-   * until it expires; then it is cancelled, awaited, and the change made again.
-   */
-  private async unblocked<T>(threadId: string, change: () => Promise<T>): Promise<T> {
-    try {
-      return await change();
-    } catch (error) {
-      const message = error instanceof HttpStatusError && error.status === 400 ? (parseServerError(error.bodyText).message ?? '') : '';
-      const stale = /\b(run_[A-Za-z0-9_-]+)\b.*\bactive\b/i.exec(message)?.[1];
-      if (!stale) throw error;
-      await this.endStaleRun(threadId, stale);
-      return change();
-    }
-  }
-
-  /**
-   * Regenerate, Retry and edit-and-resend send a user message the thread already has (or an edited
-   * version of it). The thread then drops that turn's old reply (and the replaced message), or the
-   * assistant would see the question twice next to its discarded answer. Decided by comparing the user
-   * messages of the thread with the conversation's. Returns whether the new message must still be added.
-   */
-  private async alignThreadTail(threadId: string, history: ChatRequest['history']): Promise<boolean> {
-    const local = history.filter((m) => m.role === 'user').map((m) => m.content);
-    const query = new URLSearchParams({ order: 'desc', limit: '40' });
-    const { data } = await this.client.json<{ data?: WireMessage[]; has_more?: boolean }>(
-      'GET',
-      `/threads/${encodeURIComponent(threadId)}/messages?${query}`,
-      undefined,
-      this.signal,
-    );
-    const newestFirst = data.data ?? [];
-    const lastUser = newestFirst.findIndex((m) => m.role === 'user');
-    if (lastUser < 0) return true;
-    const threadUsers = newestFirst
-      .filter((m) => m.role === 'user')
-      .map((m) => plainText(m))
-      .reverse();
-    const kind = turnKind(threadUsers, local, data.has_more === false);
-    if (kind === 'new') return true;
-    const drop = newestFirst.slice(0, kind === 'repeat' ? lastUser : lastUser + 1);
-    for (const message of drop) {
-      await this.unblocked(threadId, () =>
-        this.client.json('DELETE', `/threads/${encodeURIComponent(threadId)}/messages/${encodeURIComponent(message.id)}`, undefined, this.signal),
-      );
-    }
-    return kind === 'edited';
-  }
-
-  private async endStaleRun(threadId: string, runId: string): Promise<void> {
-    this.deps.log.info('assistant', `cancelling run ${runId} left over on the conversation's thread`);
-    await this.client.cancelRun(threadId, runId, this.signal).catch((error: unknown) => {
-      if (this.signal.aborted) throw error;
-    });
-    let wait = 0;
-    for (let attempt = 0; attempt < 10; attempt++) {
-      const { data, headers } = await this.client.retrieveRun(threadId, runId, this.signal);
-      if (TERMINAL.has(data.status)) return;
-      const hint = pollAfterOf(headers);
-      wait = wait === 0 ? (hint ?? 250) : Math.min(wait * POLL_BACKOFF, POLL_MAX_MS);
-      await this.sleep(Math.max(wait, hint ?? 0), this.signal);
-    }
-  }
-
-  // ---- the run ----
 
   private async *runOnce(): AsyncGenerator<ChatEvent> {
     const threadId = this.threadId as string;
@@ -399,8 +292,6 @@ export class AssistantTurn {
     if (full.startsWith(shown) && full.length > shown.length) yield* this.appendText(message.id, full.slice(shown.length));
   }
 
-  // ---- polling ----
-
   /**
    * Polls the run until it settles, showing tool steps as status lines. The wait starts at the server's
    * `openai-poll-after-ms` (or POLL_INITIAL_MS) and backs off while the run goes on; it is never shorter
@@ -428,8 +319,6 @@ export class AssistantTurn {
     }
     return run;
   }
-
-  // ---- the end of a run ----
 
   private *flushAnnotations(): Generator<ChatEvent> {
     if (this.book.size) yield { type: 'annotations', annotations: [...this.book.list] };

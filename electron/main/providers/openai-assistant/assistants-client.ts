@@ -3,6 +3,13 @@ import type { HttpDeps, ResolvedProvider } from '../provider-kind';
 import { providerRequestHeaders, type ProviderEndpoint } from '../wire/openai-client';
 import type { WireMessage, WireRun, WireStep } from './api-objects';
 
+/** First wait between polls when the server gives no `openai-poll-after-ms`. */
+export const POLL_INITIAL_MS = 500;
+/** Polls back off by this factor… */
+export const POLL_BACKOFF = 1.5;
+/** …up to this wait (unless the server asks for longer). */
+export const POLL_MAX_MS = 5000;
+
 /** An HTTP error answer from the server, already read. */
 export class HttpStatusError extends Error {
   constructor(
