@@ -4,11 +4,9 @@
  * list (both handed to the provider's kind). Also `resolve()`, which the chat service uses to get a provider
  * with its key, and `deleteRemoteState()`, which deletes what a kind keeps on the server for a conversation.
  *
- * Secrets rule: the API key lives at account `<id>`; the value of a custom header whose name looks secret
- * (see isSecretHeaderName: auth, key, token, secret, cookie, password, credential, session, signature) lives
- * at `<id>:header:<lower-case name>`, and the config file keeps that header with an empty value. Reads give
- * the renderer `hasApiKey`, a masked hint, and masked secret header values (`…a1b2`); sending a masked value
- * back unchanged keeps the stored secret.
+ * Secrets rule (provider-secrets.ts): the API key and the values of secret-looking custom headers live in
+ * the KeyVault, never in the config file. Reads give the renderer `hasApiKey`, a masked hint, and masked
+ * secret header values (`…a1b2`); sending a masked value back unchanged keeps the stored secret.
  *
  * Nothing is saved half-way: validate, snapshot the secrets about to change, write them, then the config;
  * on any failure the secrets are restored and the config is untouched.
@@ -17,7 +15,6 @@ import { randomUUID } from 'node:crypto';
 import type { Conversation } from '../../../shared/models/conversation';
 import type {
   ConnectionTestResult,
-  CustomHeader,
   KeychainStatus,
   ProviderConfig,
   ProviderDraft,
@@ -43,6 +40,7 @@ import { diskFullError, isDiskFull } from '../disk-full';
 import { apiKeyAccount, headerAccount, type KeyVault, type StoredSecret } from '../secrets/key-vault';
 import type { KindOf } from './kinds';
 import type { ConnectionTarget, ProviderKind, ResolvedProvider } from './provider-kind';
+import { headerKey, headersForConfigFile, ProviderSecrets, resolveDraftHeaders, type SecretWrite } from './provider-secrets';
 
 export interface ProviderServiceDeps {
   config: ConfigStore;
@@ -57,23 +55,12 @@ export interface ProviderServiceDeps {
   newId?: () => string;
 }
 
-/** One planned change to a secret: a new value, or null to delete it. */
-interface SecretWrite {
-  account: string;
-  value: string | null;
-}
-
-function headerKey(name: string): string {
-  return name.trim().toLowerCase();
-}
-
-/** Headers as the config file keeps them: a secret header's value lives in the keychain, so it is empty here. */
-function headersForConfigFile(headers: readonly CustomHeader[]): CustomHeader[] {
-  return headers.map((h) => ({ name: h.name, value: isSecretHeaderName(h.name) ? '' : h.value }));
-}
-
 export class ProviderService {
-  constructor(private readonly deps: ProviderServiceDeps) {}
+  private readonly secrets: ProviderSecrets;
+
+  constructor(private readonly deps: ProviderServiceDeps) {
+    this.secrets = new ProviderSecrets(deps.vault);
+  }
 
   private now(): string {
     return (this.deps.now?.() ?? new Date()).toISOString();
@@ -91,24 +78,9 @@ export class ProviderService {
     return config;
   }
 
-  // ------------------------------------------------------------------------------------------------------
-  // Reading
-
-  /** The stored value of each secret header (keychain; a plain value left in an older config as fallback). */
-  private async secretHeaderValues(config: ProviderConfig, strict: boolean): Promise<Map<string, string>> {
-    const values = new Map<string, string>();
-    for (const header of config.customHeaders) {
-      if (!isSecretHeaderName(header.name)) continue;
-      const account = headerAccount(config.id, header.name);
-      const stored = strict ? await this.deps.vault.get(account) : await this.deps.vault.peek(account);
-      values.set(headerKey(header.name), stored?.value ?? header.value);
-    }
-    return values;
-  }
-
   private async view(config: ProviderConfig): Promise<ProviderView> {
     const key = await this.deps.vault.peek(apiKeyAccount(config.id));
-    const secrets = await this.secretHeaderValues(config, false);
+    const secrets = await this.secrets.headerValues(config, false);
     return {
       ...config,
       customHeaders: config.customHeaders.map((h) => {
@@ -145,7 +117,7 @@ export class ProviderService {
       });
     }
     const key = await this.deps.vault.get(apiKeyAccount(id));
-    const secrets = await this.secretHeaderValues(config, true);
+    const secrets = await this.secrets.headerValues(config, true);
     return {
       config: {
         ...config,
@@ -156,9 +128,6 @@ export class ProviderService {
     };
   }
 
-  // ------------------------------------------------------------------------------------------------------
-  // Drafts
-
   private validationFailure(errors: Record<string, FieldIssue>): AppFailure {
     const first = Object.values(errors)[0];
     return new AppFailure({
@@ -168,35 +137,6 @@ export class ProviderService {
       fields: errors,
       params: { count: Object.keys(errors).length },
     });
-  }
-
-  /**
-   * The real values of the draft's headers: a secret header sent back with its mask keeps its stored value
-   * (matched by name, or, after a rename, by the mask of another stored secret header).
-   */
-  private resolveDraftHeaders(draft: ProviderDraft, stored: Map<string, string>): CustomHeader[] {
-    const unclaimed = new Map(stored);
-    const out: CustomHeader[] = [];
-    for (const header of draft.customHeaders) {
-      const name = header.name.trim();
-      if (name === '' && header.value === '') continue;
-      let value = header.value;
-      if (isSecretHeaderName(name)) {
-        const same = stored.get(headerKey(name));
-        if (same !== undefined && same !== '' && value === maskSecret(same)) {
-          value = same;
-          unclaimed.delete(headerKey(name));
-        } else {
-          const renamed = [...unclaimed.entries()].find(([, v]) => v !== '' && maskSecret(v) === value);
-          if (renamed) {
-            value = renamed[1];
-            unclaimed.delete(renamed[0]);
-          }
-        }
-      }
-      out.push({ name, value });
-    }
-    return out;
   }
 
   private async storedKey(id: string | undefined): Promise<StoredSecret | null> {
@@ -212,7 +152,7 @@ export class ProviderService {
       Object.entries(validation.errors).filter(([, issue]) => !ignore.includes(issue.code as FieldIssueCode)),
     );
     if (Object.keys(errors).length > 0) throw this.validationFailure(errors);
-    const storedHeaders = existing ? await this.secretHeaderValues(existing, true) : new Map<string, string>();
+    const storedHeaders = existing ? await this.secrets.headerValues(existing, true) : new Map<string, string>();
     const apiKey =
       draft.apiKey.action === 'set'
         ? normalizeApiKey(draft.apiKey.value)
@@ -224,7 +164,7 @@ export class ProviderService {
       type: draft.type,
       baseUrl: validation.normalizedBaseUrl,
       apiKey: apiKey === '' ? null : apiKey,
-      customHeaders: supportsCustomHeaders(draft.type) ? this.resolveDraftHeaders(draft, storedHeaders) : [],
+      customHeaders: supportsCustomHeaders(draft.type) ? resolveDraftHeaders(draft, storedHeaders) : [],
       model,
       assistantId,
       ...(conversationState ? { conversationState } : {}),
@@ -270,33 +210,6 @@ export class ProviderService {
     await deleteRemoteState(provider, conversation.threadId);
   }
 
-  // ------------------------------------------------------------------------------------------------------
-  // Writing
-
-  /** Applies secret writes in order; on failure restores what was written and rethrows. */
-  private async applySecrets(writes: SecretWrite[]): Promise<() => Promise<void>> {
-    const snapshots: { account: string; previous: StoredSecret | null }[] = [];
-    for (const write of writes) snapshots.push({ account: write.account, previous: await this.deps.vault.get(write.account) });
-    const done: number[] = [];
-    const rollback = async () => {
-      for (const i of done.reverse()) {
-        const snap = snapshots[i];
-        if (snap) await this.deps.vault.restore(snap.account, snap.previous);
-      }
-    };
-    try {
-      for (const [i, write] of writes.entries()) {
-        if (write.value === null) await this.deps.vault.delete(write.account);
-        else await this.deps.vault.set(write.account, write.value);
-        done.push(i);
-      }
-    } catch (error) {
-      await rollback();
-      throw error;
-    }
-    return rollback;
-  }
-
   private writeConfig(config: ProviderConfig): void {
     try {
       this.deps.config.upsertProvider(config);
@@ -314,7 +227,7 @@ export class ProviderService {
 
   /** Secrets first, then the config; when the config cannot be written the secrets are restored. */
   private async writeWithSecrets(config: ProviderConfig, writes: SecretWrite[]): Promise<void> {
-    const rollback = await this.applySecrets(writes);
+    const rollback = await this.secrets.apply(writes);
     try {
       this.writeConfig(config);
     } catch (error) {
@@ -330,8 +243,8 @@ export class ProviderService {
     if (!validation.ok) throw this.validationFailure(validation.errors);
 
     const id = existing?.id ?? this.deps.newId?.() ?? randomUUID();
-    const storedHeaders = existing ? await this.secretHeaderValues(existing, true) : new Map<string, string>();
-    const headers = supportsCustomHeaders(draft.type) ? this.resolveDraftHeaders(draft, storedHeaders) : [];
+    const storedHeaders = existing ? await this.secrets.headerValues(existing, true) : new Map<string, string>();
+    const headers = supportsCustomHeaders(draft.type) ? resolveDraftHeaders(draft, storedHeaders) : [];
 
     const writes: SecretWrite[] = [];
     if (draft.apiKey.action === 'set') {
@@ -403,7 +316,7 @@ export class ProviderService {
     const source = this.getConfig(id);
     const newId = this.deps.newId?.() ?? randomUUID();
     const key = await this.deps.vault.get(apiKeyAccount(id));
-    const secrets = await this.secretHeaderValues(source, true);
+    const secrets = await this.secrets.headerValues(source, true);
     const writes: SecretWrite[] = [];
     if (key && key.value !== '') writes.push({ account: apiKeyAccount(newId), value: key.value });
     for (const [name, value] of secrets) if (value !== '') writes.push({ account: headerAccount(newId, name), value });

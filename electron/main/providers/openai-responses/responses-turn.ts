@@ -24,17 +24,17 @@ import type OpenAI from 'openai';
 import type { ChatEvent } from '../../../../shared/models/chat-event';
 import type { ProviderConfig } from '../../../../shared/models/provider';
 import { DEFAULT_CONVERSATION_STATE } from '../../../../shared/models/provider';
-import { AppFailure, type AppError } from '../../../../shared/result';
+import type { AppError } from '../../../../shared/result';
 import { notOpenAIApi, type ErrorContext } from '../errors/request-failure';
 import { droppedError, idleTimeoutError, readUnstreamedJson, streamFailure } from '../errors/reply-failure';
-import type { ChatRequest, HistoryMessage, ResolvedProvider } from '../provider-kind';
+import type { ChatRequest, ResolvedProvider } from '../provider-kind';
 import { waitOutRetry } from '../wire/rate-limit';
-import { turnKind } from '../wire/turn-alignment';
 import { IdleWatch, watchedFetch, type WireWatch } from '../wire/watched-fetch';
 import { clientFor, errorContext, type ResponsesAdapterDeps } from './responses-client';
 import { ConversationStepError, incompleteError, responseCancelled, responseFailed, serverMessage, statusOf } from './responses-errors';
 import { finishReasonOf, outputReasoning, outputText, usageOf } from './response-output';
 import { responsesFailure } from './route-probes';
+import { inputMessage, prepareConversation } from './server-conversation';
 
 type ResponseObject = OpenAI.Responses.Response;
 type StreamEvent = OpenAI.Responses.ResponseStreamEvent;
@@ -45,10 +45,6 @@ type CreateBody = OpenAI.Responses.ResponseCreateParamsStreaming;
 const CANCEL_TIMEOUT_MS = 5000;
 /** A dropped background stream is resumed at most this many times per reply. */
 const MAX_RESUMES = 2;
-/** Items read from the end of a server conversation to line it up with ours (Regenerate, edit). */
-const ALIGN_WINDOW = 100;
-/** The Conversations API takes at most 20 items per request. */
-const ITEMS_PER_REQUEST = 20;
 
 /** How reading one stream ended. */
 type StreamEnd =
@@ -107,15 +103,13 @@ export class ResponsesTurn {
     }
   }
 
-  // ---- the request ----
-
   private async requestBody(): Promise<CreateBody> {
     const instructions = this.config.instructions?.trim();
     const base = { model: this.request.model, stream: true as const, ...(instructions ? { instructions } : {}) };
     if ((this.config.conversationState ?? DEFAULT_CONVERSATION_STATE) === 'stateless') {
       return { ...base, store: false, input: this.request.history.map(inputMessage) };
     }
-    const conversation = await this.prepareConversation();
+    const conversation = await prepareConversation({ request: this.request, client: this.client, ctx: this.ctx, log: this.deps.log });
     const last = this.request.history.at(-1);
     return {
       ...base,
@@ -125,64 +119,6 @@ export class ResponsesTurn {
       ...(this.provider.quirks.noBackground ? {} : { background: true }),
     };
   }
-
-  // ---- the server conversation ----
-
-  private async prepareConversation(): Promise<string> {
-    const { conversation, history } = this.request;
-    const saved = conversation.threadId && conversation.threadProviderId === this.config.id ? conversation.threadId : null;
-    if (saved) {
-      try {
-        await this.alignConversation(saved, history);
-        return saved;
-      } catch (error) {
-        if (this.signal.aborted || !isGone(error)) throw new ConversationStepError(error);
-        this.deps.log.warn('responses', `the server conversation of ${conversation.id} is gone; starting a new one`);
-      }
-    }
-    const earlier = history.slice(0, -1).filter((m) => m.content.trim() !== '');
-    try {
-      const created = await this.client.conversations.create(
-        earlier.length ? { items: earlier.slice(0, ITEMS_PER_REQUEST).map(inputMessage) } : {},
-        { signal: this.signal },
-      );
-      // A proxy's web page (or other non-API answer) parses as text, not as a conversation object.
-      if (typeof created !== 'object' || created === null || typeof created.id !== 'string') throw new AppFailure(notOpenAIApi(null, '', this.ctx));
-      await this.request.saveThreadId?.(created.id);
-      for (let i = ITEMS_PER_REQUEST; i < earlier.length; i += ITEMS_PER_REQUEST) {
-        await this.client.conversations.items.create(created.id, { items: earlier.slice(i, i + ITEMS_PER_REQUEST).map(inputMessage) }, { signal: this.signal });
-      }
-      return created.id;
-    } catch (error) {
-      throw new ConversationStepError(error);
-    }
-  }
-
-  /**
-   * Regenerate, Retry and edit-and-resend send a user message the server conversation already has (or an
-   * edited version of it): that turn's items (the question, the discarded answer, its reasoning) are
-   * deleted first, and the message goes again as the new input. Decided by comparing the user messages
-   * of the server conversation with ours.
-   */
-  private async alignConversation(conversationId: string, history: readonly HistoryMessage[]): Promise<void> {
-    const page = await this.client.conversations.items.list(conversationId, { order: 'desc', limit: ALIGN_WINDOW }, { signal: this.signal });
-    const newestFirst = page.data;
-    const isUser = (item: OpenAI.Conversations.ConversationItem) => item.type === 'message' && item.role === 'user';
-    const lastUser = newestFirst.findIndex(isUser);
-    if (lastUser < 0) return;
-    const serverUsers = newestFirst
-      .filter(isUser)
-      .map((item) => (item.type === 'message' ? messageText(item) : ''))
-      .reverse();
-    const local = history.filter((m) => m.role === 'user').map((m) => m.content);
-    if (turnKind(serverUsers, local, !page.has_more) === 'new') return;
-    for (const item of newestFirst.slice(0, lastUser + 1)) {
-      if (!item.id) continue;
-      await this.client.conversations.items.delete(item.id, { conversation_id: conversationId }, { signal: this.signal });
-    }
-  }
-
-  // ---- the response ----
 
   private async *respond(first: CreateBody): AsyncGenerator<ChatEvent> {
     let body = first;
@@ -406,22 +342,4 @@ export class ResponsesTurn {
       this.deps.log.warn('responses', `could not cancel response ${this.responseId}`, statusOf(error) ?? error);
     }
   }
-}
-
-function inputMessage(message: HistoryMessage): OpenAI.Responses.EasyInputMessage {
-  return { role: message.role, content: message.content };
-}
-
-function messageText(item: OpenAI.Conversations.Message): string {
-  return item.content
-    .map((part) => (part.type === 'input_text' || part.type === 'output_text' || part.type === 'text' ? part.text : ''))
-    .join('');
-}
-
-/** The conversation object is gone on the server (404 naming it, or an id it does not accept). */
-function isGone(error: unknown): boolean {
-  const status = statusOf(error);
-  const message = serverMessage(error);
-  if (/invalid url/i.test(message)) return false;
-  return (status === 404 || status === 400) && /conversation/i.test(message) && /not found|invalid|does not exist|expected an id/i.test(message);
 }
