@@ -13,8 +13,9 @@
  *    puts hundreds of chunks in one read, and an `await` per event cost main more than parsing them;
  * 2. main's EventCoalescer (chat/event-coalescer.ts) merges them into about one `chat:event` per animation
  *    frame, leading edge first: IPC and the renderer's work are per message, not per token;
- * 3. the renderer's chat store applies the events that arrived within one frame in one state update
- *    (renderer/stores/chat-store.ts), so React renders once per frame however the messages were cut.
+ * 3. the renderer's chat store (renderer/stores/chat-store.ts) applies the first event after a quiet frame at
+ *    once and the rest of that frame in one state update on the next animation frame: several streams, or
+ *    a burst after a busy moment, become one render however main's messages were cut.
  */
 import type { ChatEvent } from '../../../shared/models/chat-event';
 import type { ConnectionTestResult, ConversationStateMode, ProviderConfig, ProviderDraft, ProviderType } from '../../../shared/models/provider';
