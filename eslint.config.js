@@ -4,9 +4,19 @@ import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 
 const rawIpcAllowed = ['electron/preload/index.ts', 'electron/main/ipc/electron-binding.ts'];
-// The only main-process files that may import `electron`: composition root, windows, IPC binding,
-// and the Electron-specific adapters they wire in.
-const electronAllowed = ['electron/main/index.ts', 'electron/main/windows/**', 'electron/main/ipc/electron-binding.ts', 'electron/main/electron/**'];
+// The only main-process files that may import `electron`: composition root, windows and IPC binding.
+// (The shell's decisions live in electron/main/shell/, Electron-free, so they are not listed.)
+const electronAllowed = ['electron/main/index.ts', 'electron/main/windows/**', 'electron/main/ipc/electron-binding.ts'];
+const electronFree = {
+  paths: [{ name: 'electron', message: 'Services stay free of Electron: receive what you need from the composition root.' }],
+  patterns: [{ group: ['electron/*'], message: 'Services stay free of Electron.' }],
+};
+// One folder per API style under providers/; shared plumbing (wire/, errors/) sits below them.
+const apiFolders = ['openai-chat', 'openai-responses', 'openai-assistant'];
+const providers = 'electron/main/providers';
+/** Imports of other API folders, as seen from a file one folder below providers/. */
+const otherApiFolders = (own) =>
+  apiFolders.filter((f) => f !== own).map((f) => ({ group: [`../${f}/*`, `**/providers/${f}/*`], message: 'An API folder does not import another: move what both need to wire/ or errors/.' }));
 
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'release/**', 'node_modules/**', 'coverage/**', 'bench/results/**'] },
@@ -23,15 +33,31 @@ export default tseslint.config(
     files: ['electron/main/**/*.ts'],
     ignores: electronAllowed,
     rules: {
+      'no-restricted-imports': ['error', electronFree],
+    },
+  },
+  {
+    // Shared plumbing never imports upward into an API folder (nor the kinds that wire them).
+    files: [`${providers}/wire/**/*.ts`, `${providers}/errors/**/*.ts`],
+    rules: {
       'no-restricted-imports': [
         'error',
         {
-          paths: [{ name: 'electron', message: 'Services stay free of Electron: receive what you need from the composition root.' }],
-          patterns: [{ group: ['electron/*'], message: 'Services stay free of Electron.' }],
+          paths: electronFree.paths,
+          patterns: [
+            ...electronFree.patterns,
+            { group: [...apiFolders.flatMap((f) => [`../${f}/*`, `**/providers/${f}/*`]), '../kinds', '../provider-service'], message: 'wire/ and errors/ sit below the API folders: they never import one.' },
+          ],
         },
       ],
     },
   },
+  ...apiFolders.map((folder) => ({
+    files: [`${providers}/${folder}/**/*.ts`],
+    rules: {
+      'no-restricted-imports': ['error', { paths: electronFree.paths, patterns: [...electronFree.patterns, ...otherApiFolders(folder)] }],
+    },
+  })),
   {
     files: ['renderer/**/*.{ts,tsx}'],
     plugins: { 'react-hooks': reactHooks },

@@ -8,7 +8,7 @@
  * peak minus baseline. The local test server runs in the driver process, so its 20 MB are not counted.
  */
 import type { Conversation, ConversationPage } from '../shared/models/conversation';
-import { MAX_EVENT_BYTES } from '../electron/main/providers/sse-decoder';
+import { MAX_EVENT_BYTES } from '../electron/main/providers/wire/sse-decoder';
 import { startOpenAIServer } from '../tests/fixtures/openai-server/index';
 import { BENCH_MODEL, tempDir } from './app-session';
 import { startChild } from './child-rpc';

@@ -7,7 +7,6 @@
 import type { AppInfo, AppNotice } from '../../shared/models/preferences';
 import type { AppShell } from './app-shell';
 import { AppService } from './app-service';
-import { AdapterRegistry } from './chat/adapter-registry';
 import { ChatService } from './chat/chat-service';
 import type { Timers } from './chat/event-coalescer';
 import { ConfigStore, type JsonFileStoreFactory } from './config/config-store';
@@ -15,14 +14,13 @@ import { ConversationStore } from './conversations/conversation-store';
 import type { Handlers } from './ipc/dispatcher';
 import type { EventSink } from './ipc/events';
 import type { Logger } from './logger';
-import { OpenAIChatAdapter, type OpenAIChatOptions } from './providers/openai-chat';
-import { OpenAIAssistantAdapter, remoteThreadDeleter, type AssistantAdapterDeps } from './providers/openai-assistant';
-import { OpenAIResponsesAdapter, remoteConversationDeleter } from './providers/openai-responses';
-import type { HttpDeps } from './providers/provider-adapter';
+import { createKinds, type KindDeps } from './providers/kinds';
+import type { HttpDeps } from './providers/provider-kind';
+import type { RateLimitOptions } from './providers/wire/rate-limit';
 import type { SecretStore } from './secrets/secret-store';
 import { KeyVault } from './secrets/key-vault';
 import { ProviderService } from './providers/provider-service';
-import { withRedirectPolicy } from './providers/redirect-policy';
+import { withRedirectPolicy } from './providers/wire/redirect-policy';
 
 export interface ServiceDeps {
   /** All app data (config, conversations) lives under this directory. */
@@ -42,13 +40,13 @@ export interface ServiceDeps {
   /** Network timeouts (tests pass short ones). */
   http?: Partial<Omit<HttpDeps, 'fetch'>>;
   /** Chat tuning (tests shorten 429 waits and save intervals). */
-  chat?: Pick<OpenAIChatOptions, 'maxRateLimitRetries' | 'maxRetryWaitMs' | 'backoffMs' | 'sleep'> & {
+  chat?: Pick<RateLimitOptions, 'maxRateLimitRetries' | 'maxRetryWaitMs' | 'backoffMs' | 'sleep'> & {
     persistIntervalMs?: number;
     timers?: Timers;
     saveRetryDelaysMs?: readonly number[];
   };
   /** Assistant run polling (tests record the waits). */
-  assistant?: Pick<AssistantAdapterDeps, 'sleep'>;
+  assistant?: KindDeps['assistant'];
   /** Test Connection / model list tuning (tests shorten the ~10 s connect bound). */
   providers?: { connectTimeoutMs?: number };
 }
@@ -57,7 +55,7 @@ export interface ServiceDeps {
 export const CHAT_CONNECT_TIMEOUT_MS = 60_000;
 export const CHAT_IDLE_TIMEOUT_MS = 180_000;
 
-function chatRetryOptions(chat: ServiceDeps['chat']): Partial<OpenAIChatOptions> {
+function chatRetryOptions(chat: ServiceDeps['chat']): RateLimitOptions {
   if (!chat) return {};
   const { persistIntervalMs: _persist, timers: _timers, saveRetryDelaysMs: _saveRetries, ...retry } = chat;
   return retry;
@@ -72,7 +70,7 @@ export interface Services {
 }
 
 export function createServices(deps: ServiceDeps): Services {
-  // Every provider request follows redirects only within its origin (see redirect-policy.ts).
+  // Every provider request follows redirects only within its origin (see providers/wire/redirect-policy.ts).
   const fetch = withRedirectPolicy(deps.fetch);
   const config = new ConfigStore({ dataDir: deps.dataDir, createStore: deps.createStore, log: deps.log, now: deps.now });
   const conversations = new ConversationStore({ dataDir: deps.dataDir, log: deps.log, now: deps.now });
@@ -90,41 +88,34 @@ export function createServices(deps: ServiceDeps): Services {
   });
   // Keys go through the vault so session-only keys (the user's explicit choice) reach every reader.
   const vault = new KeyVault({ keychain: deps.secretStore, log: deps.log });
+  const http: HttpDeps = {
+    fetch,
+    connectTimeoutMs: deps.http?.connectTimeoutMs ?? CHAT_CONNECT_TIMEOUT_MS,
+    idleTimeoutMs: deps.http?.idleTimeoutMs ?? CHAT_IDLE_TIMEOUT_MS,
+  };
+  const kindOf = createKinds({
+    http,
+    rateLimit: { ...chatRetryOptions(deps.chat), ...(deps.now ? { now: deps.now } : {}) },
+    log: deps.log,
+    ...(deps.assistant ? { assistant: deps.assistant } : {}),
+  });
   const providers = new ProviderService({
     config,
     vault,
+    kindOf,
     events: deps.events,
     fetch,
     log: deps.log,
     ...(deps.now ? { now: deps.now } : {}),
     ...(deps.providers?.connectTimeoutMs !== undefined ? { connectTimeoutMs: deps.providers.connectTimeoutMs } : {}),
   });
-  const http: HttpDeps = {
-    fetch,
-    connectTimeoutMs: deps.http?.connectTimeoutMs ?? CHAT_CONNECT_TIMEOUT_MS,
-    idleTimeoutMs: deps.http?.idleTimeoutMs ?? CHAT_IDLE_TIMEOUT_MS,
-  };
-  // One adapter per API style; the Assistants adapter registers `openai-assistant` here.
-  const adapters = new AdapterRegistry().register(
-    ['openai', 'openai-compatible'],
-    new OpenAIChatAdapter({ ...http, ...chatRetryOptions(deps.chat), ...(deps.now ? { now: deps.now } : {}) }),
-  );
-  const assistant = new OpenAIAssistantAdapter({ ...http, log: deps.log, ...(deps.assistant ?? {}) });
-  adapters.register(['openai-assistant'], assistant);
-  const responses = new OpenAIResponsesAdapter({ ...http, ...chatRetryOptions(deps.chat), log: deps.log, ...(deps.now ? { now: deps.now } : {}) });
-  adapters.register(['openai-responses'], responses);
   const chat = new ChatService({
     store: conversations,
     config,
-    adapters,
+    kindOf,
     resolveProvider: (providerId) => providers.resolve(providerId),
     events: deps.events,
-    // Assistants threads and Responses conversation objects both live in the conversation's threadId.
-    deleteRemoteThread: remoteConversationDeleter(
-      responses,
-      { getProvider: (id) => config.getProvider(id), resolveProvider: (id) => providers.resolve(id) },
-      remoteThreadDeleter(assistant, (providerId) => providers.resolve(providerId)),
-    ),
+    deleteRemoteThread: (conversation) => providers.deleteRemoteState(conversation),
     log: deps.log,
     ...(deps.now ? { now: deps.now } : {}),
     ...(deps.chat?.timers ? { timers: deps.chat.timers } : {}),

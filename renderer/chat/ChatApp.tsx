@@ -83,8 +83,7 @@ export function ChatApp() {
     const api = getApi();
     const unsubscribe = [
       startProvidersSync(),
-      api.on('chat:event', (event) => chatStore.getState().receive(event)),
-      api.on('chat:saveState', (state) => chatStore.getState().saveStateChanged(state)),
+      chatStore.startSync(),
       api.on('conversations:changed', (change) => {
         conversationsStore.getState().apply(change);
         chatStore.getState().conversationChanged(change);

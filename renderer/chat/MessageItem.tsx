@@ -1,7 +1,7 @@
 import { memo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Message } from '../../shared/models/conversation';
-import type { ActiveStream } from '../stores/chat-store';
+import type { ActiveStream } from '../stores/chat-stream-reducer';
 import { CopyButton } from './CopyButton';
 import { MarkdownContent } from './markdown/MarkdownContent';
 import { MessageEditor } from './MessageEditor';

@@ -2,7 +2,7 @@ import { useId, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CustomHeader } from '../../shared/models/provider';
 import { isSecretHeaderName } from '../../shared/validation/provider-validation';
-import { FieldMessages, hasError, type FieldMessage } from './FieldMessages';
+import { FieldMessages, messagesAria, type FieldMessage } from './FieldMessages';
 
 interface Props {
   headers: CustomHeader[];
@@ -59,8 +59,7 @@ export function CustomHeadersEditor({ headers, savedHeaders, onChange, messagesF
                   autoComplete="off"
                   spellCheck={false}
                   value={header.name}
-                  aria-invalid={hasError(nameMessages) || undefined}
-                  aria-describedby={nameMessages.length ? nameMsgId : undefined}
+                  {...messagesAria(nameMsgId, nameMessages)}
                   onChange={(e) => update(row, { name: e.target.value })}
                   onBlur={() => onBlurRow?.(row, 'name')}
                 />
@@ -74,8 +73,7 @@ export function CustomHeadersEditor({ headers, savedHeaders, onChange, messagesF
                   autoComplete="off"
                   spellCheck={false}
                   value={header.value}
-                  aria-invalid={hasError(valueMessages) || undefined}
-                  aria-describedby={valueMessages.length ? valueMsgId : undefined}
+                  {...messagesAria(valueMsgId, valueMessages)}
                   onFocus={(e) => {
                     // A masked value cannot be edited in part: select it so typing replaces it.
                     if (showsSavedMask) e.currentTarget.select();

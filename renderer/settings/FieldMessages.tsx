@@ -21,3 +21,8 @@ export function FieldMessages({ id, messages }: { id: string; messages: readonly
 export function hasError(messages: readonly FieldMessage[]): boolean {
   return messages.some((m) => m.severity === 'error');
 }
+
+/** The attributes that tie a control to its messages (`msgId`: the id of their FieldMessages list). */
+export function messagesAria(msgId: string, messages: readonly FieldMessage[]): { 'aria-invalid': true | undefined; 'aria-describedby': string | undefined } {
+  return { 'aria-invalid': hasError(messages) || undefined, 'aria-describedby': messages.length ? msgId : undefined };
+}

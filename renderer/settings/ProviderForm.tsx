@@ -1,20 +1,23 @@
 import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
-import type { ConnectionTestResult, ProviderDraft, ProviderType, ProviderView } from '../../shared/models/provider';
+import type { ProviderDraft, ProviderType, ProviderView } from '../../shared/models/provider';
 import { COMPATIBLE_PRESETS, PROVIDER_TYPES } from '../../shared/models/provider';
 import type { AppError, FieldIssue } from '../../shared/result';
 import { validateProviderDraft, type ValidationIssue } from '../../shared/validation/provider-validation';
-import { getApi } from '../lib/api';
 import { errorHint, errorText } from '../lib/error-text';
 import { ApiKeyField } from './ApiKeyField';
 import { CustomHeadersEditor } from './CustomHeadersEditor';
-import { FieldMessages, hasError, type FieldMessage } from './FieldMessages';
-import { ModelCombobox, type ModelListState } from './ModelCombobox';
+import { messagesAria, type FieldMessage } from './FieldMessages';
+import { fieldAria, FormField } from './FormField';
+import { ModelCombobox } from './ModelCombobox';
 import { ResponsesFields } from './ResponsesFields';
 import { RunTimeoutField } from './RunTimeoutField';
 import { offersSwitchToResponses, SwitchToResponsesNotice } from './SwitchToResponsesNotice';
-import { draftForSubmit, showsField } from './provider-form-state';
+import { TestOutcome } from './TestOutcome';
+import { TextField } from './TextField';
+import { showsField } from './provider-form-state';
+import { useConnectionCheck } from './use-connection-check';
 
 /** What the last Save (or a change made elsewhere) left for the form to show; kept by the Settings window. */
 export interface SaveFeedback {
@@ -41,19 +44,6 @@ interface Props extends SaveFeedback {
   onRevealErrors: () => void;
 }
 
-type TestState =
-  | { state: 'idle' }
-  | { state: 'running' }
-  | { state: 'ok'; result: ConnectionTestResult }
-  | { state: 'error'; error: AppError };
-
-/** What a connection depends on: a test result or model list for other values says nothing about these. */
-function connectionSignature(draft: ProviderDraft): string {
-  const d = draftForSubmit(draft);
-  const headers = d.customHeaders.filter((h) => h.name !== '' || h.value !== '');
-  return JSON.stringify([d.type, d.baseUrl, d.apiKey, headers, d.type === 'openai-assistant' ? d.assistantId : '', d.conversationState ?? '']);
-}
-
 function issueText(t: TFunction, issue: { code: string; message: string; params?: Record<string, string | number> }) {
   // BASE_URL_INVALID reads differently with and without a suggested fix.
   const key =
@@ -65,11 +55,7 @@ export function ProviderForm(props: Props) {
   const { draft, onDraftChange, view, dirty, saving, revealAll, serverErrors, saveError, status } = props;
   const { t } = useTranslation('settings');
   const [touched, setTouched] = useState<ReadonlySet<string>>(new Set());
-  const [test, setTest] = useState<{ signature: string; value: TestState }>({ signature: '', value: { state: 'idle' } });
-  const [modelList, setModelList] = useState<{ signature: string; value: ModelListState }>({
-    signature: '',
-    value: { state: 'idle' },
-  });
+  const { testState, models, runTest: testConnection, refreshModels } = useConnectionCheck(draft);
   const baseUrlRef = useRef<HTMLInputElement>(null);
   const [presetChoice, setPresetChoice] = useState('');
   // Set once this provider was switched from OpenAI Assistant to OpenAI Responses: the Model comes next.
@@ -78,10 +64,6 @@ export function ProviderForm(props: Props) {
   useEffect(() => {
     if (switchedToResponses) document.getElementById('provider-model')?.focus();
   }, [switchedToResponses]);
-
-  const signature = connectionSignature(draft);
-  const testState: TestState = test.signature === signature ? test.value : { state: 'idle' };
-  const models: ModelListState = modelList.signature === signature ? modelList.value : { state: 'idle' };
 
   const validation = useMemo(() => validateProviderDraft(draft, { hasStoredKey: view?.hasApiKey ?? false }), [draft, view]);
 
@@ -114,27 +96,7 @@ export function ProviderForm(props: Props) {
       props.onRevealErrors();
       return;
     }
-    const sig = signature;
-    setTest({ signature: sig, value: { state: 'running' } });
-    const result = await getApi().providers.test(draftForSubmit(draft));
-    if (result.ok) {
-      setTest({ signature: sig, value: { state: 'ok', result: result.value } });
-      if (result.value.models) setModelList({ signature: sig, value: { state: 'loaded', models: result.value.models } });
-    } else {
-      setTest({ signature: sig, value: { state: 'error', error: result.error } });
-    }
-  };
-
-  const refreshModels = async () => {
-    const sig = signature;
-    setModelList({ signature: sig, value: { state: 'loading' } });
-    const result = await getApi().providers.listModels(draftForSubmit(draft));
-    setModelList({
-      signature: sig,
-      value: result.ok
-        ? { state: 'loaded', models: result.value.models }
-        : { state: 'error', message: errorText(t, result.error), hint: errorHint(t, result.error) },
-    });
+    await testConnection();
   };
 
   const applyPreset = (presetId: string) => {
@@ -159,11 +121,9 @@ export function ProviderForm(props: Props) {
     props.onSave();
   };
 
-  const nameMessages = messagesFor('name');
   const baseUrlMessages = messagesFor('baseUrl');
   const apiKeyMessages = messagesFor('apiKey');
   const modelMessages = messagesFor('model');
-  const assistantMessages = messagesFor('assistantId');
   const isNew = view === null;
 
   return (
@@ -194,22 +154,16 @@ export function ProviderForm(props: Props) {
         </p>
       ) : null}
 
-      <div className="field">
-        <label htmlFor="provider-name">{t('fields.name')}</label>
-        <input
-          id="provider-name"
-          type="text"
-          // A provider just added starts with its name; a saved one leaves focus where the user was.
-          autoFocus={isNew}
-          autoComplete="off"
-          value={draft.name}
-          aria-invalid={hasError(nameMessages) || undefined}
-          aria-describedby={nameMessages.length ? 'provider-name-msg' : undefined}
-          onChange={(e) => set('name', e.target.value)}
-          onBlur={() => touch('name')}
-        />
-        <FieldMessages id="provider-name-msg" messages={nameMessages} />
-      </div>
+      <TextField
+        id="provider-name"
+        label={t('fields.name')}
+        // A provider just added starts with its name; a saved one leaves focus where the user was.
+        autoFocus={isNew}
+        value={draft.name}
+        messages={messagesFor('name')}
+        onChange={(value) => set('name', value)}
+        onBlur={() => touch('name')}
+      />
 
       <div className="field">
         <label htmlFor="provider-type">{t('fields.type')}</label>
@@ -231,8 +185,7 @@ export function ProviderForm(props: Props) {
       </div>
 
       {showsField(draft.type, 'baseUrl') ? (
-        <div className="field">
-          <label htmlFor="provider-base-url">{t('fields.baseUrl')}</label>
+        <FormField id="provider-base-url" label={t('fields.baseUrl')} messages={baseUrlMessages}>
           <div className="input-row">
             <input
               ref={baseUrlRef}
@@ -243,8 +196,7 @@ export function ProviderForm(props: Props) {
               spellCheck={false}
               placeholder={draft.type === 'openai-assistant' ? t('baseUrl.optionalPlaceholder') : 'https://api.example.com/v1'}
               value={draft.baseUrl}
-              aria-invalid={hasError(baseUrlMessages) || undefined}
-              aria-describedby={baseUrlMessages.length ? 'provider-base-url-msg' : undefined}
+              {...messagesAria('provider-base-url-msg', baseUrlMessages)}
               onChange={(e) => set('baseUrl', e.target.value)}
               onBlur={() => touch('baseUrl')}
             />
@@ -264,12 +216,10 @@ export function ProviderForm(props: Props) {
               </select>
             ) : null}
           </div>
-          <FieldMessages id="provider-base-url-msg" messages={baseUrlMessages} />
-        </div>
+        </FormField>
       ) : null}
 
-      <div className="field">
-        <label htmlFor="provider-api-key">{t('fields.apiKey')}</label>
+      <FormField id="provider-api-key" label={t('fields.apiKey')} messages={apiKeyMessages}>
         <ApiKeyField
           id="provider-api-key"
           type={draft.type}
@@ -277,15 +227,12 @@ export function ProviderForm(props: Props) {
           onChange={(change) => set('apiKey', change)}
           onBlur={() => touch('apiKey')}
           stored={view}
-          invalid={hasError(apiKeyMessages)}
-          describedBy={apiKeyMessages.length ? 'provider-api-key-msg' : undefined}
+          {...fieldAria('provider-api-key', apiKeyMessages)}
         />
-        <FieldMessages id="provider-api-key-msg" messages={apiKeyMessages} />
-      </div>
+      </FormField>
 
       {showsField(draft.type, 'model') ? (
-        <div className="field">
-          <label htmlFor="provider-model">{t('fields.model')}</label>
+        <FormField id="provider-model" label={t('fields.model')} messages={modelMessages}>
           <ModelCombobox
             id="provider-model"
             value={draft.model}
@@ -293,30 +240,22 @@ export function ProviderForm(props: Props) {
             onBlur={() => touch('model')}
             list={models}
             onRefresh={() => void refreshModels()}
-            invalid={hasError(modelMessages)}
-            describedBy={modelMessages.length ? 'provider-model-msg' : undefined}
+            {...fieldAria('provider-model', modelMessages)}
           />
-          <FieldMessages id="provider-model-msg" messages={modelMessages} />
-        </div>
+        </FormField>
       ) : null}
 
       {showsField(draft.type, 'assistantId') ? (
-        <div className="field">
-          <label htmlFor="provider-assistant-id">{t('fields.assistantId')}</label>
-          <input
-            id="provider-assistant-id"
-            type="text"
-            autoComplete="off"
-            spellCheck={false}
-            placeholder="asst_…"
-            value={draft.assistantId}
-            aria-invalid={hasError(assistantMessages) || undefined}
-            aria-describedby={assistantMessages.length ? 'provider-assistant-id-msg' : undefined}
-            onChange={(e) => set('assistantId', e.target.value)}
-            onBlur={() => touch('assistantId')}
-          />
-          <FieldMessages id="provider-assistant-id-msg" messages={assistantMessages} />
-        </div>
+        <TextField
+          id="provider-assistant-id"
+          label={t('fields.assistantId')}
+          spellCheck={false}
+          placeholder="asst_…"
+          value={draft.assistantId}
+          messages={messagesFor('assistantId')}
+          onChange={(value) => set('assistantId', value)}
+          onBlur={() => touch('assistantId')}
+        />
       ) : null}
 
       {showsField(draft.type, 'runTimeout') ? (
@@ -377,49 +316,5 @@ export function ProviderForm(props: Props) {
         </button>
       </div>
     </form>
-  );
-}
-
-/** The result of Test Connection, inside a live region that is always in the page so it is announced. */
-function TestOutcome({ state }: { state: TestState }) {
-  const { t } = useTranslation('settings');
-  let content = null;
-  if (state.state === 'ok') {
-    const r = state.result;
-    let text: string;
-    if (r.method === 'assistant' && r.assistant) {
-      const name = r.assistant.name ?? r.assistant.id;
-      text = r.assistant.model ? t('test.okAssistant', { name, model: r.assistant.model }) : t('test.okAssistantNoModel', { name });
-    } else if (r.method === 'responses' && r.responses) {
-      text = t('test.okResponses', { model: r.responses.model });
-    } else if (r.method === 'completion') {
-      text = t('test.okCompletion');
-    } else {
-      const count = r.modelCount ?? r.models?.length ?? 0;
-      text = count === 0 ? t('test.okNoModels') : t('test.okModels', { count });
-    }
-    content = (
-      <div className="banner banner-success">
-        <p>{text}</p>
-        {r.warnings.map((w) => (
-          <p key={w.code} className="banner-detail">
-            {t(`test.warnings.${w.code}`, { ...w.params, defaultValue: w.message })}
-          </p>
-        ))}
-      </div>
-    );
-  } else if (state.state === 'error') {
-    const hint = errorHint(t, state.error);
-    content = (
-      <div className="banner banner-error" role="alert">
-        <p>{errorText(t, state.error)}</p>
-        {hint ? <p className="banner-detail">{hint}</p> : null}
-      </div>
-    );
-  }
-  return (
-    <div className="test-outcome" aria-live="polite">
-      {content}
-    </div>
   );
 }

@@ -54,9 +54,12 @@ export interface Conversation {
   createdAt: string;
   updatedAt: string;
   messages: Message[];
-  /** Assistants API thread id, saved with the conversation and reused for every later message. */
+  /**
+   * The state a server keeps for this conversation, saved with it and reused for every later message: an
+   * Assistants API thread id, or a Responses API conversation id (its provider kind decides which).
+   */
   threadId?: string;
-  /** Provider the thread belongs to (a thread cannot move between servers). */
+  /** Provider the server-side state belongs to (it cannot move between servers). */
   threadProviderId?: string;
 }
 

@@ -7,12 +7,13 @@ import type { ChatEvent } from '../../shared/models/chat-event';
 import type { ProviderConfig } from '../../shared/models/provider';
 import { AppFailure, type AppError } from '../../shared/result';
 import { createMemoryLogger } from '../../electron/main/logger';
-import { OpenAIAssistantAdapter, type AssistantAdapterDeps } from '../../electron/main/providers/openai-assistant';
-import type { ChatRequest, HistoryMessage } from '../../electron/main/providers/provider-adapter';
+import { OpenAIAssistantAdapter } from '../../electron/main/providers/openai-assistant/assistant-kind';
+import type { AssistantAdapterDeps } from '../../electron/main/providers/openai-assistant/assistant-turn';
+import type { ChatRequest, HistoryMessage } from '../../electron/main/providers/provider-kind';
 import { AssistantsApi } from '../fixtures/openai-server/assistants';
 import { assistantsRoutes } from '../fixtures/openai-server/assistants-routes';
 import { startOpenAIServer, type OpenAIServer } from '../fixtures/openai-server/index';
-import { expectWithinSpecThenReset } from './api-fixture-checks';
+import { expectWithinSpecThenReset } from '../support/api-fixture-checks';
 
 const KEY = 'sk-assistant-test-key-123456';
 

@@ -9,9 +9,9 @@ import { AssistantsApi } from '../fixtures/openai-server/assistants';
 import { assistantsRoutes } from '../fixtures/openai-server/assistants-routes';
 import { startOpenAIServer, type OpenAIServer } from '../fixtures/openai-server/index';
 import { headerAccount } from '../../electron/main/secrets/key-vault';
-import { expectWithinSpecThenReset } from './api-fixture-checks';
-import { startRig, waitUntil, type Rig } from './chat-support';
-import * as turns from './chat-turns';
+import { expectWithinSpecThenReset } from '../support/api-fixture-checks';
+import { startRig, waitUntil, type Rig } from '../support/chat-rig';
+import * as turns from '../support/chat-turns';
 
 const KEY = 'sk-assistant-chat-key-424242';
 

@@ -13,7 +13,7 @@ import { ConversationStore } from '../../electron/main/conversations/conversatio
 import { createMemoryLogger } from '../../electron/main/logger';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const writer = path.join(here, 'chat-crash-writer.ts');
+const writer = path.join(here, '../support/chat-crash-writer.ts');
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-crash-'));
 const ROUNDS = 12;
 

@@ -6,31 +6,17 @@
 import dns from 'node:dns';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Conversation } from '../../shared/models/conversation';
 import type { AppError } from '../../shared/result';
-import { faults, refusedUrl, startOpenAIServer, type Fault, type OpenAIServer } from '../fixtures/openai-server/index.js';
-import { startRig, waitUntil, type ReplayedStream, type Rig } from './chat-support';
+import { faults, refusedUrl, type Fault } from '../fixtures/openai-server/index.js';
+import { localServerAndRigs, waitUntil, type ReplayedStream, type Rig, type RigOptions } from '../support/chat-rig';
 
 const KEY = 'sk-test-errors-0123456789abcdef';
-let server: OpenAIServer;
-const rigs: Rig[] = [];
+const local = localServerAndRigs({ apiKey: KEY }, { checkRequests: true });
 
-beforeAll(async () => {
-  server = await startOpenAIServer({ apiKey: KEY });
-});
-afterAll(async () => {
-  await server.close();
-});
-afterEach(async () => {
-  for (const rig of rigs.splice(0)) await rig.close();
-  expect(server.violations).toEqual([]);
-  server.reset();
-});
-
-function setup(options: Parameters<typeof startRig>[0] = {}, baseUrl = server.url, key: string | null = KEY) {
-  const rig = startRig(options);
-  rigs.push(rig);
+function setup(options: RigOptions = {}, baseUrl = local.server.url, key: string | null = KEY) {
+  const rig = local.rig(options);
   const provider = rig.addProvider({ baseUrl, model: 'gpt-4o-mini' }, key);
   return { rig, provider };
 }
@@ -73,7 +59,7 @@ describe('chat errors: HTTP status', () => {
     ['200 with an HTML page', 'NOT_OPENAI_API', () => faults.htmlOk(), false],
   ])('%s becomes %s', async (_label, code, fault, retryable) => {
     const { rig } = setup();
-    server.nextResponses(fault());
+    local.server.nextResponses(fault());
     const { result, saved } = await turn(rig);
     const error = expectFailed(result, saved, rig, code);
     expect(error.retryable ?? false).toBe(retryable);
@@ -81,7 +67,7 @@ describe('chat errors: HTTP status', () => {
   });
 
   it('a real wrong key (the server checks it) becomes AUTH_FAILED without echoing the key', async () => {
-    const { rig } = setup({}, server.url, 'sk-wrong-key-abcdefghijklmnop');
+    const { rig } = setup({}, local.server.url, 'sk-wrong-key-abcdefghijklmnop');
     const { result, saved } = await turn(rig);
     expectFailed(result, saved, rig, 'AUTH_FAILED');
     expect(JSON.stringify(result.final.error)).not.toContain('sk-wrong-key-abcdefghijklmnop');
@@ -100,7 +86,7 @@ describe('chat errors: 429', () => {
   it('waits as the server asks (retry-after-ms), shows each wait, then answers', async () => {
     const waits: number[] = [];
     const { rig } = setup({ chat: { sleep: async (ms) => void waits.push(ms) } });
-    server.nextResponses(faults.rateLimited({ ms: 1500 }), faults.rateLimited({ seconds: 2 }));
+    local.server.nextResponses(faults.rateLimited({ ms: 1500 }), faults.rateLimited({ seconds: 2 }));
     const { result, saved } = await turn(rig, 'patience');
     expect(result.final.status).toBe('complete');
     expect(result.content).toBe('Echo: patience');
@@ -111,17 +97,17 @@ describe('chat errors: 429', () => {
     expect(waits).toEqual([1500, 2000]);
     // The wait line is cleared once text flows.
     expect(result.events.some((e) => e.retryWait === null)).toBe(true);
-    expect(server.requestsTo('/chat/completions')).toHaveLength(3);
+    expect(local.server.requestsTo('/chat/completions')).toHaveLength(3);
     expect(saved.messages[1]).toMatchObject({ status: 'complete', content: 'Echo: patience' });
   });
 
   it('really waits the time the server asked (short retry-after-ms)', async () => {
     const { rig } = setup();
-    server.nextResponses(faults.rateLimited({ ms: 30 }));
+    local.server.nextResponses(faults.rateLimited({ ms: 30 }));
     const { result } = await turn(rig);
     expect(result.final.status).toBe('complete');
     expect(result.retryWaits).toEqual([{ attempt: 1, seconds: 1, reason: 'rate-limited' }]);
-    const [first, second] = server.requestsTo('/chat/completions');
+    const [first, second] = local.server.requestsTo('/chat/completions');
     expect(first?.status).toBe(429);
     expect(second?.status).toBe(200);
   });
@@ -129,14 +115,14 @@ describe('chat errors: 429', () => {
   it('gives up after a bounded number of retries with RATE_LIMITED', async () => {
     const waits: number[] = [];
     const { rig } = setup({ chat: { sleep: async (ms) => void waits.push(ms), maxRateLimitRetries: 3 } });
-    server.alwaysRespond(faults.rateLimited({ ms: 10 }));
+    local.server.alwaysRespond(faults.rateLimited({ ms: 10 }));
     const { result, saved } = await turn(rig);
     const error = expectFailed(result, saved, rig, 'RATE_LIMITED');
     expect(error.retryable).toBe(true);
     // Each wait is shown (waits within one frame are merged, so the window may skip straight to the latest).
     expect(result.retryWaits[0]).toEqual({ attempt: 1, seconds: 1, reason: 'rate-limited' });
     expect(waits).toEqual([10, 10, 10]);
-    expect(server.requestsTo('/chat/completions')).toHaveLength(4);
+    expect(local.server.requestsTo('/chat/completions')).toHaveLength(4);
     expect(result.final).not.toHaveProperty('retryWait');
     expect(result.events.at(-1)?.retryWait).toBeNull();
   });
@@ -144,7 +130,7 @@ describe('chat errors: 429', () => {
   it('does not sit out a wait longer than the cap: the user is told at once', async () => {
     const waits: number[] = [];
     const { rig } = setup({ chat: { sleep: async (ms) => void waits.push(ms), maxRetryWaitMs: 60_000 } });
-    server.nextResponses(faults.rateLimited({ seconds: 3600 }));
+    local.server.nextResponses(faults.rateLimited({ seconds: 3600 }));
     const { result, saved } = await turn(rig);
     const error = expectFailed(result, saved, rig, 'RATE_LIMITED');
     expect(error.params?.seconds).toBe(3600);
@@ -153,15 +139,15 @@ describe('chat errors: 429', () => {
 
   it('Stop during a 429 wait ends the turn at once as stopped', async () => {
     const { rig } = setup({ chat: { backoffMs: () => 50_000, maxRetryWaitMs: 100_000 } });
-    server.alwaysRespond({ kind: 'error', status: 429, style: 'openai' });
+    local.server.alwaysRespond({ kind: 'error', status: 429, style: 'openai' });
     const conversation = await rig.call('conversations:create', undefined);
     const sent = await rig.call('chat:send', { conversationId: conversation.id, text: 'wait' });
-    await server.waitForRequest((r) => r.routePath === '/chat/completions');
+    await local.server.waitForRequest((r) => r.routePath === '/chat/completions');
     await waitUntil(() => rig.streamEvents(sent.streamId).some((e) => e.retryWait), 5000, 'the wait event');
     await rig.call('chat:stop', { conversationId: conversation.id });
     const result = await rig.finished(sent.streamId);
     expect(result.final.status).toBe('stopped');
-    expect(server.requestsTo('/chat/completions')).toHaveLength(1);
+    expect(local.server.requestsTo('/chat/completions')).toHaveLength(1);
   });
 });
 
@@ -177,7 +163,7 @@ describe('chat errors: 503 with retry-after (a server still loading the model)',
   it('waits as the server asks, shows each wait as "unavailable", then answers', async () => {
     const waits: number[] = [];
     const { rig } = setup({ chat: { sleep: async (ms) => void waits.push(ms) } });
-    server.nextResponses(loading(3), loading(1));
+    local.server.nextResponses(loading(3), loading(1));
     const { result, saved } = await turn(rig, 'are you up');
     expect(result.final.status).toBe('complete');
     expect(result.content).toBe('Echo: are you up');
@@ -186,23 +172,23 @@ describe('chat errors: 503 with retry-after (a server still loading the model)',
     expect(result.retryWaits.every((w) => w.reason === 'unavailable')).toBe(true);
     expect(waits).toEqual([3000, 1000]);
     expect(result.events.some((e) => e.retryWait === null)).toBe(true);
-    expect(server.requestsTo('/chat/completions').map((r) => r.status)).toEqual([503, 503, 200]);
+    expect(local.server.requestsTo('/chat/completions').map((r) => r.status)).toEqual([503, 503, 200]);
     expect(saved.messages[1]).toMatchObject({ status: 'complete', content: 'Echo: are you up' });
   });
 
   it('gives up after the same bounded number of retries, and does not sit out a wait longer than the cap', async () => {
     const waits: number[] = [];
     const { rig } = setup({ chat: { sleep: async (ms) => void waits.push(ms), maxRateLimitRetries: 2, maxRetryWaitMs: 60_000 } });
-    server.alwaysRespond(loading(1));
+    local.server.alwaysRespond(loading(1));
     const { result, saved } = await turn(rig);
     const error = expectFailed(result, saved, rig, 'SERVER_ERROR');
     expect(error.params).toMatchObject({ status: 503, context: 'unavailable' });
     expect(waits).toEqual([1000, 1000]);
-    expect(server.requestsTo('/chat/completions')).toHaveLength(3);
+    expect(local.server.requestsTo('/chat/completions')).toHaveLength(3);
 
-    server.reset();
+    local.server.reset();
     waits.length = 0;
-    server.nextResponses(loading(3600));
+    local.server.nextResponses(loading(3600));
     const long = await turn(rig);
     expectFailed(long.result, long.saved, rig, 'SERVER_ERROR');
     expect(waits).toEqual([]);
@@ -211,12 +197,12 @@ describe('chat errors: 503 with retry-after (a server still loading the model)',
   it('a 503 that names no time is reported at once, not retried', async () => {
     const waits: number[] = [];
     const { rig } = setup({ chat: { sleep: async (ms) => void waits.push(ms) } });
-    server.nextResponses(faults.serviceUnavailable());
+    local.server.nextResponses(faults.serviceUnavailable());
     const { result, saved } = await turn(rig);
     expectFailed(result, saved, rig, 'SERVER_ERROR');
     expect(result.retryWaits).toEqual([]);
     expect(waits).toEqual([]);
-    expect(server.requestsTo('/chat/completions')).toHaveLength(1);
+    expect(local.server.requestsTo('/chat/completions')).toHaveLength(1);
   });
 });
 
@@ -249,33 +235,33 @@ describe('chat errors: connection', () => {
   });
 
   it('https to a server that speaks plain http becomes TLS_FAILED', async () => {
-    const { rig } = setup({}, server.url.replace('http://', 'https://'));
+    const { rig } = setup({}, local.server.url.replace('http://', 'https://'));
     const { result, saved } = await turn(rig);
     expectFailed(result, saved, rig, 'TLS_FAILED');
   });
 
   it('no response headers within the connect timeout becomes CONNECT_TIMEOUT', async () => {
     const { rig } = setup({ http: { connectTimeoutMs: 300 } });
-    server.nextResponses(faults.hang());
+    local.server.nextResponses(faults.hang());
     const { result, saved } = await turn(rig);
     expectFailed(result, saved, rig, 'CONNECT_TIMEOUT');
-    await server.waitFor(() => server.lastRequest('/chat/completions')?.clientAborted);
+    await local.server.waitFor(() => local.server.lastRequest('/chat/completions')?.clientAborted);
   });
 
   it('a stream that goes silent becomes IDLE_TIMEOUT, keeping the text so far, and the request is closed', async () => {
     const { rig } = setup({ http: { idleTimeoutMs: 300 } });
-    server.nextResponses(faults.idleAfter('Partial text'));
+    local.server.nextResponses(faults.idleAfter('Partial text'));
     const { result, saved } = await turn(rig);
     const error = expectFailed(result, saved, rig, 'IDLE_TIMEOUT');
     expect(error.retryable).toBe(true);
     expect(result.content).toBe('Partial text');
-    await server.waitFor(() => server.lastRequest('/chat/completions')?.clientAborted);
+    await local.server.waitFor(() => local.server.lastRequest('/chat/completions')?.clientAborted);
   });
 
   it('keep-alive comments count as life: a slow stream with comments is not cut', async () => {
     // 3 × 200 ms of text-free silence, each broken by a comment, against a 500 ms idle limit.
     const { rig } = setup({ http: { idleTimeoutMs: 500 } });
-    server.nextResponses(
+    local.server.nextResponses(
       faults.chat([
         { type: 'content', text: 'Slow' },
         { type: 'comment', text: 'keep-alive' },
@@ -294,7 +280,7 @@ describe('chat errors: connection', () => {
 
   it('a connection dropped mid-stream keeps the text and says CONNECTION_DROPPED', async () => {
     const { rig } = setup();
-    server.nextResponses(faults.dropAfter('Partial text'));
+    local.server.nextResponses(faults.dropAfter('Partial text'));
     const { result, saved } = await turn(rig);
     const error = expectFailed(result, saved, rig, 'CONNECTION_DROPPED');
     expect(error.retryable).toBe(true);
@@ -303,7 +289,7 @@ describe('chat errors: connection', () => {
 
   it('a connection reset before any answer is retryable and clear', async () => {
     const { rig } = setup();
-    server.nextResponses(faults.reset());
+    local.server.nextResponses(faults.reset());
     const { result, saved } = await turn(rig);
     const error = expectFailed(result, saved, rig, 'NETWORK_ERROR');
     expect(error.retryable).toBe(true);
@@ -313,7 +299,7 @@ describe('chat errors: connection', () => {
 describe('chat errors: inside the stream', () => {
   it('data: {"error": …} inside a 200 stream keeps the text and shows the server message', async () => {
     const { rig } = setup();
-    server.nextResponses(faults.streamError('Partial text', { message: 'Upstream overloaded' }));
+    local.server.nextResponses(faults.streamError('Partial text', { message: 'Upstream overloaded' }));
     const { result, saved } = await turn(rig);
     const error = expectFailed(result, saved, rig, 'STREAM_ERROR');
     expect(result.content).toBe('Partial text');
@@ -323,7 +309,7 @@ describe('chat errors: inside the stream', () => {
 
   it('a named `event: error` inside a 200 stream keeps the text and shows its message', async () => {
     const { rig } = setup();
-    server.nextResponses(
+    local.server.nextResponses(
       faults.chat(
         [
           { type: 'content', text: 'Half' },
@@ -337,13 +323,13 @@ describe('chat errors: inside the stream', () => {
     const error = expectFailed(result, saved, rig, 'STREAM_ERROR');
     expect(result.content).toBe('Half');
     expect(error.params?.detail).toBe('Model crashed');
-    await server.waitFor(() => server.lastRequest('/chat/completions')?.clientAborted);
+    await local.server.waitFor(() => local.server.lastRequest('/chat/completions')?.clientAborted);
   });
 
   it('the reply ends at data: [DONE] even when the server holds the connection open afterwards', async () => {
     // The idle timeout (5 s here) would end the reply as IDLE_TIMEOUT if reading went on past [DONE].
     const { rig } = setup();
-    server.nextResponses(
+    local.server.nextResponses(
       faults.chat(
         [
           { type: 'content', text: 'All of it.' },
@@ -358,14 +344,14 @@ describe('chat errors: inside the stream', () => {
     expect(result.final.status).toBe('complete');
     expect(result.content).toBe('All of it.');
     expect(saved.messages[1]).toMatchObject({ status: 'complete', content: 'All of it.', finishReason: 'stop' });
-    await server.waitFor(() => server.lastRequest('/chat/completions')?.clientAborted);
+    await local.server.waitFor(() => local.server.lastRequest('/chat/completions')?.clientAborted);
   });
 
   it('CRLF line endings, `data:` without the space and comments between events read as a normal stream', async () => {
     const { rig } = setup();
     const chunk = (delta: Record<string, unknown>, finish: string | null) =>
       JSON.stringify({ id: 'chatcmpl-crlf', object: 'chat.completion.chunk', created: 1, model: 'gpt-4o-mini', choices: [{ index: 0, delta, finish_reason: finish, logprobs: null }] });
-    server.nextResponses(
+    local.server.nextResponses(
       faults.chat(
         [
           { type: 'raw', text: `data:${chunk({ role: 'assistant', content: '' }, null)}\r\n\r\n: ping\r\n\r\n` },
@@ -382,7 +368,7 @@ describe('chat errors: inside the stream', () => {
 
   it('a malformed chunk keeps the text and says MALFORMED_STREAM', async () => {
     const { rig } = setup();
-    server.nextResponses(faults.malformedChunk('Before.'));
+    local.server.nextResponses(faults.malformedChunk('Before.'));
     const { result, saved } = await turn(rig);
     expectFailed(result, saved, rig, 'MALFORMED_STREAM');
     expect(result.content).toBe('Before.');
@@ -390,7 +376,7 @@ describe('chat errors: inside the stream', () => {
 
   it('finish_reason length keeps the text and says it was cut off at the token limit', async () => {
     const { rig } = setup();
-    server.nextResponses(faults.finishReason('length', 'A long answer that'));
+    local.server.nextResponses(faults.finishReason('length', 'A long answer that'));
     const { result, saved } = await turn(rig);
     const error = expectFailed(result, saved, rig, 'CUT_OFF_LENGTH');
     expect(error.message).toMatch(/cut off at the token limit/);
@@ -401,7 +387,7 @@ describe('chat errors: inside the stream', () => {
 
   it('finish_reason content_filter says the provider filtered the reply', async () => {
     const { rig } = setup();
-    server.nextResponses(faults.finishReason('content_filter', 'Some'));
+    local.server.nextResponses(faults.finishReason('content_filter', 'Some'));
     const { result, saved } = await turn(rig);
     expectFailed(result, saved, rig, 'CONTENT_FILTERED');
     expect(result.content).toBe('Some');
@@ -409,7 +395,7 @@ describe('chat errors: inside the stream', () => {
 
   it('a failed reply can be retried and the retry replaces it', async () => {
     const { rig } = setup();
-    server.nextResponses(faults.dropAfter('Partial'));
+    local.server.nextResponses(faults.dropAfter('Partial'));
     const conversation = await rig.call('conversations:create', undefined);
     const sent = await rig.call('chat:send', { conversationId: conversation.id, text: 'again' });
     expect((await rig.finished(sent.streamId)).final.status).toBe('failed');

@@ -1,37 +1,25 @@
 /**
  * Messages in pages through the IPC dispatcher: `conversations:get` answers the latest messages and how
  * many come before them, `conversations:messages` the ones before a given message, against a conversation
- * saved by the real store, including while a reply streams into it from the local OpenAI-compatible server.
+ * saved by the real store, including while a reply streams into it from the local OpenAI-compatible local.server.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { ConversationStore } from '../../electron/main/conversations/conversation-store';
 import { createMemoryLogger } from '../../electron/main/logger';
 import type { Message } from '../../shared/models/conversation';
-import { startOpenAIServer, type OpenAIServer } from '../fixtures/openai-server/index.js';
-import { errorOf, startRig, waitUntil, type Rig } from './chat-support';
+import { errorOf, localServerAndRigs, waitUntil, type Rig } from '../support/chat-rig';
 
 const KEY = 'sk-test-paging-0123456789abcdef';
 const PROVIDER_ID = 'p-paging';
 const COUNT = 250;
-let server: OpenAIServer;
-const rigs: Rig[] = [];
-
-beforeAll(async () => {
-  server = await startOpenAIServer({ apiKey: KEY });
-});
-afterAll(async () => {
-  await server.close();
-});
-afterEach(async () => {
-  for (const rig of rigs.splice(0)) {
-    await rig.close();
-    fs.rmSync(rig.dataDir, { recursive: true, force: true });
-  }
-  expect(server.violations).toEqual([]);
-  server.reset();
+const local = localServerAndRigs({ apiKey: KEY }, { checkRequests: true });
+/** The data dirs of the rigs, removed once every rig is closed. */
+const dataDirs: string[] = [];
+afterAll(() => {
+  for (const dir of dataDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 });
 
 function ids(from: number, to: number): string[] {
@@ -41,6 +29,7 @@ function ids(from: number, to: number): string[] {
 /** A conversation of COUNT messages saved by the app's own store, and the services started on it. */
 async function setup(): Promise<{ rig: Rig; id: string }> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-chat-paging-'));
+  dataDirs.push(dataDir);
   const store = new ConversationStore({ dataDir, log: createMemoryLogger() });
   const start = Date.parse('2026-01-01T00:00:00Z');
   const messages: Message[] = Array.from({ length: COUNT }, (_, i) => ({
@@ -60,9 +49,8 @@ async function setup(): Promise<{ rig: Rig; id: string }> {
     messages,
   });
   await store.flush();
-  const rig = startRig({ dataDir });
-  rigs.push(rig);
-  rig.addProvider({ id: PROVIDER_ID, baseUrl: server.url, model: 'gpt-4o-mini' }, KEY);
+  const rig = local.rig({ dataDir });
+  rig.addProvider({ id: PROVIDER_ID, baseUrl: local.server.url, model: 'gpt-4o-mini' }, KEY);
   return { rig, id: 'long' };
 }
 
@@ -114,7 +102,7 @@ describe('conversation pages', () => {
     const { rig, id } = await setup();
     const before = await rig.call('conversations:messages', { id, before: 'm150' });
     const reply = Array.from({ length: 60 }, (_, i) => `word${i + 1}`).join(' ');
-    server.setBehavior({ reply, chunkDelayMs: 20 });
+    local.server.setBehavior({ reply, chunkDelayMs: 20 });
     const sent = await rig.call('chat:send', { conversationId: id, text: 'One more question' });
 
     // Part of the reply has arrived: the latest page shows it as far as it has come, still streaming.
@@ -139,7 +127,7 @@ describe('conversation pages', () => {
     const after = await rig.call('conversations:get', { id, limit: 1 });
     expect(after).toMatchObject({ olderCount: COUNT + 1, messages: [{ id: sent.assistantMessage.id, status: 'complete', content: reply }] });
     // The turn that went to the server carried the whole history, not a page of it.
-    const body = server.lastRequest('/chat/completions')?.body as { messages: unknown[] } | undefined;
+    const body = local.server.lastRequest('/chat/completions')?.body as { messages: unknown[] } | undefined;
     expect(body?.messages).toHaveLength(COUNT + 1);
   });
 });

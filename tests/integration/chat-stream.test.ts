@@ -4,31 +4,17 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Conversation } from '../../shared/models/conversation';
-import { faults, startOpenAIServer, type OpenAIServer } from '../fixtures/openai-server/index.js';
-import { errorOf, startRig, waitUntil, type Rig } from './chat-support';
+import { faults, startOpenAIServer } from '../fixtures/openai-server/index.js';
+import { errorOf, localServerAndRigs, waitUntil, type Rig, type RigOptions } from '../support/chat-rig';
 
 const KEY = 'sk-test-chat-0123456789abcdef';
-let server: OpenAIServer;
-const rigs: Rig[] = [];
+const local = localServerAndRigs({ apiKey: KEY }, { checkRequests: true });
 
-beforeAll(async () => {
-  server = await startOpenAIServer({ apiKey: KEY });
-});
-afterAll(async () => {
-  await server.close();
-});
-afterEach(async () => {
-  for (const rig of rigs.splice(0)) await rig.close();
-  expect(server.violations).toEqual([]);
-  server.reset();
-});
-
-function setup(options: Parameters<typeof startRig>[0] = {}) {
-  const rig = startRig(options);
-  rigs.push(rig);
-  const provider = rig.addProvider({ baseUrl: server.url, model: 'gpt-4o-mini' }, KEY);
+function setup(options: RigOptions = {}) {
+  const rig = local.rig(options);
+  const provider = rig.addProvider({ baseUrl: local.server.url, model: 'gpt-4o-mini' }, KEY);
   return { rig, provider };
 }
 
@@ -43,7 +29,7 @@ function readFile(rig: Rig, id: string): Conversation {
 describe('chat: the happy path', () => {
   it('streams a reply in several coalesced steps, saves it, and titles the conversation', async () => {
     const { rig, provider } = setup();
-    server.setBehavior({ reply: 'One two three four five six seven eight nine ten.', chunkDelayMs: 20 });
+    local.server.setBehavior({ reply: 'One two three four five six seven eight nine ten.', chunkDelayMs: 20 });
     const conversation = await newChat(rig);
     expect(conversation).toMatchObject({ providerId: provider.id, model: 'gpt-4o-mini', title: '' });
 
@@ -59,7 +45,7 @@ describe('chat: the happy path', () => {
     // Only the window that asked got the stream.
     expect(rig.events.sent.filter((s) => s.event === 'chat:event').every((s) => s.windowId === 1)).toBe(true);
 
-    const request = server.lastRequest('/chat/completions');
+    const request = local.server.lastRequest('/chat/completions');
     expect(request?.headers.authorization).toBe(`Bearer ${KEY}`);
     expect(request?.body).toMatchObject({
       model: 'gpt-4o-mini',
@@ -95,7 +81,7 @@ describe('chat: the happy path', () => {
     await rig.finished(first.streamId);
     const second = await rig.call('chat:send', { conversationId: conversation.id, text: 'second' });
     expect((await rig.finished(second.streamId)).content).toBe('Echo: second');
-    expect(server.lastRequest('/chat/completions')?.body).toMatchObject({
+    expect(local.server.lastRequest('/chat/completions')?.body).toMatchObject({
       messages: [
         { role: 'user', content: 'first' },
         { role: 'assistant', content: 'Echo: first' },
@@ -107,10 +93,10 @@ describe('chat: the happy path', () => {
 
   it('saves the user message before the request is sent', async () => {
     const { rig } = setup();
-    server.nextResponses(faults.hang());
+    local.server.nextResponses(faults.hang());
     const conversation = await newChat(rig);
     const sent = await rig.call('chat:send', { conversationId: conversation.id, text: 'saved first' });
-    await server.waitForRequest((r) => r.routePath === '/chat/completions');
+    await local.server.waitForRequest((r) => r.routePath === '/chat/completions');
     const onDisk = readFile(rig, conversation.id);
     expect(onDisk.messages.map((m) => [m.role, m.content, m.status])).toEqual([
       ['user', 'saved first', 'complete'],
@@ -121,8 +107,7 @@ describe('chat: the happy path', () => {
   });
 
   it('answers a send with no provider configured with NO_PROVIDER, and keeps nothing half-done', async () => {
-    const rig = startRig();
-    rigs.push(rig);
+    const rig = local.rig();
     const conversation = await rig.call('conversations:create', undefined);
     expect(conversation.providerId).toBeNull();
     const error = errorOf(await rig.raw('chat:send', { conversationId: conversation.id, text: 'hello' }));
@@ -131,10 +116,9 @@ describe('chat: the happy path', () => {
   });
 
   it('answers a send to a removed provider with NO_PROVIDER, and adopts a provider added later', async () => {
-    const rig = startRig();
-    rigs.push(rig);
+    const rig = local.rig();
     const conversation = await rig.call('conversations:create', undefined);
-    const provider = rig.addProvider({ baseUrl: server.url }, KEY);
+    const provider = rig.addProvider({ baseUrl: local.server.url }, KEY);
     const sent = await rig.call('chat:send', { conversationId: conversation.id, text: 'adopt' });
     expect((await rig.finished(sent.streamId)).final.status).toBe('complete');
     expect((await rig.call('conversations:get', { id: conversation.id })).providerId).toBe(provider.id);
@@ -146,13 +130,13 @@ describe('chat: the happy path', () => {
 
   it('switches provider and model per conversation', async () => {
     const { rig } = setup();
-    const other = rig.addProvider({ baseUrl: server.url, name: 'Other', model: 'gpt-4o' }, KEY);
+    const other = rig.addProvider({ baseUrl: local.server.url, name: 'Other', model: 'gpt-4o' }, KEY);
     const conversation = await newChat(rig);
     const summary = await rig.call('conversations:setProvider', { id: conversation.id, providerId: other.id, model: 'local/llama-3.1-8b-instruct' });
     expect(summary).toMatchObject({ providerId: other.id, model: 'local/llama-3.1-8b-instruct' });
     const sent = await rig.call('chat:send', { conversationId: conversation.id, text: 'hi' });
     await rig.finished(sent.streamId);
-    expect(server.lastRequest('/chat/completions')?.body).toMatchObject({ model: 'local/llama-3.1-8b-instruct' });
+    expect(local.server.lastRequest('/chat/completions')?.body).toMatchObject({ model: 'local/llama-3.1-8b-instruct' });
     expect(errorOf(await rig.raw('conversations:setProvider', { id: conversation.id, providerId: 'nope', model: '' }))).toMatchObject({
       code: 'NO_PROVIDER',
     });
@@ -161,8 +145,7 @@ describe('chat: the happy path', () => {
   it('sends custom headers and no Authorization header when the provider has no key', async () => {
     const open = await startOpenAIServer({ requiredHeaders: { 'x-gateway': 'g-1' } });
     try {
-      const rig = startRig();
-      rigs.push(rig);
+      const rig = local.rig();
       rig.addProvider({ baseUrl: open.url, customHeaders: [{ name: 'X-Gateway', value: 'g-1' }] }, null);
       const conversation = await newChat(rig);
       const sent = await rig.call('chat:send', { conversationId: conversation.id, text: 'no key' });
@@ -178,8 +161,7 @@ describe('chat: the happy path', () => {
   it('uses a provider saved through Settings, with its key and secret header read from the keychain at send time', async () => {
     const gateway = await startOpenAIServer({ apiKey: KEY, requiredHeaders: { 'cf-aig-authorization': 'Bearer gw-secret-123456' } });
     try {
-      const rig = startRig();
-      rigs.push(rig);
+      const rig = local.rig();
       const saved = await rig.call('providers:save', {
         type: 'openai-compatible',
         name: 'Gateway',
@@ -213,8 +195,7 @@ describe('chat: the happy path', () => {
       // A provider without a key must not fall back to OPENAI_API_KEY either.
       const open = await startOpenAIServer();
       try {
-        const rig = startRig();
-        rigs.push(rig);
+        const rig = local.rig();
         rig.addProvider({ baseUrl: open.url }, null);
         const conversation = await newChat(rig);
         const sent = await rig.call('chat:send', { conversationId: conversation.id, text: 'env' });
@@ -235,7 +216,7 @@ describe('chat: the happy path', () => {
 
   it('accepts a server that ignores stream: true and answers with one JSON completion', async () => {
     const { rig } = setup();
-    server.nextResponses({
+    local.server.nextResponses({
       kind: 'raw',
       status: 200,
       contentType: 'application/json',
@@ -259,19 +240,19 @@ describe('chat: the happy path', () => {
 describe('chat: stream shapes real servers send', () => {
   it('ignores empty-choices chunks (Azure prompt_filter_results) and SSE comments', async () => {
     const { rig } = setup();
-    server.nextResponses(faults.azurePromptFilterFirst());
+    local.server.nextResponses(faults.azurePromptFilterFirst());
     const conversation = await newChat(rig);
     const first = await rig.call('chat:send', { conversationId: conversation.id, text: 'azure' });
     expect(await rig.finished(first.streamId)).toMatchObject({ content: 'Echo: azure', final: { status: 'complete' } });
 
-    server.nextResponses(faults.comments());
+    local.server.nextResponses(faults.comments());
     const second = await rig.call('chat:send', { conversationId: conversation.id, text: 'comments' });
     expect(await rig.finished(second.streamId)).toMatchObject({ content: 'Echo: comments', final: { status: 'complete' } });
   });
 
   it('reads usage from the usage-only final chunk', async () => {
     const { rig } = setup();
-    server.nextResponses(faults.chat([{ type: 'content', text: 'Four words right here' }, { type: 'finish', reason: 'stop' }, { type: 'usage' }], { ending: 'none' }));
+    local.server.nextResponses(faults.chat([{ type: 'content', text: 'Four words right here' }, { type: 'finish', reason: 'stop' }, { type: 'usage' }], { ending: 'none' }));
     const conversation = await newChat(rig);
     const sent = await rig.call('chat:send', { conversationId: conversation.id, text: 'usage' });
     const result = await rig.finished(sent.streamId);
@@ -288,7 +269,7 @@ describe('chat: stream shapes real servers send', () => {
     ['<think> tags', () => faults.thinkTags('Because two and two.', 'It is 4.')],
   ])('shows %s as reasoning apart from the answer and never sends it back', async (_label, fault) => {
     const { rig } = setup();
-    server.nextResponses(fault());
+    local.server.nextResponses(fault());
     const conversation = await newChat(rig);
     const first = await rig.call('chat:send', { conversationId: conversation.id, text: 'What is 2+2?' });
     const result = await rig.finished(first.streamId);
@@ -300,7 +281,7 @@ describe('chat: stream shapes real servers send', () => {
     // The next turn's history carries the answer only (the server answers 400 to reasoning in history).
     const second = await rig.call('chat:send', { conversationId: conversation.id, text: 'And 3+3?' });
     expect((await rig.finished(second.streamId)).final.status).toBe('complete');
-    const request = server.lastRequest('/chat/completions');
+    const request = local.server.lastRequest('/chat/completions');
     expect(request?.body).toMatchObject({
       messages: [
         { role: 'user', content: 'What is 2+2?' },
@@ -313,11 +294,11 @@ describe('chat: stream shapes real servers send', () => {
 
   it('retries once without stream_options when the server rejects it, and remembers that across a restart', async () => {
     const { rig, provider } = setup();
-    server.setBehavior({ rejectStreamOptions: true });
+    local.server.setBehavior({ rejectStreamOptions: true });
     const conversation = await newChat(rig);
     const sent = await rig.call('chat:send', { conversationId: conversation.id, text: 'old server' });
     expect(await rig.finished(sent.streamId)).toMatchObject({ content: 'Echo: old server', final: { status: 'complete' } });
-    const calls = server.requestsTo('/chat/completions');
+    const calls = local.server.requestsTo('/chat/completions');
     expect(calls).toHaveLength(2);
     expect(calls[0]?.status).toBe(400);
     expect(calls[0]?.body).toHaveProperty('stream_options');
@@ -325,17 +306,17 @@ describe('chat: stream shapes real servers send', () => {
     expect(rig.services.config.getQuirks(provider.id)).toEqual({ noStreamOptions: true });
 
     const restarted = await rig.restart();
-    rigs.splice(rigs.indexOf(rig), 1, restarted);
+    local.keep(restarted);
     const again = await restarted.call('chat:send', { conversationId: conversation.id, text: 'again' });
     expect((await restarted.finished(again.streamId)).final.status).toBe('complete');
-    const after = server.requestsTo('/chat/completions');
+    const after = local.server.requestsTo('/chat/completions');
     expect(after).toHaveLength(3);
     expect(after[2]?.body).not.toHaveProperty('stream_options');
   });
 
   it('does not blame stream_options for a 400 that has another cause', async () => {
     const { rig, provider } = setup();
-    server.nextResponses(faults.openaiError(400, { message: 'Invalid value for temperature' }), faults.openaiError(400, { message: 'Invalid value for temperature' }));
+    local.server.nextResponses(faults.openaiError(400, { message: 'Invalid value for temperature' }), faults.openaiError(400, { message: 'Invalid value for temperature' }));
     const conversation = await newChat(rig);
     const sent = await rig.call('chat:send', { conversationId: conversation.id, text: 'bad' });
     const result = await rig.finished(sent.streamId);
@@ -348,13 +329,13 @@ describe('chat: stream shapes real servers send', () => {
 describe('chat: stop, concurrency, re-attach, regenerate, edit', () => {
   it('stops at once: the server sees the connection close, the partial text is kept as stopped', async () => {
     const { rig } = setup();
-    server.setBehavior({ reply: Array.from({ length: 200 }, (_, i) => `w${i}`).join(' '), chunkDelayMs: 20 });
+    local.server.setBehavior({ reply: Array.from({ length: 200 }, (_, i) => `w${i}`).join(' '), chunkDelayMs: 20 });
     const conversation = await newChat(rig);
     const sent = await rig.call('chat:send', { conversationId: conversation.id, text: 'long' });
     await waitUntil(() => rig.streamEvents(sent.streamId).filter((e) => e.contentDelta).length >= 3, 10_000, 'some text');
     const stopped = await rig.call('chat:stop', { conversationId: conversation.id });
     expect(stopped).toEqual({ stopped: true });
-    await server.waitFor(() => server.lastRequest('/chat/completions')?.clientAborted, { description: 'the client closing the stream' });
+    await local.server.waitFor(() => local.server.lastRequest('/chat/completions')?.clientAborted, { description: 'the client closing the stream' });
 
     const result = await rig.finished(sent.streamId);
     expect(result.final.status).toBe('stopped');
@@ -367,14 +348,14 @@ describe('chat: stop, concurrency, re-attach, regenerate, edit', () => {
 
   it('refuses a second send while a reply streams (BUSY) and accepts it right after', async () => {
     const { rig } = setup();
-    server.setBehavior({ reply: 'a b c d e f g h', chunkDelayMs: 30 });
+    local.server.setBehavior({ reply: 'a b c d e f g h', chunkDelayMs: 30 });
     const conversation = await newChat(rig);
     const sent = await rig.call('chat:send', { conversationId: conversation.id, text: 'one' });
     const busy = errorOf(await rig.raw('chat:send', { conversationId: conversation.id, text: 'two' }));
     expect(busy.code).toBe('BUSY');
     expect(errorOf(await rig.raw('chat:regenerate', { conversationId: conversation.id })).code).toBe('BUSY');
     await rig.finished(sent.streamId);
-    server.setBehavior({ chunkDelayMs: 0 });
+    local.server.setBehavior({ chunkDelayMs: 0 });
     const next = await rig.call('chat:send', { conversationId: conversation.id, text: 'two' });
     expect((await rig.finished(next.streamId)).content).toBe('a b c d e f g h');
     expect((await rig.call('conversations:get', { id: conversation.id })).messages).toHaveLength(4);
@@ -382,7 +363,7 @@ describe('chat: stop, concurrency, re-attach, regenerate, edit', () => {
 
   it('streams two conversations at once without mixing them, each to its own window', async () => {
     const { rig } = setup();
-    server.setBehavior({ reply: (r) => Array.from({ length: 15 }, () => r.lastUserText).join(' '), chunkDelayMs: 10 });
+    local.server.setBehavior({ reply: (r) => Array.from({ length: 15 }, () => r.lastUserText).join(' '), chunkDelayMs: 10 });
     const a = await newChat(rig);
     const b = await newChat(rig);
     const [sa, sb] = await Promise.all([
@@ -406,7 +387,7 @@ describe('chat: stop, concurrency, re-attach, regenerate, edit', () => {
 
   it('re-attaches a reloaded window: the reply so far, then the rest', async () => {
     const { rig } = setup();
-    server.setBehavior({ reply: Array.from({ length: 40 }, (_, i) => `t${i}`).join(' '), chunkDelayMs: 15 });
+    local.server.setBehavior({ reply: Array.from({ length: 40 }, (_, i) => `t${i}`).join(' '), chunkDelayMs: 15 });
     const conversation = await newChat(rig);
     const sent = await rig.call('chat:send', { conversationId: conversation.id, text: 'reload' }, 1);
     await waitUntil(() => rig.streamEvents(sent.streamId, 1).filter((e) => e.contentDelta).length >= 3, 10_000, 'some text');
@@ -428,7 +409,7 @@ describe('chat: stop, concurrency, re-attach, regenerate, edit', () => {
 
   it('regenerates the last reply (also the Retry after an error)', async () => {
     const { rig } = setup();
-    server.nextResponses(faults.serverError());
+    local.server.nextResponses(faults.serverError());
     const conversation = await newChat(rig);
     const sent = await rig.call('chat:send', { conversationId: conversation.id, text: 'retry me' });
     expect((await rig.finished(sent.streamId)).final.status).toBe('failed');
@@ -440,7 +421,7 @@ describe('chat: stop, concurrency, re-attach, regenerate, edit', () => {
       ['user', 'complete'],
       ['assistant', 'complete'],
     ]);
-    expect(server.lastRequest('/chat/completions')?.body).toMatchObject({ messages: [{ role: 'user', content: 'retry me' }] });
+    expect(local.server.lastRequest('/chat/completions')?.body).toMatchObject({ messages: [{ role: 'user', content: 'retry me' }] });
   });
 
   it('edits the last user message and resends it, dropping what followed; refuses older messages', async () => {
@@ -463,12 +444,12 @@ describe('chat: stop, concurrency, re-attach, regenerate, edit', () => {
 
   it('deletes a conversation (aborting its stream) and broadcasts it', async () => {
     const { rig } = setup();
-    server.setBehavior({ reply: 'x '.repeat(100), chunkDelayMs: 20 });
+    local.server.setBehavior({ reply: 'x '.repeat(100), chunkDelayMs: 20 });
     const conversation = await newChat(rig);
     await rig.call('chat:send', { conversationId: conversation.id, text: 'doomed' });
-    await server.waitForRequest((r) => r.routePath === '/chat/completions');
+    await local.server.waitForRequest((r) => r.routePath === '/chat/completions');
     expect(await rig.call('conversations:delete', { id: conversation.id, deleteRemoteThread: true })).toEqual({ remoteThreadDeleted: false });
-    await server.waitFor(() => server.lastRequest('/chat/completions')?.clientAborted);
+    await local.server.waitFor(() => local.server.lastRequest('/chat/completions')?.clientAborted);
     expect(await rig.call('conversations:list', undefined)).toEqual([]);
     expect(errorOf(await rig.raw('conversations:get', { id: conversation.id })).code).toBe('NOT_FOUND');
     expect(rig.events.sent.some((s) => s.event === 'conversations:changed' && (s.payload as { deletedId?: string }).deletedId === conversation.id)).toBe(true);
@@ -479,14 +460,14 @@ describe('chat: stop, concurrency, re-attach, regenerate, edit', () => {
 describe('chat: persistence across a restart', () => {
   it('keeps every conversation, message, reasoning and usage after the services restart', async () => {
     const { rig } = setup();
-    server.nextResponses(faults.reasoningContent('Thinking hard.', 'Saved answer.'));
+    local.server.nextResponses(faults.reasoningContent('Thinking hard.', 'Saved answer.'));
     const conversation = await newChat(rig);
     const sent = await rig.call('chat:send', { conversationId: conversation.id, text: 'persist me' });
     await rig.finished(sent.streamId);
     const before = await rig.call('conversations:get', { id: conversation.id });
 
     const restarted = await rig.restart();
-    rigs.splice(rigs.indexOf(rig), 1, restarted);
+    local.keep(restarted);
     const after = await restarted.call('conversations:get', { id: conversation.id });
     expect(after).toEqual(before);
     expect(after.messages[1]).toMatchObject({ content: 'Saved answer.', reasoning: 'Thinking hard.', status: 'complete' });
@@ -495,7 +476,7 @@ describe('chat: persistence across a restart', () => {
 
   it('saves the growing reply while it streams, and a quit mid-reply leaves it stopped with its text', async () => {
     const { rig } = setup();
-    server.setBehavior({ reply: Array.from({ length: 100 }, (_, i) => `p${i}`).join(' '), chunkDelayMs: 10 });
+    local.server.setBehavior({ reply: Array.from({ length: 100 }, (_, i) => `p${i}`).join(' '), chunkDelayMs: 10 });
     const conversation = await newChat(rig);
     await rig.call('chat:send', { conversationId: conversation.id, text: 'grow' });
     // The file grows while the reply streams (saved at a bounded rate, not only at the end).
@@ -503,8 +484,8 @@ describe('chat: persistence across a restart', () => {
     expect(readFile(rig, conversation.id).messages[1]?.status).toBe('streaming');
 
     const restarted = await rig.restart();
-    rigs.splice(rigs.indexOf(rig), 1, restarted);
-    await server.waitFor(() => server.lastRequest('/chat/completions')?.clientAborted);
+    local.keep(restarted);
+    await local.server.waitFor(() => local.server.lastRequest('/chat/completions')?.clientAborted);
     const after = await restarted.call('conversations:get', { id: conversation.id });
     expect(after.messages[1]?.status).toBe('stopped');
     expect(after.messages[1]?.content.startsWith('p0 p1')).toBe(true);

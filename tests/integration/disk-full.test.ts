@@ -12,8 +12,8 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import en from '../../renderer/i18n/locales/en/errors.json';
 import zh from '../../renderer/i18n/locales/zh-TW/errors.json';
-import { errorOf, localServerAndRigs, type Rig } from './chat-support';
-import { injectableDiskFull } from './disk-faults';
+import { errorOf, localServerAndRigs, type Rig } from '../support/chat-rig';
+import { injectableDiskFull } from '../support/disk-faults';
 
 const DISK_FULL_SENTENCE = 'The disk is full: free some space, then retry. Nothing you typed is lost.';
 

@@ -13,8 +13,8 @@ import type { ConnectionTestResult, ProviderView } from '../../shared/models/pro
 import { AssistantsApi } from '../fixtures/openai-server/assistants';
 import { assistantsRoutes } from '../fixtures/openai-server/assistants-routes';
 import { faults, refusedUrl, startOpenAIServer, type OpenAIServer } from '../fixtures/openai-server/index';
-import { expectWithinSpecThenReset } from './api-fixture-checks';
-import { draft, startProvidersRig, type ProvidersRig } from './providers-rig';
+import { expectWithinSpecThenReset } from '../support/api-fixture-checks';
+import { draft, startProvidersRig, type ProvidersRig } from '../support/providers-rig';
 
 const KEY = 'sk-test-connection-key-0001';
 

@@ -16,7 +16,7 @@ import type { KeychainStatus, ProviderList, ProviderView } from '../../shared/mo
 import type { AppError } from '../../shared/result';
 import { KeytarSecretStore } from '../../electron/main/secrets/keytar-secret-store';
 import { KEYCHAIN_SERVICE } from '../../electron/main/secrets/secret-store';
-import { draft, filesUnder, startProvidersRig, type ProvidersRig } from './providers-rig';
+import { draft, filesUnder, startProvidersRig, type ProvidersRig } from '../support/providers-rig';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '../..');
@@ -162,7 +162,7 @@ describe('keychain unavailable, for real (no D-Bus session)', () => {
     const stdout = await new Promise<string>((resolve, reject) => {
       execFile(
         process.execPath,
-        ['--import', 'tsx', path.join(here, 'providers-keychain-child.ts'), dataDir, key],
+        ['--import', 'tsx', path.join(here, '../support/providers-keychain-child.ts'), dataDir, key],
         { cwd: repoRoot, env, timeout: 60_000 },
         (error, out, err) => (error ? reject(new Error(`child failed: ${error.message}\n${err}`)) : resolve(out)),
       );

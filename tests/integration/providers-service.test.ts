@@ -10,7 +10,7 @@ import type { ProviderList, ProviderView } from '../../shared/models/provider';
 import type { SecretStore } from '../../electron/main/secrets/secret-store';
 import { SessionSecretStore } from '../../electron/main/secrets/key-vault';
 import { startOpenAIServer, type OpenAIServer } from '../fixtures/openai-server/index';
-import { draft, filesUnder, startProvidersRig } from './providers-rig';
+import { draft, filesUnder, startProvidersRig } from '../support/providers-rig';
 
 /** A real in-memory store that starts failing (with the OS library's message) when told to. */
 class BreakableStore implements SecretStore {

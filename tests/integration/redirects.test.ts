@@ -8,8 +8,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startOpenAIServer, type OpenAIServer } from '../fixtures/openai-server/index.js';
-import { startRig, type Rig } from './chat-support';
-import { draft, startProvidersRig } from './providers-rig';
+import { startRig, type Rig } from '../support/chat-rig';
+import { draft, startProvidersRig } from '../support/providers-rig';
 
 const KEY = 'sk-test-redirect-key-0123456789';
 const GATEWAY_SECRET = 'gw-secret-value-9f8e7d6c5b4a';

@@ -13,9 +13,9 @@ import { ResponsesApi } from '../fixtures/openai-server/responses.js';
 import { responsesRoutes } from '../fixtures/openai-server/responses-routes.js';
 import { AssistantsApi } from '../fixtures/openai-server/assistants.js';
 import { assistantsRoutes } from '../fixtures/openai-server/assistants-routes.js';
-import { expectWithinSpecThenReset } from './api-fixture-checks';
-import { startRig, waitUntil, type Rig } from './chat-support';
-import * as turns from './chat-turns';
+import { expectWithinSpecThenReset } from '../support/api-fixture-checks';
+import { startRig, waitUntil, type Rig } from '../support/chat-rig';
+import * as turns from '../support/chat-turns';
 
 const KEY = 'sk-responses-chat-key-5150';
 const MODEL = 'gpt-4o-mini';

@@ -12,8 +12,8 @@ import type { ProviderConfig, ProviderView } from '../../shared/models/provider'
 import { faults, refusedUrl, startOpenAIServer, type OpenAIServer } from '../fixtures/openai-server/index';
 import { ResponsesApi } from '../fixtures/openai-server/responses';
 import { responsesRoutes } from '../fixtures/openai-server/responses-routes';
-import { expectWithinSpecThenReset } from './api-fixture-checks';
-import { draft, filesUnder, startProvidersRig, type ProvidersRig } from './providers-rig';
+import { expectWithinSpecThenReset } from '../support/api-fixture-checks';
+import { draft, filesUnder, startProvidersRig, type ProvidersRig } from '../support/providers-rig';
 
 const KEY = 'sk-responses-settings-key-7788';
 const FIXTURES = path.resolve(__dirname, '../fixtures/config');

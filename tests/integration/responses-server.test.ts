@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startOpenAIServer, validateSpec, type OpenAIServer } from '../fixtures/openai-server/index.js';
 import { ResponsesApi } from '../fixtures/openai-server/responses.js';
 import { responsesRoutes } from '../fixtures/openai-server/responses-routes.js';
-import { expectWithinSpecThenReset } from './api-fixture-checks';
+import { expectWithinSpecThenReset } from '../support/api-fixture-checks';
 
 const KEY = 'sk-responses-fixture-0123456789';
 const MODEL = 'gpt-4o-mini';

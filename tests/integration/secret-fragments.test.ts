@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { localServerAndRigs } from './chat-support';
+import { localServerAndRigs } from '../support/chat-rig';
 
 // Shaped like an Azure key: no `sk-` prefix for the log's generic redaction to catch.
 const KEY = 'a3f9c2e7b1d84f6a9e0c5b7d2f8a1c4e7b9d0f2a';

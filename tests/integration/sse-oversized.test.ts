@@ -4,8 +4,8 @@
  * kept), instead of buffering the line until the connection ends or the idle timeout fires.
  */
 import { describe, expect, it } from 'vitest';
-import { MAX_EVENT_BYTES } from '../../electron/main/providers/sse-decoder';
-import { localServerAndRigs, waitUntil } from './chat-support';
+import { MAX_EVENT_BYTES } from '../../electron/main/providers/wire/sse-decoder';
+import { localServerAndRigs, waitUntil } from '../support/chat-rig';
 
 const local = localServerAndRigs({});
 

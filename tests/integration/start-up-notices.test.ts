@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AppNotice } from '../../shared/models/preferences';
 import { serializeConversation } from '../../electron/main/conversations/conversation-file';
-import { startRig, waitUntil, type Rig } from './chat-support';
+import { startRig, waitUntil, type Rig } from '../support/chat-rig';
 
 const rigs: Rig[] = [];
 afterEach(async () => {

@@ -8,8 +8,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { EventPayloads } from '../../shared/ipc/contract';
-import { localServerAndRigs, waitUntil, type Rig } from './chat-support';
-import { injectableDiskFull } from './disk-faults';
+import { localServerAndRigs, waitUntil, type Rig } from '../support/chat-rig';
+import { injectableDiskFull } from '../support/disk-faults';
 
 const WORDS = Array.from({ length: 400 }, (_, i) => `word${i}`).join(' ');
 

@@ -29,16 +29,16 @@ import type { CallContext, Handlers } from '../ipc/dispatcher';
 import type { EventSink } from '../ipc/events';
 import type { Logger } from '../logger';
 import type { ChatEvent } from '../../../shared/models/chat-event';
-import type { ChatRequest, HistoryMessage, ProviderAdapter, ResolvedProvider } from '../providers/provider-adapter';
-import { isBatchingAdapter } from '../providers/streamed-reply';
-import type { AdapterRegistry } from './adapter-registry';
+import type { KindOf } from '../providers/kinds';
+import { replyBatches, type ChatAdapter, type ChatRequest, type HistoryMessage, type ResolvedProvider } from '../providers/provider-kind';
 import { EventCoalescer, realTimers, type StreamPatch, type Timers } from './event-coalescer';
 import { UnsavedReplies } from './unsaved-replies';
 
 export interface ChatServiceDeps {
   store: ConversationStore;
   config: Pick<ConfigStore, 'listProviders' | 'getProvider' | 'setQuirks'>;
-  adapters: AdapterRegistry;
+  /** The kind of each provider type (providers/kinds.ts): its chat adapter and what a turn needs. */
+  kindOf: KindOf;
   /**
    * The provider as a request needs it, read at send time: its key and secret header values from the
    * keychain (or the session-only store) and its learned quirks. Keychain problems throw an AppFailure.
@@ -52,7 +52,7 @@ export interface ChatServiceDeps {
   persistIntervalMs?: number;
   /** Waits before saving a reply again after its final save failed (see unsaved-replies.ts). */
   saveRetryDelaysMs?: readonly number[];
-  /** Deletes server-side state of a conversation (an Assistants thread); set by the Assistants adapter. */
+  /** Deletes server-side state of a conversation (an Assistants thread, a Responses conversation). */
   deleteRemoteThread?(conversation: Conversation): Promise<void>;
 }
 
@@ -91,7 +91,7 @@ interface ActiveStream {
 interface Resolved {
   provider: ResolvedProvider;
   model: string;
-  adapter: ProviderAdapter;
+  adapter: ChatAdapter;
 }
 
 export class ChatService {
@@ -397,8 +397,9 @@ export class ChatService {
       });
     }
     const model = (adopt?.model ?? conversation.model) || config.model;
+    const kind = this.deps.kindOf(config.type);
     // An Assistant's model lives on the server with the assistant; there is nothing to choose here.
-    if (!model && config.type !== 'openai-assistant') {
+    if (!model && (kind?.needsModel ?? true)) {
       throw new AppFailure({
         code: 'VALIDATION',
         message: 'No model is chosen for this conversation.',
@@ -406,8 +407,7 @@ export class ChatService {
         params: { context: 'no_model' },
       });
     }
-    const adapter = this.deps.adapters.get(config.type);
-    if (!adapter) {
+    if (!kind) {
       throw new AppFailure({
         code: 'VALIDATION',
         message: 'Switchboard cannot chat with this kind of provider.',
@@ -428,7 +428,7 @@ export class ChatService {
       });
     }
     // api.openai.com always needs a key; saying so beats a 401 from the server.
-    if (config.type === 'openai' && !provider.apiKey) {
+    if (kind.needsKey && !provider.apiKey) {
       throw new AppFailure({
         code: 'MISSING_API_KEY',
         message: `${config.name || 'This provider'} needs an API key.`,
@@ -439,7 +439,7 @@ export class ChatService {
     return {
       provider,
       model,
-      adapter,
+      adapter: kind.chat,
       adopt,
     };
   }
@@ -557,11 +557,11 @@ export class ChatService {
     if (!this.deps.events.sendTo(windowId, 'chat:event', this.event(live, patch))) live.targets.delete(windowId);
   }
 
-  private async run(live: ActiveStream, adapter: ProviderAdapter, request: ChatRequest): Promise<void> {
+  private async run(live: ActiveStream, adapter: ChatAdapter, request: ChatRequest): Promise<void> {
     const { message, coalescer } = live;
     let error: AppError | undefined;
     try {
-      for await (const batch of eventBatches(adapter, request)) {
+      for await (const batch of replyBatches(adapter, request)) {
         if (live.controller.signal.aborted) break;
         // The deltas of one batch (one network read) reach the message, coalescer and save timer as one.
         let content = '';
@@ -716,15 +716,6 @@ export class ChatService {
       throw error;
     }
   }
-}
-
-/** The adapter's events in batches; an adapter that yields them one by one gives batches of one. */
-async function* eventBatches(adapter: ProviderAdapter, request: ChatRequest): AsyncGenerator<readonly ChatEvent[], void, undefined> {
-  if (isBatchingAdapter(adapter)) {
-    yield* adapter.streamChatBatches(request);
-    return;
-  }
-  for await (const event of adapter.streamChat(request)) yield [event];
 }
 
 function findLastIndex<T>(items: readonly T[], predicate: (item: T) => boolean): number {

@@ -1,28 +1,28 @@
 /**
  * The `providers:*` channels: provider configs in the config store, their secrets in the KeyVault
  * (keychain, or memory when the user chose session-only keys), validation, Test Connection and the model
- * list. Also `resolve()`, which the chat service uses to get a provider with its key.
+ * list (both handed to the provider's kind). Also `resolve()`, which the chat service uses to get a provider
+ * with its key, and `deleteRemoteState()`, which deletes what a kind keeps on the server for a conversation.
  *
- * Secrets rule: the API key lives at account `<id>`; the value of a custom header whose name looks secret
- * (see isSecretHeaderName: auth, key, token, secret, cookie, password, credential, session, signature) lives
- * at `<id>:header:<lower-case name>`, and the config file keeps that header with an empty value. Reads give
- * the renderer `hasApiKey`, a masked hint, and masked secret header values (`…a1b2`); sending a masked value
- * back unchanged keeps the stored secret.
+ * Secrets rule (provider-secrets.ts): the API key and the values of secret-looking custom headers live in
+ * the KeyVault, never in the config file. Reads give the renderer `hasApiKey`, a masked hint, and masked
+ * secret header values (`…a1b2`); sending a masked value back unchanged keeps the stored secret.
  *
  * Nothing is saved half-way: validate, snapshot the secrets about to change, write them, then the config;
  * on any failure the secrets are restored and the config is untouched.
  */
 import { randomUUID } from 'node:crypto';
+import type { Conversation } from '../../../shared/models/conversation';
 import type {
   ConnectionTestResult,
-  CustomHeader,
   KeychainStatus,
   ProviderConfig,
   ProviderDraft,
   ProviderList,
+  ProviderType,
   ProviderView,
 } from '../../../shared/models/provider';
-import { DEFAULT_ASSISTANT_RUN_TIMEOUT_MS, DEFAULT_CONVERSATION_STATE } from '../../../shared/models/provider';
+import { DEFAULT_ASSISTANT_RUN_TIMEOUT_MS } from '../../../shared/models/provider';
 import { AppFailure, type FieldIssue } from '../../../shared/result';
 import {
   isSecretHeaderName,
@@ -38,13 +38,14 @@ import type { EventSink } from '../ipc/events';
 import type { Logger } from '../logger';
 import { diskFullError, isDiskFull } from '../disk-full';
 import { apiKeyAccount, headerAccount, type KeyVault, type StoredSecret } from '../secrets/key-vault';
-import { listModels, testConnection, type ConnectionTarget } from './connection-test';
-import { testResponsesConnection } from './openai-responses-connection';
-import type { ResolvedProvider } from './provider-adapter';
+import type { KindOf } from './kinds';
+import type { ConnectionTarget, ProviderKind, ResolvedProvider } from './provider-kind';
+import { headerKey, headersForConfigFile, ProviderSecrets, resolveDraftHeaders, type SecretWrite } from './provider-secrets';
 
 export interface ProviderServiceDeps {
   config: ConfigStore;
   vault: KeyVault;
+  kindOf: KindOf;
   events: EventSink;
   fetch: typeof globalThis.fetch;
   log: Logger;
@@ -54,26 +55,21 @@ export interface ProviderServiceDeps {
   newId?: () => string;
 }
 
-/** One planned change to a secret: a new value, or null to delete it. */
-interface SecretWrite {
-  account: string;
-  value: string | null;
-}
-
-function headerKey(name: string): string {
-  return name.trim().toLowerCase();
-}
-
-/** Headers as the config file keeps them: a secret header's value lives in the keychain, so it is empty here. */
-function headersForConfigFile(headers: readonly CustomHeader[]): CustomHeader[] {
-  return headers.map((h) => ({ name: h.name, value: isSecretHeaderName(h.name) ? '' : h.value }));
-}
-
 export class ProviderService {
-  constructor(private readonly deps: ProviderServiceDeps) {}
+  private readonly secrets: ProviderSecrets;
+
+  constructor(private readonly deps: ProviderServiceDeps) {
+    this.secrets = new ProviderSecrets(deps.vault);
+  }
 
   private now(): string {
     return (this.deps.now?.() ?? new Date()).toISOString();
+  }
+
+  private kind(type: ProviderType): ProviderKind {
+    const kind = this.deps.kindOf(type);
+    if (!kind) throw new AppFailure({ code: 'VALIDATION', message: 'Switchboard cannot use this kind of provider.', params: { context: 'unsupported_provider', type } });
+    return kind;
   }
 
   private getConfig(id: string): ProviderConfig {
@@ -82,24 +78,9 @@ export class ProviderService {
     return config;
   }
 
-  // ------------------------------------------------------------------------------------------------------
-  // Reading
-
-  /** The stored value of each secret header (keychain; a plain value left in an older config as fallback). */
-  private async secretHeaderValues(config: ProviderConfig, strict: boolean): Promise<Map<string, string>> {
-    const values = new Map<string, string>();
-    for (const header of config.customHeaders) {
-      if (!isSecretHeaderName(header.name)) continue;
-      const account = headerAccount(config.id, header.name);
-      const stored = strict ? await this.deps.vault.get(account) : await this.deps.vault.peek(account);
-      values.set(headerKey(header.name), stored?.value ?? header.value);
-    }
-    return values;
-  }
-
   private async view(config: ProviderConfig): Promise<ProviderView> {
     const key = await this.deps.vault.peek(apiKeyAccount(config.id));
-    const secrets = await this.secretHeaderValues(config, false);
+    const secrets = await this.secrets.headerValues(config, false);
     return {
       ...config,
       customHeaders: config.customHeaders.map((h) => {
@@ -136,7 +117,7 @@ export class ProviderService {
       });
     }
     const key = await this.deps.vault.get(apiKeyAccount(id));
-    const secrets = await this.secretHeaderValues(config, true);
+    const secrets = await this.secrets.headerValues(config, true);
     return {
       config: {
         ...config,
@@ -147,9 +128,6 @@ export class ProviderService {
     };
   }
 
-  // ------------------------------------------------------------------------------------------------------
-  // Drafts
-
   private validationFailure(errors: Record<string, FieldIssue>): AppFailure {
     const first = Object.values(errors)[0];
     return new AppFailure({
@@ -159,35 +137,6 @@ export class ProviderService {
       fields: errors,
       params: { count: Object.keys(errors).length },
     });
-  }
-
-  /**
-   * The real values of the draft's headers: a secret header sent back with its mask keeps its stored value
-   * (matched by name, or, after a rename, by the mask of another stored secret header).
-   */
-  private resolveDraftHeaders(draft: ProviderDraft, stored: Map<string, string>): CustomHeader[] {
-    const unclaimed = new Map(stored);
-    const out: CustomHeader[] = [];
-    for (const header of draft.customHeaders) {
-      const name = header.name.trim();
-      if (name === '' && header.value === '') continue;
-      let value = header.value;
-      if (isSecretHeaderName(name)) {
-        const same = stored.get(headerKey(name));
-        if (same !== undefined && same !== '' && value === maskSecret(same)) {
-          value = same;
-          unclaimed.delete(headerKey(name));
-        } else {
-          const renamed = [...unclaimed.entries()].find(([, v]) => v !== '' && maskSecret(v) === value);
-          if (renamed) {
-            value = renamed[1];
-            unclaimed.delete(renamed[0]);
-          }
-        }
-      }
-      out.push({ name, value });
-    }
-    return out;
   }
 
   private async storedKey(id: string | undefined): Promise<StoredSecret | null> {
@@ -203,67 +152,62 @@ export class ProviderService {
       Object.entries(validation.errors).filter(([, issue]) => !ignore.includes(issue.code as FieldIssueCode)),
     );
     if (Object.keys(errors).length > 0) throw this.validationFailure(errors);
-    const storedHeaders = existing ? await this.secretHeaderValues(existing, true) : new Map<string, string>();
+    const storedHeaders = existing ? await this.secrets.headerValues(existing, true) : new Map<string, string>();
     const apiKey =
       draft.apiKey.action === 'set'
         ? normalizeApiKey(draft.apiKey.value)
         : draft.apiKey.action === 'keep'
           ? (stored?.value ?? null)
           : null;
+    const { model, assistantId, conversationState } = this.kind(draft.type).settings(draft, existing);
     return {
       type: draft.type,
       baseUrl: validation.normalizedBaseUrl,
       apiKey: apiKey === '' ? null : apiKey,
-      customHeaders: supportsCustomHeaders(draft.type) ? this.resolveDraftHeaders(draft, storedHeaders) : [],
-      model: draft.type === 'openai-assistant' ? '' : draft.model.trim(),
-      assistantId: draft.type === 'openai-assistant' ? draft.assistantId.trim() : '',
+      customHeaders: supportsCustomHeaders(draft.type) ? resolveDraftHeaders(draft, storedHeaders) : [],
+      model,
+      assistantId,
+      ...(conversationState ? { conversationState } : {}),
     };
   }
 
   async test(draft: ProviderDraft): Promise<ConnectionTestResult> {
     const target = await this.targetFor(draft, ['NAME_REQUIRED']);
-    const deps = { fetch: this.deps.fetch, timeoutMs: this.deps.connectTimeoutMs };
-    if (draft.type === 'openai-responses') {
-      const existing = draft.id ? this.deps.config.getProvider(draft.id) : undefined;
-      return testResponsesConnection(target, deps, draft.conversationState ?? existing?.conversationState ?? DEFAULT_CONVERSATION_STATE);
-    }
-    return testConnection(target, deps);
+    return this.kind(draft.type).testConnection(target, { fetch: this.deps.fetch, timeoutMs: this.deps.connectTimeoutMs });
   }
 
   async listModels(draft: ProviderDraft): Promise<{ models: string[] }> {
-    const target = await this.targetFor({ ...draft, type: draft.type === 'openai-assistant' ? 'openai-compatible' : draft.type }, [
-      'NAME_REQUIRED',
-      'ASSISTANT_ID_REQUIRED',
-      'API_KEY_REQUIRED',
-    ]);
-    return { models: await listModels(target, { fetch: this.deps.fetch, timeoutMs: this.deps.connectTimeoutMs }) };
+    const type = this.kind(draft.type).listModelsAs ?? draft.type;
+    const target = await this.targetFor({ ...draft, type }, ['NAME_REQUIRED', 'ASSISTANT_ID_REQUIRED', 'API_KEY_REQUIRED']);
+    return { models: await this.kind(type).listModels(target, { fetch: this.deps.fetch, timeoutMs: this.deps.connectTimeoutMs }) };
   }
 
-  // ------------------------------------------------------------------------------------------------------
-  // Writing
-
-  /** Applies secret writes in order; on failure restores what was written and rethrows. */
-  private async applySecrets(writes: SecretWrite[]): Promise<() => Promise<void>> {
-    const snapshots: { account: string; previous: StoredSecret | null }[] = [];
-    for (const write of writes) snapshots.push({ account: write.account, previous: await this.deps.vault.get(write.account) });
-    const done: number[] = [];
-    const rollback = async () => {
-      for (const i of done.reverse()) {
-        const snap = snapshots[i];
-        if (snap) await this.deps.vault.restore(snap.account, snap.previous);
-      }
-    };
+  /**
+   * The `deleteRemoteThread` of conversations:delete: deletes what the server keeps for a conversation (an
+   * Assistants thread, a Responses conversation object), through the provider that created it (which may no
+   * longer be the conversation's). The provider is resolved exactly as for a chat turn, so the key and
+   * secret header values kept in the keychain (or for this session only) reach this request too.
+   */
+  async deleteRemoteState(conversation: Pick<Conversation, 'threadId' | 'threadProviderId' | 'providerId'>): Promise<void> {
+    if (!conversation.threadId) return;
+    const ownerGone = () =>
+      new AppFailure({
+        code: 'NO_PROVIDER',
+        message: 'The provider that created this conversation’s thread no longer exists, so the thread cannot be deleted on the server.',
+        params: { reason: 'removed' },
+      });
+    const ownerId = conversation.threadProviderId ?? conversation.providerId;
+    if (!ownerId) throw ownerGone();
+    let provider: ResolvedProvider;
     try {
-      for (const [i, write] of writes.entries()) {
-        if (write.value === null) await this.deps.vault.delete(write.account);
-        else await this.deps.vault.set(write.account, write.value);
-        done.push(i);
-      }
+      provider = await this.resolve(ownerId);
     } catch (error) {
-      await rollback();
+      if (error instanceof AppFailure && error.appError.code === 'NO_PROVIDER') throw ownerGone();
       throw error;
     }
-    return rollback;
+    const deleteRemoteState = this.deps.kindOf(provider.config.type)?.deleteRemoteState;
+    if (!deleteRemoteState) throw ownerGone();
+    await deleteRemoteState(provider, conversation.threadId);
   }
 
   private writeConfig(config: ProviderConfig): void {
@@ -283,7 +227,7 @@ export class ProviderService {
 
   /** Secrets first, then the config; when the config cannot be written the secrets are restored. */
   private async writeWithSecrets(config: ProviderConfig, writes: SecretWrite[]): Promise<void> {
-    const rollback = await this.applySecrets(writes);
+    const rollback = await this.secrets.apply(writes);
     try {
       this.writeConfig(config);
     } catch (error) {
@@ -299,8 +243,8 @@ export class ProviderService {
     if (!validation.ok) throw this.validationFailure(validation.errors);
 
     const id = existing?.id ?? this.deps.newId?.() ?? randomUUID();
-    const storedHeaders = existing ? await this.secretHeaderValues(existing, true) : new Map<string, string>();
-    const headers = supportsCustomHeaders(draft.type) ? this.resolveDraftHeaders(draft, storedHeaders) : [];
+    const storedHeaders = existing ? await this.secrets.headerValues(existing, true) : new Map<string, string>();
+    const headers = supportsCustomHeaders(draft.type) ? resolveDraftHeaders(draft, storedHeaders) : [];
 
     const writes: SecretWrite[] = [];
     if (draft.apiKey.action === 'set') {
@@ -325,22 +269,19 @@ export class ProviderService {
     }
 
     const now = this.now();
+    // A kind's own settings (an Assistant's ID, the Responses instructions …) come from its kind alone:
+    // a type switch (e.g. from OpenAI Assistant) starts from that kind's defaults.
+    const { model, assistantId, ...ownSettings } = this.kind(draft.type).settings(draft, existing);
     const config: ProviderConfig = {
       id,
       type: draft.type,
       name: draft.name.trim(),
       baseUrl: validation.normalizedBaseUrl,
-      model: draft.type === 'openai-assistant' ? '' : draft.model.trim(),
-      assistantId: draft.type === 'openai-assistant' ? draft.assistantId.trim() : '',
+      model,
+      assistantId,
       customHeaders: headersForConfigFile(headers),
       runTimeoutMs: draft.runTimeoutMs ?? existing?.runTimeoutMs ?? DEFAULT_ASSISTANT_RUN_TIMEOUT_MS,
-      // Only OpenAI Responses has these; a type switch (e.g. from OpenAI Assistant) starts from the defaults.
-      ...(draft.type === 'openai-responses'
-        ? {
-            instructions: (draft.instructions ?? existing?.instructions ?? '').trim(),
-            conversationState: draft.conversationState ?? existing?.conversationState ?? DEFAULT_CONVERSATION_STATE,
-          }
-        : {}),
+      ...ownSettings,
       createdAt: existing?.createdAt ?? now,
       updatedAt: now,
     };
@@ -375,7 +316,7 @@ export class ProviderService {
     const source = this.getConfig(id);
     const newId = this.deps.newId?.() ?? randomUUID();
     const key = await this.deps.vault.get(apiKeyAccount(id));
-    const secrets = await this.secretHeaderValues(source, true);
+    const secrets = await this.secrets.headerValues(source, true);
     const writes: SecretWrite[] = [];
     if (key && key.value !== '') writes.push({ account: apiKeyAccount(newId), value: key.value });
     for (const [name, value] of secrets) if (value !== '') writes.push({ account: headerAccount(newId, name), value });

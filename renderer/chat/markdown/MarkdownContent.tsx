@@ -1,5 +1,5 @@
 import { memo, useContext, useEffect, useMemo, useRef, useState } from 'react';
-import { MarkdownBlockSplitter } from '../markdown-blocks';
+import { MarkdownBlockSplitter } from './markdown-blocks';
 import { FinishedBlock, MarkdownBlock, parseNewestFirst } from './MarkdownBlock';
 import { backgroundWork, NearViewContext, RushContext, StreamingContext, StreamPace, useNearView } from './render-budget';
 

@@ -1,0 +1,47 @@
+import { useTranslation } from 'react-i18next';
+import { errorHint, errorText } from '../lib/error-text';
+import type { TestState } from './use-connection-check';
+
+/** The result of Test Connection, inside a live region that is always in the page so it is announced. */
+export function TestOutcome({ state }: { state: TestState }) {
+  const { t } = useTranslation('settings');
+  let content = null;
+  if (state.state === 'ok') {
+    const r = state.result;
+    let text: string;
+    if (r.method === 'assistant' && r.assistant) {
+      const name = r.assistant.name ?? r.assistant.id;
+      text = r.assistant.model ? t('test.okAssistant', { name, model: r.assistant.model }) : t('test.okAssistantNoModel', { name });
+    } else if (r.method === 'responses' && r.responses) {
+      text = t('test.okResponses', { model: r.responses.model });
+    } else if (r.method === 'completion') {
+      text = t('test.okCompletion');
+    } else {
+      const count = r.modelCount ?? r.models?.length ?? 0;
+      text = count === 0 ? t('test.okNoModels') : t('test.okModels', { count });
+    }
+    content = (
+      <div className="banner banner-success">
+        <p>{text}</p>
+        {r.warnings.map((w) => (
+          <p key={w.code} className="banner-detail">
+            {t(`test.warnings.${w.code}`, { ...w.params, defaultValue: w.message })}
+          </p>
+        ))}
+      </div>
+    );
+  } else if (state.state === 'error') {
+    const hint = errorHint(t, state.error);
+    content = (
+      <div className="banner banner-error" role="alert">
+        <p>{errorText(t, state.error)}</p>
+        {hint ? <p className="banner-detail">{hint}</p> : null}
+      </div>
+    );
+  }
+  return (
+    <div className="test-outcome" aria-live="polite">
+      {content}
+    </div>
+  );
+}
