@@ -31,6 +31,7 @@ let failingLoads = Number(process.env.SB_STANDIN_FAIL_LOADS ?? 0);
 
 const record = { appEvents: [], dialogs: [], openedExternal: [], clipboard: [], popups: [], windowOptions: [], logs: [] };
 let dialogAnswer = 0;
+let saveDialogAnswer = '';
 
 // ---------------------------------------------------------------- protocol (docs/api/protocol.md)
 const privilegedSchemes = new Map();
@@ -311,6 +312,10 @@ export class BrowserWindow extends EventEmitter {
   static getAllWindows() {
     return [...windows];
   }
+  /** "The window that owns the given webContents or null if the contents are not owned by a window." */
+  static fromWebContents(contents) {
+    return [...windows].find((w) => w.webContents === contents) ?? null;
+  }
   constructor(options = {}) {
     super();
     this.options = options;
@@ -398,6 +403,7 @@ const readyPromise = new Promise((resolve) => (readyResolve = resolve));
 const paths = new Map([
   ['userData', path.join(os.tmpdir(), 'switchboard-stand-in-userdata')],
   ['temp', os.tmpdir()],
+  ['downloads', process.env.SB_STANDIN_DOWNLOADS ?? os.tmpdir()],
   ['home', os.homedir()],
 ]);
 
@@ -529,6 +535,15 @@ export const dialog = {
     record.dialogs.push({ sync: true, ...pickDialog(opts) });
     return dialogAnswer;
   },
+  /**
+   * Resolves with { canceled, filePath }: "If the dialog is canceled, this will be an empty string"
+   * (docs/api/dialog.md). The test sets the path the user picks (or '' to cancel).
+   */
+  async showSaveDialog(win, options) {
+    const opts = options ?? win;
+    record.dialogs.push({ sync: false, type: 'save', title: opts.title, message: opts.defaultPath, buttons: (opts.filters ?? []).map((f) => f.name) });
+    return saveDialogAnswer === '' ? { canceled: true, filePath: '' } : { canceled: false, filePath: saveDialogAnswer };
+  },
   async showMessageBox(win, options) {
     const opts = options ?? win;
     record.dialogs.push({ sync: false, ...pickDialog(opts) });
@@ -640,6 +655,9 @@ const ops = {
   },
   setDialogAnswer: ({ answer }) => {
     dialogAnswer = answer;
+  },
+  setSaveDialogAnswer: ({ filePath }) => {
+    saveDialogAnswer = filePath;
   },
   setPage: ({ webContentsId, blockUnload }) => {
     contentsOf(webContentsId).blockUnload = blockUnload;
