@@ -62,7 +62,7 @@ const conversationHeaderSchema = z.object({
   threadProviderId: z.string().optional(),
 });
 
-const conversationSchema = conversationHeaderSchema
+export const conversationSchema = conversationHeaderSchema
   .extend({ version: z.number().int().optional(), messages: z.array(messageSchema) })
   .loose();
 

@@ -110,7 +110,6 @@ function queryTerms(text: string): string[] {
  * folded text are marked on the original. ASCII text folds in place (the common case costs one regex test).
  */
 export function foldWithMap(text: string): { folded: string; origin: number[] | null } {
-  // eslint-disable-next-line no-control-regex
   if (/^[\x00-\x7f]*$/.test(text)) return { folded: text.toLowerCase(), origin: null };
   let folded = '';
   const origin: number[] = [];
@@ -139,6 +138,7 @@ export interface Snippet {
 }
 
 const SNIPPET_CHARS = 180;
+const WORD_CHAR = /[\p{L}\p{N}\p{M}_]/u;
 
 /**
  * A window of the text around its first match, with every match inside it marked. Needles are the folded
@@ -147,13 +147,16 @@ const SNIPPET_CHARS = 180;
 export function snippetOf(text: string, parts: readonly QueryPart[]): Snippet {
   const { folded, origin } = foldWithMap(text);
   const toOriginal = (i: number) => (origin ? origin[i]! : i);
-  const needles = [...new Set(parts.map((p) => p.text).filter(Boolean))].sort((a, b) => b.length - a.length);
+  const needles = parts.filter((p) => p.text).sort((a, b) => b.text.length - a.text.length);
   const ranges: [number, number][] = [];
-  for (const needle of needles) {
+  for (const { text: needle, prefix } of needles) {
     let from = 0;
     for (let found = folded.indexOf(needle, from); found >= 0 && ranges.length < 500; found = folded.indexOf(needle, from)) {
-      ranges.push([toOriginal(found), toOriginal(found + needle.length)]);
-      from = found + needle.length;
+      let end = found + needle.length;
+      // A word being typed marks the whole word it starts.
+      if (prefix) while (end < folded.length && WORD_CHAR.test(folded.charAt(end))) end++;
+      ranges.push([toOriginal(found), toOriginal(end)]);
+      from = end;
     }
   }
   ranges.sort((a, b) => a[0] - b[0]);
