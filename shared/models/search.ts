@@ -30,6 +30,11 @@ export interface SearchResults {
   hits: SearchHit[];
   /** Every match, of which `hits` are the first. */
   total: number;
+  /**
+   * `total` is an estimate: phrases are checked against the text for the best candidates only, and the
+   * share that passed is applied to the rest.
+   */
+  approximate: boolean;
   /** The index is being built or brought up to date: results may be incomplete. */
   indexing: boolean;
 }

@@ -2,8 +2,8 @@
  * The search index over every message and title, kept in main beside the conversation store.
  *
  * MiniSearch (pure JS, BM25 ranking, prefix matching, incremental add/discard, serialisable) holds the
- * terms; the text itself is kept here for snippets and for checking phrases. Pure JS because SQLite's FTS
- * would need `node:sqlite`, which Electron's Node may not ship, or better-sqlite3, built against V8's ABI.
+ * terms. The text is not kept, in memory or in the file: snippets and phrase checks read the few
+ * conversations they need through the store. Pure JS because SQLite's FTS would need `node:sqlite`, which Electron's Node may not ship, or better-sqlite3, built against V8's ABI.
  *
  * It follows the store: every write of a conversation reaches `apply`, which re-indexes only what changed
  * (messages are frozen and shared by the store, so an unchanged message is the same object), skips replies
@@ -17,7 +17,7 @@
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import MiniSearch, { type Query } from 'minisearch';
+import MiniSearch from 'minisearch';
 import type { Conversation, ConversationSummary, Message } from '../../../shared/models/conversation';
 import {
   SEARCH_LIMIT_DEFAULT,
@@ -31,7 +31,7 @@ import { containsExact, fold, indexTerms, parseQuery, snippetOf, TOKENIZER_VERSI
 
 export const SEARCH_DIR = 'search';
 export const SEARCH_INDEX_FILE = 'index.json';
-const FILE_VERSION = 1;
+const FILE_VERSION = 2;
 
 /** What the index needs from the conversation store. */
 export interface IndexedStore {
@@ -45,8 +45,6 @@ interface DocMeta {
   role: 'user' | 'assistant' | null;
   date: string;
   position: number;
-  content: string;
-  reasoning: string;
 }
 
 interface MessageRecord {
@@ -69,7 +67,7 @@ interface IndexFile {
   tokenizer: number;
   nextId: number;
   conversations: { id: string; title: string; titleDocId: number; updatedAt: string; messageCount: number; messages: [string, number, string][] }[];
-  docs: [number, string, string | null, 'user' | 'assistant' | null, string, number, string, string][];
+  docs: [number, string, string | null, 'user' | 'assistant' | null, string, number][];
   index: unknown;
 }
 
@@ -107,6 +105,8 @@ const yieldToOthers = () => new Promise<void>((resolve) => setImmediate(resolve)
 export class SearchIndex {
   private mini = new MiniSearch(miniSearchOptions());
   private readonly docs = new Map<number, DocMeta>();
+  /** Each document's date (ms), by id: what "newest first" ranks by, read per candidate. */
+  private readonly dates: number[] = [];
   private readonly conversations = new Map<string, ConversationRecord>();
   private nextId = 1;
   private ready: Promise<void> | null = null;
@@ -158,45 +158,176 @@ export class SearchIndex {
     this.remove(id);
   }
 
-  search(query: string, options: { sort?: SearchSort; includeReasoning?: boolean; limit?: number } = {}): SearchResults {
+  /**
+   * Answers a query with its best `limit` hits and how many there are, in time bounded by the postings of
+   * the query's rarest term, whatever the number of matches:
+   *   - candidates are scored straight from MiniSearch's postings (BM25 as MiniSearch computes it, title
+   *     boosted ×2, prefix expansions weighted as MiniSearch weighs them) into plain number arrays, without
+   *     a result object per match, and only the best `limit` are kept (a bounded heap, by score or by date:
+   *     dates are kept in an array by document id);
+   *   - the text is not kept in memory nor in the index file: snippets of the hits shown are cut from the
+   *     conversations, read through the store (which caches them); phrases and long CJK runs are checked
+   *     against the text the same way, for the best candidates only (at most `EXACT_CHECKED`), and the total
+   *     is then estimated from the share that passed (`approximate`).
+   */
+  async search(query: string, options: { sort?: SearchSort; includeReasoning?: boolean; limit?: number } = {}): Promise<SearchResults> {
     void this.init();
     const limit = options.limit ?? SEARCH_LIMIT_DEFAULT;
     const parts = parseQuery(query);
-    const empty = { hits: [], total: 0, indexing: this.indexing };
+    const empty: SearchResults = { hits: [], total: 0, approximate: false, indexing: this.indexing };
     if (parts.length === 0 || parts.some((p) => p.terms.length === 0)) return empty;
     const fields = options.includeReasoning ? [...FIELDS] : ['title', 'content'];
-    const tree: Query = {
-      combineWith: 'AND',
-      queries: parts.flatMap((part) =>
-        part.terms.map((term, i) => ({
-          queries: [term],
-          // A prefix of one or two letters would expand to thousands of words; wait for the third.
-          prefix: part.prefix && i === part.terms.length - 1 && term.length >= 3,
-          combineWith: 'OR' as const,
-        })),
-      ),
-    };
-    let found = this.mini.search(tree, { fields, boost: { title: 2 } });
-    if (options.sort === 'newest') {
-      found = found.slice().sort((a, b) => {
-        const da = this.docs.get(a.id as number)?.date ?? '';
-        const db = this.docs.get(b.id as number)?.date ?? '';
-        return da < db ? 1 : da > db ? -1 : 0;
-      });
-    }
+    const mini = this.mini as unknown as MiniInternals;
+    const fieldIds = fields.map((f) => mini._fieldIds[f]!);
+    const boosts = fields.map((f) => (f === 'title' ? 2 : 1));
+    // One scored set per query term (a typed prefix: the word and the words it starts).
+    const termSets: { postings: TermPostings[]; weights: number[] }[] = parts.flatMap((part) =>
+      part.terms.map((term, i) => {
+        const postings: TermPostings[] = [];
+        const weights: number[] = [];
+        const exact = mini._index.get(term);
+        if (exact) {
+          postings.push(exact);
+          weights.push(1);
+        }
+        // A prefix of one or two letters would expand to thousands of words; wait for the third.
+        if (part.prefix && i === part.terms.length - 1 && term.length >= 3) {
+          for (const [word, data] of mini._index.atPrefix(term)) {
+            const distance = word.length - term.length;
+            if (!distance) continue;
+            postings.push(data);
+            weights.push((PREFIX_WEIGHT * word.length) / (word.length + 0.3 * distance));
+          }
+        }
+        return { postings, weights };
+      }),
+    );
+    if (termSets.some((t) => t.postings.length === 0)) return empty;
+    // AND, rarest term first: a document stays a candidate only if every earlier term matched it. Scores
+    // add up in a typed array by short id (no object, no Map entry per match).
+    const size = (t: (typeof termSets)[number]) => t.postings.reduce((n, p) => n + (p.get(fieldIds[1]!)?.size ?? 0), 0);
+    termSets.sort((a, b) => size(a) - size(b));
+    const acc = new Float64Array(mini._nextId + 1);
+    const stamp = new Uint16Array(mini._nextId + 1);
+    const matched: number[] = [];
+    const last = termSets.length - 1;
+    termSets.forEach((set, t) => this.scoreTerm(mini, set.postings, set.weights, fieldIds, boosts, acc, stamp, t, t === last ? matched : null));
+    const quality = termSets.length;
+    const newest = options.sort === 'newest';
     const exact = parts.some((p) => p.exact);
-    const hits: SearchHit[] = [];
-    let total = 0;
-    for (const result of found) {
-      const meta = this.docs.get(result.id as number);
-      if (!meta) continue;
-      const field = meta.messageId === null ? 'title' : pickField(result.match, options.includeReasoning ?? false);
-      const text = field === 'reasoning' ? meta.reasoning : meta.content;
-      if (exact && !containsExact(fold(text), parts)) continue;
-      total++;
-      if (hits.length < limit) hits.push(this.hitOf(meta, field, text, parts));
+    const keep = exact ? Math.max(limit, EXACT_CHECKED) : limit;
+    const top = new TopK(keep);
+    const candidates = matched.length;
+    for (const shortId of matched) {
+      const score = acc[shortId]! * quality;
+      top.offer(shortId, newest ? (this.dates[mini._documentIds.get(shortId)!] ?? 0) : score, newest ? score : 0);
     }
-    return { hits, total, indexing: this.indexing };
+    const ranked = top.sorted();
+    const contentPostings = termSets.flatMap((t) => t.postings);
+    const contentField = mini._fieldIds.content!;
+    const texts = new Map<string, Promise<Conversation | null>>();
+    const conversationOf = (id: string) => {
+      let found = texts.get(id);
+      if (!found) {
+        found = this.options.store.get(id).catch(() => null);
+        texts.set(id, found);
+      }
+      return found;
+    };
+    // Read the conversations of the next hits (or candidates to check) ahead, a page at a time.
+    let requested = 0;
+    const readAhead = (upTo: number) => {
+      for (; requested < Math.min(upTo, ranked.length); requested++) {
+        const meta = this.docs.get(mini._documentIds.get(ranked[requested]!)!);
+        if (meta && meta.messageId !== null) void conversationOf(meta.conversationId);
+      }
+    };
+    const started = performance.now();
+    const hits: SearchHit[] = [];
+    let checked = 0;
+    let passed = 0;
+    for (const [i, shortId] of ranked.entries()) {
+      if (hits.length >= limit) break;
+      // Checking phrases reads conversations: within a budget, then the rest is estimated.
+      if (exact && checked > 0 && performance.now() - started > EXACT_BUDGET_MS) break;
+      readAhead(i + limit);
+      const meta = this.docs.get(mini._documentIds.get(shortId)!);
+      if (!meta) continue;
+      let field: SearchHit['field'] = 'title';
+      let text = this.conversations.get(meta.conversationId)?.title ?? '';
+      if (meta.messageId !== null) {
+        const inContent = contentPostings.some((p) => p.get(contentField)?.has(shortId) ?? false);
+        field = inContent || !options.includeReasoning ? 'content' : 'reasoning';
+        const conversation = await conversationOf(meta.conversationId);
+        const message = conversation?.messages[meta.position]?.id === meta.messageId
+          ? conversation.messages[meta.position]
+          : conversation?.messages.find((m) => m.id === meta.messageId);
+        if (!message) continue;
+        text = field === 'reasoning' ? (message.reasoning ?? '') : message.content;
+      }
+      if (exact) {
+        checked++;
+        if (!containsExact(fold(text), parts)) continue;
+        passed++;
+      }
+      hits.push(this.hitOf(meta, field, text, parts));
+    }
+    let total = candidates;
+    let approximate = false;
+    if (exact) {
+      if (checked >= candidates) total = passed;
+      else {
+        // Not every candidate was checked against its text: estimate from the share that passed.
+        total = Math.max(hits.length, Math.round((passed / Math.max(1, checked)) * candidates));
+        approximate = true;
+      }
+    }
+    return { hits, total, approximate, indexing: this.indexing };
+  }
+
+  /**
+   * Adds the BM25 of one query term (and its prefix expansions, weighted as MiniSearch weighs them) to
+   * `acc` for the documents every earlier term matched (`stamp` = t), marking them as matched by this one
+   * (t + 1); the last term lists them in `matched`.
+   */
+  private scoreTerm(
+    mini: MiniInternals,
+    postings: TermPostings[],
+    weights: number[],
+    fieldIds: number[],
+    boosts: number[],
+    acc: Float64Array,
+    stamp: Uint16Array,
+    t: number,
+    matched: number[] | null,
+  ): void {
+    const total = mini._documentCount;
+    for (let p = 0; p < postings.length; p++) {
+      const data = postings[p]!;
+      const weight = weights[p]!;
+      for (let f = 0; f < fieldIds.length; f++) {
+        const fieldId = fieldIds[f]!;
+        const freqs = data.get(fieldId);
+        if (!freqs) continue;
+        const matching = freqs.size;
+        const avg = mini._avgFieldLength[fieldId]!;
+        const idf = Math.log(1 + (total - matching + 0.5) / (matching + 0.5));
+        const factor = weight * boosts[f]!;
+        for (const [shortId, tf] of freqs) {
+          const s = stamp[shortId]!;
+          if (s < t) continue;
+          // Discarded documents lose their lengths at once; MiniSearch drops their postings lazily.
+          const lengths = mini._fieldLength.get(shortId);
+          if (!lengths) continue;
+          const len = lengths[fieldId] ?? 0;
+          acc[shortId] = acc[shortId]! + factor * idf * (BM25.d + (tf * (BM25.k + 1)) / (tf + BM25.k * (1 - BM25.b + (BM25.b * len) / avg)));
+          if (s === t) {
+            stamp[shortId] = t + 1;
+            matched?.push(shortId);
+          }
+        }
+      }
+    }
   }
 
   /**
@@ -229,12 +360,17 @@ export class SearchIndex {
     };
   }
 
-  private addDoc(meta: DocMeta): number {
+  private addDoc(meta: DocMeta, content: string, reasoning: string): number {
     const id = this.nextId++;
-    this.docs.set(id, meta);
-    if (meta.messageId === null) this.mini.add({ id, title: meta.content });
-    else this.mini.add({ id, content: meta.content, reasoning: meta.reasoning });
+    this.setMeta(id, meta);
+    if (meta.messageId === null) this.mini.add({ id, title: content });
+    else this.mini.add({ id, content, reasoning });
     return id;
+  }
+
+  private setMeta(id: number, meta: DocMeta): void {
+    this.docs.set(id, meta);
+    this.dates[id] = Date.parse(meta.date) || 0;
   }
 
   private dropDoc(id: number): void {
@@ -257,12 +393,10 @@ export class SearchIndex {
         role: null,
         date: conversation.updatedAt,
         position: 0,
-        content: conversation.title,
-        reasoning: '',
-      });
+      }, conversation.title, '');
     } else {
       const meta = this.docs.get(record.titleDocId);
-      if (meta) meta.date = conversation.updatedAt;
+      if (meta) this.setMeta(record.titleDocId, { ...meta, date: conversation.updatedAt });
     }
     const seen = new Set<string>();
     let streaming = false;
@@ -286,9 +420,7 @@ export class SearchIndex {
         role: message.role,
         date: message.createdAt,
         position,
-        content: message.content,
-        reasoning: message.reasoning ?? '',
-      });
+      }, message.content, message.reasoning ?? '');
       record.messages.set(message.id, { docId, seen: message });
     });
     for (const [id, known] of record.messages) {
@@ -344,7 +476,7 @@ export class SearchIndex {
               typeof m.seen === 'string' ? m.seen : signature(m.seen),
             ]),
           })),
-          docs: [...this.docs].map(([id, d]) => [id, d.conversationId, d.messageId, d.role, d.date, d.position, d.content, d.reasoning]),
+          docs: [...this.docs].map(([id, d]) => [id, d.conversationId, d.messageId, d.role, d.date, d.position]),
           index: this.mini,
         };
         await fs.mkdir(path.dirname(this.file), { recursive: true });
@@ -410,8 +542,8 @@ export class SearchIndex {
       }
       const mini = await MiniSearch.loadJSAsync(data.index as Parameters<typeof MiniSearch.loadJSAsync>[0], miniSearchOptions());
       const docs = new Map<number, DocMeta>();
-      for (const [id, conversationId, messageId, role, date, position, content, reasoning] of data.docs) {
-        docs.set(id, { conversationId, messageId, role, date, position, content, reasoning });
+      for (const [id, conversationId, messageId, role, date, position] of data.docs) {
+        docs.set(id, { conversationId, messageId, role, date, position });
       }
       const conversations = new Map<string, ConversationRecord>();
       for (const c of data.conversations) {
@@ -425,7 +557,7 @@ export class SearchIndex {
       }
       if (!Number.isInteger(data.nextId) || mini.documentCount !== docs.size) throw new Error('the index and its documents disagree');
       this.mini = mini;
-      for (const [id, meta] of docs) this.docs.set(id, meta);
+      for (const [id, meta] of docs) this.setMeta(id, meta);
       for (const [id, record] of conversations) this.conversations.set(id, record);
       this.nextId = data.nextId;
       return true;
@@ -436,11 +568,100 @@ export class SearchIndex {
   }
 }
 
-function pickField(match: Record<string, string[]>, includeReasoning: boolean): SearchHit['field'] {
-  let reasoning = false;
-  for (const fields of Object.values(match)) {
-    if (fields.includes('content')) return 'content';
-    if (fields.includes('reasoning')) reasoning = true;
+
+/** MiniSearch's postings of a term: field id -> document short id -> term frequency. */
+type TermPostings = Map<number, Map<number, number>>;
+
+/** The parts of MiniSearch 7's state the query reads directly (scoring without a result object per match). */
+interface MiniInternals {
+  _index: { get(term: string): TermPostings | undefined; atPrefix(prefix: string): Iterable<[string, TermPostings]> };
+  _documentIds: Map<number, number>;
+  _fieldIds: Record<string, number>;
+  _fieldLength: Map<number, number[]>;
+  _avgFieldLength: number[];
+  _documentCount: number;
+  _nextId: number;
+}
+
+/** MiniSearch's defaults, as its own `search` scores. */
+const BM25 = { k: 1.2, b: 0.7, d: 0.5 };
+const PREFIX_WEIGHT = 0.375;
+/** Phrases and long CJK runs are checked against the text for at most this many of the best candidates. */
+export const EXACT_CHECKED = 200;
+/** ...and for as long as this (ms) reading their conversations, after which the total is estimated. */
+const EXACT_BUDGET_MS = 20;
+
+/**
+ * The best `k` of a stream of (id, key, tie) by key then tie, highest first: a min-heap of size k, so
+ * offering n candidates costs O(n log k) and no more than k are kept.
+ */
+export class TopK {
+  private readonly ids: number[] = [];
+  private readonly keys: number[] = [];
+  private readonly ties: number[] = [];
+  private order = 0;
+  private readonly seq: number[] = [];
+
+  constructor(private readonly k: number) {}
+
+  /** a ranks below b (worse). Earlier offers win ties, as a stable sort would keep them. */
+  private worse(a: number, b: number): boolean {
+    const { keys, ties, seq } = this;
+    if (keys[a] !== keys[b]) return keys[a]! < keys[b]!;
+    if (ties[a] !== ties[b]) return ties[a]! < ties[b]!;
+    return seq[a]! > seq[b]!;
   }
-  return reasoning && includeReasoning ? 'reasoning' : 'content';
+
+  private swap(a: number, b: number): void {
+    for (const arr of [this.ids, this.keys, this.ties, this.seq]) {
+      const t = arr[a]!;
+      arr[a] = arr[b]!;
+      arr[b] = t;
+    }
+  }
+
+  offer(id: number, key: number, tie: number): void {
+    const n = this.ids.length;
+    const seq = this.order++;
+    if (n < this.k) {
+      this.ids.push(id);
+      this.keys.push(key);
+      this.ties.push(tie);
+      this.seq.push(seq);
+      let i = n;
+      while (i > 0) {
+        const parent = (i - 1) >> 1;
+        if (!this.worse(i, parent)) break;
+        this.swap(i, parent);
+        i = parent;
+      }
+      return;
+    }
+    if (this.k === 0) return;
+    // Not better than the worst kept: drop it.
+    const root = this.keys[0]!;
+    if (key < root || (key === root && (tie < this.ties[0]! || tie === this.ties[0]!))) return;
+    this.ids[0] = id;
+    this.keys[0] = key;
+    this.ties[0] = tie;
+    this.seq[0] = seq;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < n && this.worse(l, m)) m = l;
+      if (r < n && this.worse(r, m)) m = r;
+      if (m === i) break;
+      this.swap(i, m);
+      i = m;
+    }
+  }
+
+  /** The ids kept, best first. */
+  sorted(): number[] {
+    const idx = this.ids.map((_, i) => i);
+    idx.sort((a, b) => (this.worse(a, b) ? 1 : this.worse(b, a) ? -1 : 0));
+    return idx.map((i) => this.ids[i]!);
+  }
 }

@@ -120,7 +120,9 @@ export function SearchDialog({ onClose }: Props) {
       ? t('search.searching')
       : results.total === 0
         ? t('search.none', { query })
-        : t('search.count', { count: results.total });
+        : results.approximate
+          ? t('search.countAbout', { count: results.total })
+          : t('search.count', { count: results.total });
 
   return (
     <dialog

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConversationStore } from '../../../../electron/main/conversations/conversation-store';
 import { createMemoryLogger } from '../../../../electron/main/logger';
-import { SEARCH_DIR, SEARCH_INDEX_FILE, SearchIndex } from '../../../../electron/main/search/search-index';
+import { EXACT_CHECKED, SEARCH_DIR, SEARCH_INDEX_FILE, SearchIndex, TopK } from '../../../../electron/main/search/search-index';
 import type { Conversation, Message } from '../../../../shared/models/conversation';
 
 const dirs: string[] = [];
@@ -38,8 +38,8 @@ function tempDir(): string {
   return dir;
 }
 
-const ids = (search: SearchIndex, query: string, options = {}) =>
-  search.search(query, options).hits.map((h) => h.messageId ?? `title:${h.conversationId}`);
+const ids = async (search: SearchIndex, query: string, options = {}) =>
+  (await search.search(query, options)).hits.map((h) => h.messageId ?? `title:${h.conversationId}`);
 
 describe('SearchIndex', () => {
   it('finds words in messages and titles, English and zh-TW, and says where', async () => {
@@ -51,17 +51,17 @@ describe('SearchIndex', () => {
       ]),
     );
     await search.init();
-    expect(ids(search, '台北')).toEqual(['m1']);
-    expect(ids(search, '北')).toEqual(['m1']);
-    expect(ids(search, '台北市')).toEqual(['m1']);
-    expect(ids(search, '北台')).toEqual([]);
-    expect(ids(search, 'HOTEL')).toEqual(['m2']);
-    expect(ids(search, 'ｈｏｔｅｌ')).toEqual(['m2']);
-    expect(ids(search, 'hot')).toEqual(['m2']); // typing: prefix of the last word
-    expect(ids(search, '旅遊')).toEqual(['title:c1']);
-    expect(ids(search, 'trains')).toEqual([]);
-    expect(ids(search, 'trains', { includeReasoning: true })).toEqual(['m2']);
-    const hit = search.search('station').hits[0]!;
+    expect(await ids(search, '台北')).toEqual(['m1']);
+    expect(await ids(search, '北')).toEqual(['m1']);
+    expect(await ids(search, '台北市')).toEqual(['m1']);
+    expect(await ids(search, '北台')).toEqual([]);
+    expect(await ids(search, 'HOTEL')).toEqual(['m2']);
+    expect(await ids(search, 'ｈｏｔｅｌ')).toEqual(['m2']);
+    expect(await ids(search, 'hot')).toEqual(['m2']); // typing: prefix of the last word
+    expect(await ids(search, '旅遊')).toEqual(['title:c1']);
+    expect(await ids(search, 'trains')).toEqual([]);
+    expect(await ids(search, 'trains', { includeReasoning: true })).toEqual(['m2']);
+    const hit = (await search.search('station')).hits[0]!;
     expect(hit).toMatchObject({ conversationId: 'c1', conversationTitle: 'Trip planning 旅遊', role: 'assistant', position: 1, field: 'content' });
     expect(hit.snippet.highlights).toHaveLength(1);
   });
@@ -70,9 +70,9 @@ describe('SearchIndex', () => {
     const { store, search } = open(tempDir());
     await store.create(conversation('c1', 't', [message('a', 'the quick brown fox'), message('b', 'a brown quick fox')]));
     await search.init();
-    expect(ids(search, '"quick brown"')).toEqual(['a']);
-    expect(ids(search, 'quick fox').sort()).toEqual(['a', 'b']);
-    expect(ids(search, 'quick cat')).toEqual([]);
+    expect(await ids(search, '"quick brown"')).toEqual(['a']);
+    expect((await ids(search, 'quick fox')).sort()).toEqual(['a', 'b']);
+    expect(await ids(search, 'quick cat')).toEqual([]);
   });
 
   it('ranks by relevance or by date', async () => {
@@ -84,8 +84,8 @@ describe('SearchIndex', () => {
       ]),
     );
     await search.init();
-    expect(ids(search, 'rust')).toEqual(['old', 'new']);
-    expect(ids(search, 'rust', { sort: 'newest' })).toEqual(['new', 'old']);
+    expect(await ids(search, 'rust')).toEqual(['old', 'new']);
+    expect(await ids(search, 'rust', { sort: 'newest' })).toEqual(['new', 'old']);
   });
 
   it('follows writes: new and edited messages, streaming replies once they end, removals and deletions', async () => {
@@ -93,23 +93,23 @@ describe('SearchIndex', () => {
     await store.create(conversation('c1', 'first', [message('m1', 'alpha')]));
     await search.init();
     await store.update('c1', (c) => c.messages.push(message('m2', 'bravo partial', { role: 'assistant', status: 'streaming' })));
-    expect(ids(search, 'bravo')).toEqual([]);
+    expect(await ids(search, 'bravo')).toEqual([]);
     await store.update('c1', (c) => {
       c.messages[1] = { ...c.messages[1]!, content: 'bravo charlie', status: 'complete' };
     });
-    expect(ids(search, 'charlie')).toEqual(['m2']);
+    expect(await ids(search, 'charlie')).toEqual(['m2']);
     await store.update('c1', (c) => {
       c.messages[0] = { ...c.messages[0]!, content: 'delta' };
       c.title = 'renamed';
     });
-    expect(ids(search, 'alpha')).toEqual([]);
-    expect(ids(search, 'delta')).toEqual(['m1']);
-    expect(ids(search, 'renamed')).toEqual(['title:c1']);
-    expect(ids(search, 'first')).toEqual([]);
+    expect(await ids(search, 'alpha')).toEqual([]);
+    expect(await ids(search, 'delta')).toEqual(['m1']);
+    expect(await ids(search, 'renamed')).toEqual(['title:c1']);
+    expect(await ids(search, 'first')).toEqual([]);
     await store.update('c1', (c) => c.messages.splice(1));
-    expect(ids(search, 'charlie')).toEqual([]);
+    expect(await ids(search, 'charlie')).toEqual([]);
     await store.delete('c1');
-    expect(search.search('delta').total).toBe(0);
+    expect((await search.search('delta')).total).toBe(0);
   });
 
   it('survives a restart, and catches up with what changed while it was not saved', async () => {
@@ -128,9 +128,9 @@ describe('SearchIndex', () => {
 
     const second = open(dir);
     await second.search.init();
-    expect(ids(second.search, 'persisted')).toEqual(['m1']);
-    expect(ids(second.search, 'later')).toEqual(['m2']);
-    expect(ids(second.search, 'unseen')).toEqual(['m3']);
+    expect(await ids(second.search, 'persisted')).toEqual(['m1']);
+    expect(await ids(second.search, 'later')).toEqual(['m2']);
+    expect(await ids(second.search, 'unseen')).toEqual(['m3']);
   });
 
   it('rebuilds a corrupt or missing index from the conversations, answering meanwhile', async () => {
@@ -144,25 +144,65 @@ describe('SearchIndex', () => {
 
     const second = open(dir);
     const ready = second.search.init();
-    expect(second.search.search('common').indexing).toBe(true);
+    expect((await second.search.search('common')).indexing).toBe(true);
     await ready;
-    expect(second.search.search('common')).toMatchObject({ total: 30, indexing: false });
+    expect(await second.search.search('common')).toMatchObject({ total: 30, indexing: false });
     expect(second.log.lines.some((line) => /unreadable; rebuilding/.test(line))).toBe(true);
     // And it was saved again, readable.
     const third = open(dir);
     await third.search.init();
-    expect(third.search.search('word7').hits[0]?.messageId).toBe('m7');
+    expect((await third.search.search('word7')).hits[0]?.messageId).toBe('m7');
 
     fs.rmSync(path.join(dir, SEARCH_DIR), { recursive: true });
     const fourth = open(dir);
     await fourth.search.init();
-    expect(fourth.search.search('common').total).toBe(30);
+    expect((await fourth.search.search('common')).total).toBe(30);
   });
 
   it('keeps changes that arrive before the saved index is read', async () => {
     const { store, search } = open(tempDir());
     await store.create(conversation('c1', 't', [message('m1', 'early bird')]));
     await search.init();
-    expect(ids(search, 'early')).toEqual(['m1']);
+    expect(await ids(search, 'early')).toEqual(['m1']);
+  });
+
+  it('counts every match but builds only the page shown; phrases checked for the best candidates, the rest estimated', async () => {
+    const { store, search } = open(tempDir());
+    const n = EXACT_CHECKED * 3;
+    // Every message has both words; every other one has them as a phrase.
+    const messages = Array.from({ length: n }, (_, i) =>
+      message(`m${i}`, i % 2 === 0 ? `alpha beta filler ${i}` : `beta filler alpha ${i}`, {
+        createdAt: new Date(Date.UTC(2025, 0, 1) + i * 60_000).toISOString(),
+      }),
+    );
+    await store.create(conversation('c1', 't', messages));
+    await search.init();
+    const loose = await search.search('alpha beta', { limit: 10 });
+    expect(loose).toMatchObject({ total: n, approximate: false });
+    expect(loose.hits).toHaveLength(10);
+    const newest = await search.search('alpha', { sort: 'newest', limit: 3 });
+    expect(newest.hits.map((h) => h.messageId)).toEqual([`m${n - 1}`, `m${n - 2}`, `m${n - 3}`]);
+    const phrase = await search.search('"alpha beta"', { limit: 10 });
+    expect(phrase.hits).toHaveLength(10);
+    expect(phrase.hits.every((h) => Number(h.messageId!.slice(1)) % 2 === 0)).toBe(true);
+    expect(phrase.approximate).toBe(true);
+    // Half of those checked passed: about half of all.
+    expect(Math.abs(phrase.total - n / 2)).toBeLessThanOrEqual(n / 10);
+    // A phrase with few candidates is counted exactly.
+    await store.create(conversation('c2', 't', [message('x', 'gamma delta'), message('y', 'delta gamma')]));
+    expect(await search.search('"gamma delta"')).toMatchObject({ total: 1, approximate: false });
+  });
+});
+
+describe('TopK', () => {
+  it('keeps the best k by key, then tie, earlier offers first, like a stable sort of everything', () => {
+    const items = Array.from({ length: 500 }, (_, i) => ({ id: i, key: (i * 7919) % 37, tie: (i * 31) % 5 }));
+    const top = new TopK(20);
+    for (const it of items) top.offer(it.id, it.key, it.tie);
+    const expected = [...items].sort((a, b) => b.key - a.key || b.tie - a.tie).slice(0, 20).map((x) => x.id);
+    expect(top.sorted()).toEqual(expected);
+    const none = new TopK(0);
+    none.offer(1, 1, 1);
+    expect(none.sorted()).toEqual([]);
   });
 });
