@@ -31,7 +31,7 @@ import { containsExact, fold, indexTerms, parseQuery, snippetOf, TOKENIZER_VERSI
 
 export const SEARCH_DIR = 'search';
 export const SEARCH_INDEX_FILE = 'index.json';
-const FILE_VERSION = 2;
+const FILE_VERSION = 3;
 
 /** What the index needs from the conversation store. */
 export interface IndexedStore {
@@ -60,16 +60,29 @@ interface ConversationRecord {
   updatedAt: string;
   messageCount: number;
   messages: Map<string, MessageRecord>;
+  /** Bumped by each indexing of the conversation: an older one paused in slices stops. */
+  version: number;
 }
 
-interface IndexFile {
+/** The index file: a header line, then lines `[kind, batch]` (see `serialize`). */
+interface FileHeader {
   version: number;
   tokenizer: number;
   nextId: number;
-  conversations: { id: string; title: string; titleDocId: number; updatedAt: string; messageCount: number; messages: [string, number, string][] }[];
-  docs: [number, string, string | null, 'user' | 'assistant' | null, string, number][];
-  index: unknown;
+  /** MiniSearch's `toJSON` without its maps, which follow in batches. */
+  mini: Record<string, unknown>;
 }
+/** c: conversations, d: documents, i/l/s: MiniSearch's ids, field lengths, stored fields; x: its terms. */
+type LineKind = 'c' | 'd' | 'i' | 'l' | 's' | 'x';
+interface FileConversation {
+  id: string;
+  title: string;
+  titleDocId: number;
+  updatedAt: string;
+  messageCount: number;
+  messages: [string, number, string][];
+}
+type FileDoc = [number, string, string | null, 'user' | 'assistant' | null, string, number];
 
 export interface SearchIndexOptions {
   dataDir: string;
@@ -109,6 +122,8 @@ export class SearchIndex {
   private readonly dates: number[] = [];
   private readonly conversations = new Map<string, ConversationRecord>();
   private nextId = 1;
+  /** Documents added or dropped so far: a save written in slices gives up when this moves under it. */
+  private mutations = 0;
   private ready: Promise<void> | null = null;
   private loaded = false;
   private busy = false;
@@ -361,6 +376,7 @@ export class SearchIndex {
   }
 
   private addDoc(meta: DocMeta, content: string, reasoning: string): number {
+    this.mutations++;
     const id = this.nextId++;
     this.setMeta(id, meta);
     if (meta.messageId === null) this.mini.add({ id, title: content });
@@ -375,15 +391,37 @@ export class SearchIndex {
 
   private dropDoc(id: number): void {
     if (!this.docs.delete(id)) return;
+    this.mutations++;
     this.mini.discard(id);
   }
 
   private index(conversation: Conversation): void {
+    for (const _ of this.indexSteps(conversation));
+  }
+
+  /**
+   * Indexes a conversation in slices of at most `sliceMs` (the build at start-up: a 10,000-message
+   * conversation takes most of a second). A write of the same conversation meanwhile indexes all of it at
+   * once and this one stops (its copy is older).
+   */
+  private async indexInSlices(conversation: Conversation, clock: { start: number }): Promise<void> {
+    for (const _ of this.indexSteps(conversation)) {
+      if (performance.now() - clock.start > this.sliceMs) {
+        await yieldToOthers();
+        clock.start = performance.now();
+      }
+    }
+  }
+
+  /** Indexes a conversation, pausing after each message it adds (see `indexInSlices`). */
+  private *indexSteps(conversation: Conversation): Generator<void, void, void> {
     let record = this.conversations.get(conversation.id);
     if (!record) {
-      record = { title: '', titleDocId: 0, updatedAt: '', messageCount: 0, messages: new Map() };
+      record = { title: '', titleDocId: 0, updatedAt: '', messageCount: 0, messages: new Map(), version: 0 };
       this.conversations.set(conversation.id, record);
     }
+    const version = ++record.version;
+    const current = () => this.conversations.get(conversation.id) === record && record.version === version;
     if (record.titleDocId === 0 || record.title !== conversation.title) {
       if (record.titleDocId) this.dropDoc(record.titleDocId);
       record.title = conversation.title;
@@ -400,10 +438,10 @@ export class SearchIndex {
     }
     const seen = new Set<string>();
     let streaming = false;
-    conversation.messages.forEach((message, position) => {
+    for (const [position, message] of conversation.messages.entries()) {
       if (message.status === 'streaming') {
         streaming = true;
-        return;
+        continue;
       }
       seen.add(message.id);
       const known = record.messages.get(message.id);
@@ -411,7 +449,7 @@ export class SearchIndex {
         known.seen = message;
         const meta = this.docs.get(known.docId);
         if (meta) meta.position = position;
-        return;
+        continue;
       }
       if (known) this.dropDoc(known.docId);
       const docId = this.addDoc({
@@ -422,7 +460,9 @@ export class SearchIndex {
         position,
       }, message.content, message.reasoning ?? '');
       record.messages.set(message.id, { docId, seen: message });
-    });
+      yield;
+      if (!current()) return;
+    }
     for (const [id, known] of record.messages) {
       if (seen.has(id)) continue;
       // A reply still streaming keeps what it had; anything else no longer in the conversation goes.
@@ -460,34 +500,84 @@ export class SearchIndex {
       .then(async () => {
         if (!this.dirty) return;
         this.dirty = false;
-        const data: IndexFile = {
-          version: FILE_VERSION,
-          tokenizer: TOKENIZER_VERSION,
-          nextId: this.nextId,
-          conversations: [...this.conversations].map(([id, r]) => ({
-            id,
-            title: r.title,
-            titleDocId: r.titleDocId,
-            updatedAt: r.updatedAt,
-            messageCount: r.messageCount,
-            messages: [...r.messages].map(([messageId, m]) => [
-              messageId,
-              m.docId,
-              typeof m.seen === 'string' ? m.seen : signature(m.seen),
-            ]),
-          })),
-          docs: [...this.docs].map(([id, d]) => [id, d.conversationId, d.messageId, d.role, d.date, d.position]),
-          index: this.mini,
-        };
+        const lines = await this.serialize();
+        if (!lines) {
+          // Changed while it was written out: again later.
+          this.changed();
+          return;
+        }
         await fs.mkdir(path.dirname(this.file), { recursive: true });
         try {
-          await writeFileAtomic(this.file, JSON.stringify(data));
+          await writeFileAtomic(this.file, lines);
         } catch (error) {
           this.dirty = true;
           throw error;
         }
       });
     return this.saving;
+  }
+
+  /**
+   * The index file as lines of JSON, built in slices of at most `sliceMs` (one `JSON.stringify` of the
+   * whole would hold main for a few hundred ms), so that it can also be read back in slices: a header,
+   * then batches of conversations, documents and MiniSearch's own state (its `toJSON` shape, in pieces).
+   * Null when the index changed meanwhile.
+   */
+  private async serialize(): Promise<string[] | null> {
+    const mini = this.mini as unknown as MiniInternals & { _storedFields: Map<number, unknown>; _dirtCount: number };
+    const mutations = this.mutations;
+    const lines: string[] = [];
+    let start = performance.now();
+    const tick = async () => {
+      if (performance.now() - start <= this.sliceMs) return true;
+      await yieldToOthers();
+      start = performance.now();
+      return this.mutations === mutations;
+    };
+    const header: FileHeader = {
+      version: FILE_VERSION,
+      tokenizer: TOKENIZER_VERSION,
+      nextId: this.nextId,
+      mini: {
+        documentCount: mini._documentCount,
+        nextId: mini._nextId,
+        fieldIds: mini._fieldIds,
+        averageFieldLength: mini._avgFieldLength,
+        dirtCount: mini._dirtCount,
+        serializationVersion: 2,
+      },
+    };
+    lines.push(JSON.stringify(header));
+    const batches = async <T>(kind: LineKind, items: Iterable<T>, size: number, map: (item: T) => unknown) => {
+      let batch: unknown[] = [];
+      for (const item of items) {
+        batch.push(map(item));
+        if (batch.length < size) continue;
+        lines.push(JSON.stringify([kind, batch]));
+        batch = [];
+        if (!(await tick())) return false;
+      }
+      if (batch.length) lines.push(JSON.stringify([kind, batch]));
+      return true;
+    };
+    const ok =
+      (await batches('c', this.conversations, 200, ([id, r]) => ({
+        id,
+        title: r.title,
+        titleDocId: r.titleDocId,
+        updatedAt: r.updatedAt,
+        messageCount: r.messageCount,
+        messages: [...r.messages].map(([messageId, m]) => [messageId, m.docId, typeof m.seen === 'string' ? m.seen : signature(m.seen)]),
+      }))) &&
+      (await batches('d', this.docs, 2000, ([id, d]) => [id, d.conversationId, d.messageId, d.role, d.date, d.position])) &&
+      (await batches('i', mini._documentIds, 5000, (entry) => entry)) &&
+      (await batches('l', mini._fieldLength, 5000, (entry) => entry)) &&
+      (await batches('s', mini._storedFields, 5000, (entry) => entry)) &&
+      (await batches('x', mini._index as unknown as Iterable<[string, TermPostings]>, 500, ([term, data]) => [
+        term,
+        [...data].map(([fieldId, freqs]) => [fieldId, [...freqs]]),
+      ]));
+    return ok && this.mutations === mutations ? lines.map((line) => `${line}\n`) : null;
   }
 
   private async load(): Promise<void> {
@@ -503,19 +593,19 @@ export class SearchIndex {
     const summaries = await this.options.store.list();
     const live = new Set(summaries.map((s) => s.id));
     for (const id of [...this.conversations.keys()]) if (!live.has(id)) this.remove(id);
-    let sliceStart = performance.now();
+    const clock = { start: performance.now() };
     for (const summary of summaries) {
       const record = this.conversations.get(summary.id);
       if (record && record.updatedAt === summary.updatedAt && record.messageCount === summary.messageCount) continue;
       try {
-        this.index(await this.options.store.get(summary.id));
+        await this.indexInSlices(await this.options.store.get(summary.id), clock);
       } catch (error) {
         // Gone meanwhile, or unreadable (the store moved it aside and reports it).
         this.options.log.warn('search', `could not index conversation ${summary.id}`, error);
       }
-      if (performance.now() - sliceStart > this.sliceMs) {
+      if (performance.now() - clock.start > this.sliceMs) {
         await yieldToOthers();
-        sliceStart = performance.now();
+        clock.start = performance.now();
       }
     }
     this.busy = false;
@@ -525,47 +615,91 @@ export class SearchIndex {
     }
   }
 
-  /** Restores the saved index; false (start from nothing) when it is missing, unreadable or outdated. */
+  /**
+   * Restores the saved index, reading its lines in slices of at most `sliceMs`; false (start from nothing)
+   * when it is missing, unreadable or outdated.
+   */
   private async readFile(): Promise<boolean> {
-    let text: string;
+    let bytes: Buffer;
     try {
-      text = await fs.readFile(this.file, 'utf8');
+      bytes = await fs.readFile(this.file);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') this.options.log.warn('search', 'could not read the search index; rebuilding it', error);
       return false;
     }
     try {
-      const data = JSON.parse(text) as IndexFile;
-      if (data.version !== FILE_VERSION || data.tokenizer !== TOKENIZER_VERSION) {
+      let pos = 0;
+      const nextLine = (): unknown => {
+        if (pos >= bytes.length) return undefined;
+        let end = bytes.indexOf(10, pos);
+        if (end < 0) end = bytes.length;
+        const line = bytes.toString('utf8', pos, end);
+        pos = end + 1;
+        return JSON.parse(line) as unknown;
+      };
+      const header = nextLine() as FileHeader | undefined;
+      if (!header || header.version !== FILE_VERSION || header.tokenizer !== TOKENIZER_VERSION) {
         this.options.log.info('search', 'the search index was built by another version; rebuilding it');
         return false;
       }
-      const mini = await MiniSearch.loadJSAsync(data.index as Parameters<typeof MiniSearch.loadJSAsync>[0], miniSearchOptions());
       const docs = new Map<number, DocMeta>();
-      for (const [id, conversationId, messageId, role, date, position] of data.docs) {
-        docs.set(id, { conversationId, messageId, role, date, position });
-      }
       const conversations = new Map<string, ConversationRecord>();
-      for (const c of data.conversations) {
-        conversations.set(c.id, {
-          title: c.title,
-          titleDocId: c.titleDocId,
-          updatedAt: c.updatedAt,
-          messageCount: c.messageCount,
-          messages: new Map(c.messages.map(([messageId, docId, seen]) => [messageId, { docId, seen }])),
-        });
+      const documentIds: Record<string, number> = {};
+      const fieldLength: Record<string, number[]> = {};
+      const storedFields: Record<string, unknown> = {};
+      const index: [string, Record<string, Record<string, number>>][] = [];
+      let start = performance.now();
+      for (let line = nextLine(); line !== undefined; line = nextLine()) {
+        const [kind, batch] = line as [LineKind, unknown[]];
+        for (const item of batch) {
+          if (kind === 'c') {
+            const c = item as FileConversation;
+            conversations.set(c.id, {
+              title: c.title,
+              titleDocId: c.titleDocId,
+              updatedAt: c.updatedAt,
+              messageCount: c.messageCount,
+              messages: new Map(c.messages.map(([messageId, docId, seen]) => [messageId, { docId, seen }])),
+              version: 0,
+            });
+          } else if (kind === 'd') {
+            const [id, conversationId, messageId, role, date, position] = item as FileDoc;
+            docs.set(id, { conversationId, messageId, role, date, position });
+          } else if (kind === 'i') {
+            const [k, v] = item as [number, number];
+            documentIds[k] = v;
+          } else if (kind === 'l') {
+            const [k, v] = item as [number, number[]];
+            fieldLength[k] = v;
+          } else if (kind === 's') {
+            const [k, v] = item as [number, unknown];
+            storedFields[k] = v;
+          } else if (kind === 'x') {
+            const [term, data] = item as [string, [number, [number, number][]][]];
+            index.push([term, Object.fromEntries(data.map(([fieldId, freqs]) => [fieldId, Object.fromEntries(freqs)]))]);
+          } else throw new Error(`unknown line kind ${String(kind)}`);
+        }
+        if (performance.now() - start > this.sliceMs) {
+          await yieldToOthers();
+          start = performance.now();
+        }
       }
-      if (!Number.isInteger(data.nextId) || mini.documentCount !== docs.size) throw new Error('the index and its documents disagree');
+      const mini = await MiniSearch.loadJSAsync(
+        { ...header.mini, documentIds, fieldLength, storedFields, index } as unknown as Parameters<typeof MiniSearch.loadJSAsync>[0],
+        miniSearchOptions(),
+      );
+      if (!Number.isInteger(header.nextId) || mini.documentCount !== docs.size) throw new Error('the index and its documents disagree');
       this.mini = mini;
       for (const [id, meta] of docs) this.setMeta(id, meta);
       for (const [id, record] of conversations) this.conversations.set(id, record);
-      this.nextId = data.nextId;
+      this.nextId = header.nextId;
       return true;
     } catch (error) {
       this.options.log.warn('search', 'the search index was unreadable; rebuilding it from the conversations', error);
       return false;
     }
   }
+
 }
 
 
