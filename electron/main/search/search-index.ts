@@ -31,7 +31,7 @@ import { containsExact, fold, indexTerms, parseQuery, snippetOf, TOKENIZER_VERSI
 
 export const SEARCH_DIR = 'search';
 export const SEARCH_INDEX_FILE = 'index.json';
-const FILE_VERSION = 3;
+const FILE_VERSION = 4;
 
 /** What the index needs from the conversation store. */
 export interface IndexedStore {
@@ -72,8 +72,14 @@ interface FileHeader {
   /** MiniSearch's `toJSON` without its maps, which follow in batches. */
   mini: Record<string, unknown>;
 }
-/** c: conversations, d: documents, i/l/s: MiniSearch's ids, field lengths, stored fields; x: its terms. */
-type LineKind = 'c' | 'd' | 'i' | 'l' | 's' | 'x';
+/**
+ * c: conversations, d: documents, i/l: MiniSearch's ids and field lengths; x: its postings, as items
+ * `[term, fieldId, [shortId, tf, shortId, tf, …]]` (a common term's postings are split over several items
+ * and lines, so that no line is long: each is parsed within a slice).
+ */
+type LineKind = 'c' | 'd' | 'i' | 'l' | 'x';
+/** About how many numbers a line of the file holds at most (~0.3 MB, parsed in a few ms). */
+const LINE_WEIGHT = 40_000;
 interface FileConversation {
   id: string;
   title: string;
@@ -117,9 +123,9 @@ const yieldToOthers = () => new Promise<void>((resolve) => setImmediate(resolve)
 
 export class SearchIndex {
   private mini = new MiniSearch(miniSearchOptions());
-  private readonly docs = new Map<number, DocMeta>();
+  private docs = new Map<number, DocMeta>();
   /** Each document's date (ms), by id: what "newest first" ranks by, read per candidate. */
-  private readonly dates: number[] = [];
+  private dates: number[] = [];
   private readonly conversations = new Map<string, ConversationRecord>();
   private nextId = 1;
   /** Documents added or dropped so far: a save written in slices gives up when this moves under it. */
@@ -520,11 +526,13 @@ export class SearchIndex {
   /**
    * The index file as lines of JSON, built in slices of at most `sliceMs` (one `JSON.stringify` of the
    * whole would hold main for a few hundred ms), so that it can also be read back in slices: a header,
-   * then batches of conversations, documents and MiniSearch's own state (its `toJSON` shape, in pieces).
+   * then batches of conversations, documents and MiniSearch's own state (ids, field lengths, postings),
+   * each line at most ~LINE_WEIGHT numbers: a batch of 500 terms used to hold common terms' postings whole
+   * (tens of thousands of pairs), a 0.25-0.35 s stall to build and as much to parse back (profiled).
    * Null when the index changed meanwhile.
    */
   private async serialize(): Promise<string[] | null> {
-    const mini = this.mini as unknown as MiniInternals & { _storedFields: Map<number, unknown>; _dirtCount: number };
+    const mini = this.mini as unknown as MiniInternals;
     const mutations = this.mutations;
     const lines: string[] = [];
     let start = performance.now();
@@ -548,20 +556,40 @@ export class SearchIndex {
       },
     };
     lines.push(JSON.stringify(header));
-    const batches = async <T>(kind: LineKind, items: Iterable<T>, size: number, map: (item: T) => unknown) => {
+    /** Items in lines of at most ~LINE_WEIGHT numbers (`weight` of an item), yielding between lines. */
+    const batches = async <T>(kind: LineKind, items: Iterable<T>, weight: (item: T) => number, map: (item: T) => unknown) => {
       let batch: unknown[] = [];
+      let total = 0;
       for (const item of items) {
         batch.push(map(item));
-        if (batch.length < size) continue;
+        total += weight(item);
+        if (total < LINE_WEIGHT) continue;
         lines.push(JSON.stringify([kind, batch]));
         batch = [];
+        total = 0;
         if (!(await tick())) return false;
       }
       if (batch.length) lines.push(JSON.stringify([kind, batch]));
       return true;
     };
+    /** A term's postings, cut in items of at most LINE_WEIGHT numbers. */
+    function* postingItems(): Generator<[string, number, number[]]> {
+      for (const [term, data] of mini._index as unknown as Iterable<[string, TermPostings]>) {
+        for (const [fieldId, freqs] of data) {
+          let flat: number[] = [];
+          for (const [shortId, tf] of freqs) {
+            flat.push(shortId, tf);
+            if (flat.length >= LINE_WEIGHT) {
+              yield [term, fieldId, flat];
+              flat = [];
+            }
+          }
+          if (flat.length) yield [term, fieldId, flat];
+        }
+      }
+    }
     const ok =
-      (await batches('c', this.conversations, 200, ([id, r]) => ({
+      (await batches('c', this.conversations, ([, r]) => 4 + 3 * r.messages.size, ([id, r]) => ({
         id,
         title: r.title,
         titleDocId: r.titleDocId,
@@ -569,14 +597,10 @@ export class SearchIndex {
         messageCount: r.messageCount,
         messages: [...r.messages].map(([messageId, m]) => [messageId, m.docId, typeof m.seen === 'string' ? m.seen : signature(m.seen)]),
       }))) &&
-      (await batches('d', this.docs, 2000, ([id, d]) => [id, d.conversationId, d.messageId, d.role, d.date, d.position])) &&
-      (await batches('i', mini._documentIds, 5000, (entry) => entry)) &&
-      (await batches('l', mini._fieldLength, 5000, (entry) => entry)) &&
-      (await batches('s', mini._storedFields, 5000, (entry) => entry)) &&
-      (await batches('x', mini._index as unknown as Iterable<[string, TermPostings]>, 500, ([term, data]) => [
-        term,
-        [...data].map(([fieldId, freqs]) => [fieldId, [...freqs]]),
-      ]));
+      (await batches('d', this.docs, () => 6, ([id, d]) => [id, d.conversationId, d.messageId, d.role, d.date, d.position])) &&
+      (await batches('i', mini._documentIds, () => 2, (entry) => entry)) &&
+      (await batches('l', mini._fieldLength, (entry) => 1 + entry[1].length, (entry) => entry)) &&
+      (await batches('x', postingItems(), (item) => 2 + item[2].length, (item) => item));
     return ok && this.mutations === mutations ? lines.map((line) => `${line}\n`) : null;
   }
 
@@ -642,12 +666,20 @@ export class SearchIndex {
         this.options.log.info('search', 'the search index was built by another version; rebuilding it');
         return false;
       }
+      if (header.mini.serializationVersion !== 2) throw new Error('unknown MiniSearch state');
       const docs = new Map<number, DocMeta>();
+      const dates: number[] = [];
       const conversations = new Map<string, ConversationRecord>();
-      const documentIds: Record<string, number> = {};
-      const fieldLength: Record<string, number[]> = {};
-      const storedFields: Record<string, unknown> = {};
-      const index: [string, Record<string, Record<string, number>>][] = [];
+      // MiniSearch's state rebuilt here, line by line within slices (its loadJS/loadJSAsync build every map
+      // in one go: a ~0.5 s stall for 66,000 messages), the same fields its `loadJS` sets.
+      const mini = new MiniSearch(miniSearchOptions());
+      const state = mini as unknown as MiniInternals;
+      const documentIds = new Map<number, number>();
+      const idToShortId = new Map<number, number>();
+      const fieldLength = new Map<number, number[]>();
+      const index = state._index;
+      let term = '';
+      let termData: TermPostings | undefined;
       let start = performance.now();
       for (let line = nextLine(); line !== undefined; line = nextLine()) {
         const [kind, batch] = line as [LineKind, unknown[]];
@@ -665,18 +697,30 @@ export class SearchIndex {
           } else if (kind === 'd') {
             const [id, conversationId, messageId, role, date, position] = item as FileDoc;
             docs.set(id, { conversationId, messageId, role, date, position });
+            dates[id] = Date.parse(date) || 0;
           } else if (kind === 'i') {
             const [k, v] = item as [number, number];
-            documentIds[k] = v;
+            documentIds.set(k, v);
+            idToShortId.set(v, k);
           } else if (kind === 'l') {
             const [k, v] = item as [number, number[]];
-            fieldLength[k] = v;
-          } else if (kind === 's') {
-            const [k, v] = item as [number, unknown];
-            storedFields[k] = v;
+            fieldLength.set(k, v);
           } else if (kind === 'x') {
-            const [term, data] = item as [string, [number, [number, number][]][]];
-            index.push([term, Object.fromEntries(data.map(([fieldId, freqs]) => [fieldId, Object.fromEntries(freqs)]))]);
+            const [t, fieldId, flat] = item as [string, number, number[]];
+            if (t !== term || !termData) {
+              term = t;
+              termData = index.get(t);
+              if (!termData) {
+                termData = new Map();
+                index.set(t, termData);
+              }
+            }
+            let freqs = termData.get(fieldId);
+            if (!freqs) {
+              freqs = new Map();
+              termData.set(fieldId, freqs);
+            }
+            for (let i = 0; i + 1 < flat.length; i += 2) freqs.set(flat[i]!, flat[i + 1]!);
           } else throw new Error(`unknown line kind ${String(kind)}`);
         }
         if (performance.now() - start > this.sliceMs) {
@@ -684,13 +728,24 @@ export class SearchIndex {
           start = performance.now();
         }
       }
-      const mini = await MiniSearch.loadJSAsync(
-        { ...header.mini, documentIds, fieldLength, storedFields, index } as unknown as Parameters<typeof MiniSearch.loadJSAsync>[0],
-        miniSearchOptions(),
-      );
-      if (!Number.isInteger(header.nextId) || mini.documentCount !== docs.size) throw new Error('the index and its documents disagree');
+      const m = header.mini as { documentCount: number; nextId: number; fieldIds: Record<string, number>; averageFieldLength: number[]; dirtCount?: number };
+      Object.assign(state, {
+        _documentCount: m.documentCount,
+        _nextId: m.nextId,
+        _fieldIds: m.fieldIds,
+        _avgFieldLength: m.averageFieldLength,
+        _dirtCount: m.dirtCount ?? 0,
+        _documentIds: documentIds,
+        _idToShortId: idToShortId,
+        _fieldLength: fieldLength,
+        _storedFields: new Map(),
+      });
+      if (!Number.isInteger(header.nextId) || mini.documentCount !== docs.size || documentIds.size !== docs.size) {
+        throw new Error('the index and its documents disagree');
+      }
       this.mini = mini;
-      for (const [id, meta] of docs) this.setMeta(id, meta);
+      this.docs = docs;
+      this.dates = dates;
       for (const [id, record] of conversations) this.conversations.set(id, record);
       this.nextId = header.nextId;
       return true;
@@ -708,13 +763,20 @@ type TermPostings = Map<number, Map<number, number>>;
 
 /** The parts of MiniSearch 7's state the query reads directly (scoring without a result object per match). */
 interface MiniInternals {
-  _index: { get(term: string): TermPostings | undefined; atPrefix(prefix: string): Iterable<[string, TermPostings]> };
+  _index: {
+    get(term: string): TermPostings | undefined;
+    set(term: string, data: TermPostings): unknown;
+    atPrefix(prefix: string): Iterable<[string, TermPostings]>;
+  };
   _documentIds: Map<number, number>;
   _fieldIds: Record<string, number>;
   _fieldLength: Map<number, number[]>;
   _avgFieldLength: number[];
   _documentCount: number;
   _nextId: number;
+  _idToShortId: Map<number, number>;
+  _storedFields: Map<number, unknown>;
+  _dirtCount: number;
 }
 
 /** MiniSearch's defaults, as its own `search` scores. */
