@@ -33,6 +33,7 @@ import {
   INDEX_VERSION,
   indexSchema,
   parseConversationFile,
+  parseConversationFileInSlices,
   serializeConversation,
   type IndexFile,
 } from './conversation-file';
@@ -312,7 +313,7 @@ export class ConversationStore {
     }
     let conversation: Conversation;
     try {
-      conversation = parseConversationFile(text, id);
+      conversation = await parseConversationFileInSlices(text, id);
     } catch (error) {
       const aside = await this.moveAside(id, error);
       this.dropEntry(id);
