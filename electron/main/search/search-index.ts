@@ -759,10 +759,15 @@ export class SearchIndex {
 
 
 /** MiniSearch's postings of a term: field id -> document short id -> term frequency. */
-type TermPostings = Map<number, Map<number, number>>;
+export type TermPostings = Map<number, Map<number, number>>;
 
-/** The parts of MiniSearch 7's state the query reads directly (scoring without a result object per match). */
-interface MiniInternals {
+/**
+ * The parts of MiniSearch 7's private state read directly: by the query (scoring without a result object
+ * per match), the index file's writer and its reader (which rebuilds them in slices instead of loadJS).
+ * They are not MiniSearch's API, so `minisearch` is pinned to an exact version in package.json (7.2.0);
+ * tests/unit/main/search/minisearch-internals.test.ts fails if an upgrade renames or reshapes them.
+ */
+export interface MiniInternals {
   _index: {
     get(term: string): TermPostings | undefined;
     set(term: string, data: TermPostings): unknown;
