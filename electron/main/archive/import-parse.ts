@@ -97,22 +97,53 @@ function parseOurs(data: Record<string, unknown>, fileName: string): Conversatio
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const where = issue ? issue.path.join('.') : '';
-      throw badConversation(i, title, `the field “${where}” is missing or wrong`);
+      throw badConversation(i, title, { reason: 'field', field: where });
     }
-    if (!isValidConversationId(parsed.data.id)) throw badConversation(i, title, 'its id is not one Switchboard makes');
-    if (seen.has(parsed.data.id)) throw badConversation(i, title, 'its id appears twice in the file');
+    if (!isValidConversationId(parsed.data.id)) throw badConversation(i, title, { reason: 'foreignId' });
+    if (seen.has(parsed.data.id)) throw badConversation(i, title, { reason: 'duplicateId' });
     seen.add(parsed.data.id);
     const { version: _version, ...conversation } = parsed.data;
     return conversation as Conversation;
   });
 }
 
-function badConversation(index: number, title: string, detail: string): AppFailure {
+/** Why a conversation cannot be imported: `reason` picks the translated sentence (i18next context). */
+type BadConversation =
+  | { reason: 'field'; field: string }
+  | { reason: 'foreignId' | 'duplicateId' | 'noId' | 'loop' }
+  | { reason: 'currentMissing' | 'messageMissing'; message: string };
+
+function englishDetail(bad: BadConversation): string {
+  switch (bad.reason) {
+    case 'field':
+      return `the field “${bad.field}” is missing or wrong`;
+    case 'foreignId':
+      return 'its id is not one Switchboard makes';
+    case 'duplicateId':
+      return 'its id appears twice in the file';
+    case 'noId':
+      return 'it has no id';
+    case 'loop':
+      return 'its messages form a loop';
+    case 'currentMissing':
+      return `its current message ${bad.message} is not in the file`;
+    case 'messageMissing':
+      return `its message ${bad.message} is not in the file`;
+  }
+}
+
+/**
+ * IMPORT_BAD_CONVERSATION with the reason as params (`context` selects the sentence, e.g.
+ * IMPORT_BAD_CONVERSATION_loop, in each language) rather than an English phrase inside them.
+ */
+function badConversation(index: number, title: string, bad: BadConversation): AppFailure {
   const name = title ? ` (“${title.slice(0, 80)}”)` : '';
-  return failure('IMPORT_BAD_CONVERSATION', `Conversation ${index + 1}${name} cannot be imported: ${detail}.`, {
+  const { reason, ...details } = bad;
+  return failure('IMPORT_BAD_CONVERSATION', `Conversation ${index + 1}${name} cannot be imported: ${englishDetail(bad)}.`, {
     index: index + 1,
     title: title.slice(0, 80),
-    detail,
+    context: reason,
+    ...details,
   });
 }
 
@@ -200,15 +231,15 @@ export function fromChatGpt(raw: unknown, index: number): Conversation {
   const parsed = chatGptConversation.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw badConversation(index, title, `the field “${issue ? issue.path.join('.') : ''}” is missing or wrong`);
+    throw badConversation(index, title, { reason: 'field', field: issue ? issue.path.join('.') : '' });
   }
   const c = parsed.data;
   const sourceId = c.conversation_id ?? c.id;
-  if (!sourceId) throw badConversation(index, title, 'it has no id');
+  if (!sourceId) throw badConversation(index, title, { reason: 'noId' });
   const mapping = c.mapping;
   let leaf = c.current_node ?? null;
   if (leaf === null || !(leaf in mapping)) {
-    if (leaf !== null) throw badConversation(index, title, `its current message ${leaf} is not in the file`);
+    if (leaf !== null) throw badConversation(index, title, { reason: 'currentMissing', message: leaf });
     // No current message recorded: the newest message that nothing follows.
     const parents = new Set(Object.values(mapping).map((n) => n.parent).filter(Boolean));
     leaf =
@@ -219,10 +250,10 @@ export function fromChatGpt(raw: unknown, index: number): Conversation {
   const branch: ChatGptMessage[] = [];
   const visited = new Set<string>();
   for (let id = leaf; id !== null && id !== undefined; id = mapping[id]?.parent ?? null) {
-    if (visited.has(id)) throw badConversation(index, title, 'its messages form a loop');
+    if (visited.has(id)) throw badConversation(index, title, { reason: 'loop' });
     visited.add(id);
     const node = mapping[id];
-    if (!node) throw badConversation(index, title, `its message ${id} is not in the file`);
+    if (!node) throw badConversation(index, title, { reason: 'messageMissing', message: id });
     if (node.message) branch.push(node.message);
   }
   branch.reverse();

@@ -69,7 +69,7 @@ describe('parseImport: our export', () => {
     expect(failureOf(() => parseImport(zipSync({ 'other.txt': strToU8('x') }), 'x.zip')).code).toBe('IMPORT_FOREIGN');
     expect(failureOf(() => parseImport(new Uint8Array([0x50, 0x4b, 0x03, 0x04, 1, 2]), 'x.zip')).code).toBe('IMPORT_UNREADABLE');
     const dup = JSON.parse(toJson([sample, sample], new Date())) as unknown;
-    expect(failureOf(() => parseImport(bytes(JSON.stringify(dup)), 'x.json')).params?.detail).toBe('its id appears twice in the file');
+    expect(failureOf(() => parseImport(bytes(JSON.stringify(dup)), 'x.json')).params?.context).toBe('duplicateId');
   });
 });
 
@@ -115,7 +115,7 @@ describe('parseImport: ChatGPT', () => {
     const loop = chatGptExport(1);
     const mapping = (loop[0] as { mapping: Record<string, { parent: string | null }> }).mapping;
     mapping[Object.keys(mapping)[0]!]!.parent = (loop[0] as { current_node: string }).current_node;
-    expect(failureOf(() => parseImport(bytes(JSON.stringify(loop)), 'c.json')).params?.detail).toBe('its messages form a loop');
+    expect(failureOf(() => parseImport(bytes(JSON.stringify(loop)), 'c.json')).params?.context).toBe('loop');
     const noMapping = [{ title: 'x', mapping: 'nope' }];
     expect(failureOf(() => parseImport(bytes(JSON.stringify(noMapping)), 'c.json')).code).toBe('IMPORT_BAD_CONVERSATION');
   });
