@@ -85,20 +85,51 @@ function stamp(iso: string): string {
   return iso.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC');
 }
 
+/**
+ * Message text as Markdown with its raw HTML made inert: `<` becomes `&lt;` (which a Markdown viewer shows
+ * as `<`), except inside code (fenced blocks, indented blocks, inline code spans), where Markdown shows text
+ * literally already. A reply quoting `<script>` or `<img onerror=…>` then reads as text wherever the file is
+ * opened, as it does in the app.
+ */
+export function inertHtml(markdown: string): string {
+  const lines = markdown.split('\n');
+  let fence: string | null = null;
+  let previousBlank = true;
+  let inIndented = false;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    const opener = /^ {0,3}(`{3,}|~{3,})/.exec(line);
+    if (fence !== null) {
+      if (opener && opener[1]!.startsWith(fence) && line.trim().replace(/[`~]/g, '') === '') fence = null;
+    } else if (opener) {
+      fence = opener[1]!;
+    } else {
+      const blank = line.trim() === '';
+      inIndented = !blank && /^( {4}|\t)/.test(line) && (previousBlank || inIndented);
+      if (!inIndented) lines[i] = line.replace(/(`+)[^`][\s\S]*?\1|`+|[^`<]+|</g, (part) => (part === '<' ? '&lt;' : part));
+      previousBlank = blank;
+      continue;
+    }
+    previousBlank = false;
+    inIndented = false;
+  }
+  return lines.join('\n');
+}
+
 export function toMarkdown(conversation: Conversation, lang: ExportLanguage): string {
   const l = LABELS[lang];
-  const out: string[] = [`# ${conversation.title.replace(/\n/g, ' ')}`, ''];
+  const out: string[] = [`# ${inertHtml(conversation.title.replace(/\n/g, ' '))}`, ''];
   const meta = [`${l.created}: ${stamp(conversation.createdAt)}`, `${l.updated}: ${stamp(conversation.updatedAt)}`];
   if (conversation.model) meta.push(`${l.model}: ${conversation.model}`);
   out.push(meta.map((m) => `- ${m}`).join('\n'), '');
   for (const message of conversation.messages) {
     out.push(`## ${speaker(message, lang)} · ${stamp(message.createdAt)}${statusNote(message, lang)}`, '');
     if (message.reasoning) {
-      out.push('<details>', `<summary>${l.reasoning}</summary>`, '', message.reasoning.trimEnd(), '', '</details>', '');
+      out.push('<details>', `<summary>${l.reasoning}</summary>`, '', inertHtml(message.reasoning.trimEnd()), '', '</details>', '');
     }
-    out.push(message.content.trimEnd(), '');
+    out.push(inertHtml(message.content.trimEnd()), '');
     const names = attachmentNames(message);
-    if (names.length > 0) out.push(`${l.attachments}:`, '', ...names.map((n) => `- ${n}`), '');
+    if (names.length > 0) out.push(`${l.attachments}:`, '', ...names.map((n) => `- ${inertHtml(n)}`), '');
   }
   return `${out.join('\n').trimEnd()}\n`;
 }

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { unzipSync, strFromU8 } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { archiveOf, fileNameFor, toHtml, toJson, toMarkdown } from '../../../../electron/main/archive/export-formats';
+import { archiveOf, fileNameFor, toHtml, toJson, inertHtml, toMarkdown } from '../../../../electron/main/archive/export-formats';
 import { parseImport } from '../../../../electron/main/archive/import-parse';
 import type { Conversation } from '../../../../shared/models/conversation';
 
@@ -22,7 +22,7 @@ const conversation: Conversation = {
     {
       id: 'm2',
       role: 'assistant',
-      content: 'Visit **Taipei 101** and the night markets.\n\n```\nitinerary()\n```',
+      content: 'Visit **Taipei 101** and the night markets. <img src=x onerror=alert(1)>\n\n```\nitinerary(<b>)\n```\n\nUse `<br>` here.',
       reasoning: 'The user wants sights.\nList the famous ones.',
       status: 'complete',
       createdAt: '2025-02-01T08:00:05.000Z',
@@ -48,6 +48,17 @@ describe('export formats', () => {
   it('Markdown: readable, reasoning in a collapsible block, attachments by name (en and zh-TW)', () => {
     golden('conversation.en.md', toMarkdown(conversation, 'en'));
     golden('conversation.zh-TW.md', toMarkdown(conversation, 'zh-TW'));
+  });
+
+  it('Markdown: raw HTML in the text made inert, code left as written', () => {
+    const md = toMarkdown(conversation, 'en');
+    expect(md).not.toMatch(/<script|<img|<to>/);
+    expect(md).toContain('&lt;script>alert(1)&lt;/script>');
+    expect(md).toContain('itinerary(<b>)');
+    expect(md).toContain('Use `<br>` here.');
+    expect(inertHtml('a <b>\n\n    <pre> code\n~~~\n<i>\n~~~\n`` x<y` `` <u> ` <v>')).toBe(
+      'a &lt;b>\n\n    <pre> code\n~~~\n<i>\n~~~\n`` x<y` `` &lt;u> ` &lt;v>',
+    );
   });
 
   it('HTML: one file, no scripts, every text escaped', () => {
