@@ -270,7 +270,9 @@ export class SearchIndex {
     for (const [i, shortId] of ranked.entries()) {
       if (hits.length >= limit) break;
       // Checking phrases reads conversations: within a budget, then the rest is estimated.
-      if (exact && checked > 0 && performance.now() - started > EXACT_BUDGET_MS) break;
+      // At least EXACT_MIN_CHECKED first: one slow read (a cold, long conversation) must not end the check
+      // after a single candidate, whose failure would then estimate the total at 0.
+      if (exact && checked >= EXACT_MIN_CHECKED && performance.now() - started > EXACT_BUDGET_MS) break;
       readAhead(i + limit);
       const meta = this.docs.get(mini._documentIds.get(shortId)!);
       if (!meta) continue;
@@ -791,6 +793,8 @@ const PREFIX_WEIGHT = 0.375;
 export const EXACT_CHECKED = 200;
 /** ...and for as long as this (ms) reading their conversations, after which the total is estimated. */
 const EXACT_BUDGET_MS = 20;
+/** ...but never fewer candidates than this (when there are as many). */
+const EXACT_MIN_CHECKED = 20;
 
 /**
  * The best `k` of a stream of (id, key, tie) by key then tie, highest first: a min-heap of size k, so

@@ -192,6 +192,25 @@ describe('SearchIndex', () => {
     await store.create(conversation('c2', 't', [message('x', 'gamma delta'), message('y', 'delta gamma')]));
     expect(await search.search('"gamma delta"')).toMatchObject({ total: 1, approximate: false });
   });
+
+  it('checks a phrase against enough candidates even when reading their conversations is slow', async () => {
+    const dataDir = tempDir();
+    const log = createMemoryLogger();
+    const store = new ConversationStore({ dataDir, log, indexDelayMs: 5 });
+    // Every read takes longer than the whole phrase-check budget (a cold, long conversation on a busy disk).
+    const slow = { list: () => store.list(), get: async (id: string) => { await new Promise((r) => setTimeout(r, 30)); return store.get(id); } };
+    const search = new SearchIndex({ dataDir, store: slow, log, saveDelayMs: 5 });
+    store.onChanged((change) => {
+      if (change.conversation) search.conversationWritten(change.conversation);
+    });
+    // The best-ranked candidate (shortest) has the words but not the phrase; the other 29 have it.
+    await store.create(conversation('c00', 't', [message('m00', 'beta alpha')]));
+    for (let i = 1; i < 30; i++) await store.create(conversation(`c${i}`, 't', [message(`m${i}`, `alpha beta and some more words ${i}`)]));
+    await search.init();
+    const phrase = await search.search('"alpha beta"', { limit: 10 });
+    expect(phrase.hits).toHaveLength(10);
+    expect(phrase.total).toBeGreaterThanOrEqual(10);
+  });
 });
 
 describe('TopK', () => {
