@@ -36,7 +36,7 @@ async function stalls<T>(work: () => Promise<T>) {
 
 const dir = process.env.FIXTURE_DIR;
 const fixture = dir ? { dataDir: dir } : await seedHistory();
-console.log('fixture', fixture.dataDir);
+console.log('fixture', fixture.dataDir, dir ? '(kept)' : '(removed at the end)');
 fs.rmSync(path.join(fixture.dataDir, SEARCH_DIR), { recursive: true, force: true });
 const log = createConsoleLogger('error');
 const store = new ConversationStore({ dataDir: fixture.dataDir, log });
@@ -47,3 +47,5 @@ const store2 = new ConversationStore({ dataDir: fixture.dataDir, log });
 await store2.init();
 const again = new SearchIndex({ dataDir: fixture.dataDir, store: store2, log, saveDelayMs: 60_000 });
 console.log('load', await stalls(() => again.init()));
+// A fixture seeded here is removed (one given in FIXTURE_DIR is kept, with its search index).
+if (!dir) fs.rmSync(fixture.dataDir, { recursive: true, force: true });
