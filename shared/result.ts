@@ -62,7 +62,18 @@ export type ErrorCode =
   | 'RESPONSES_API_UNAVAILABLE'
   | 'RESPONSE_FAILED'
   | 'RESPONSE_INCOMPLETE'
-  | 'RESPONSE_CANCELLED';
+  | 'RESPONSE_CANCELLED'
+  // import
+  /** The file is not JSON (params: file, line, column). */
+  | 'IMPORT_NOT_JSON'
+  /** A zip that cannot be read (params: file). */
+  | 'IMPORT_UNREADABLE'
+  /** Neither our export nor ChatGPT's (params: file). */
+  | 'IMPORT_FOREIGN'
+  /** Exported by a newer version of the app (params: file, version). */
+  | 'IMPORT_NEWER_VERSION'
+  /** One conversation in the file does not fit (params: index, title, detail). */
+  | 'IMPORT_BAD_CONVERSATION';
 
 export interface AppError {
   code: ErrorCode;

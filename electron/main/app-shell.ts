@@ -11,4 +11,16 @@ export interface AppShell {
   openInBrowser(url: string): Promise<void>;
   /** The page in this window subscribed to `app:command`: commands held for it can be delivered now. */
   windowReady(windowId: number): void;
+  /**
+   * Asks where to save a file (a save dialog on this window) and writes it there. Absent where the shell
+   * cannot write where the user chooses (the browser host): the window then downloads the bytes itself.
+   */
+  saveFile?(windowId: number, file: SaveFileRequest): Promise<{ saved: true; fileName: string } | { saved: false }>;
+}
+
+export interface SaveFileRequest {
+  /** The name the dialog proposes (no directory). */
+  defaultName: string;
+  data: Uint8Array;
+  filter: { name: string; extensions: string[] };
 }

@@ -11,6 +11,8 @@ import { ChatService } from './chat/chat-service';
 import type { Timers } from './chat/event-coalescer';
 import { ConfigStore, type JsonFileStoreFactory } from './config/config-store';
 import { ConversationStore } from './conversations/conversation-store';
+import { ArchiveService } from './archive/archive-service';
+import { SearchIndex } from './search/search-index';
 import type { Handlers } from './ipc/dispatcher';
 import type { EventSink } from './ipc/events';
 import type { Logger } from './logger';
@@ -49,6 +51,8 @@ export interface ServiceDeps {
   assistant?: KindDeps['assistant'];
   /** Test Connection / model list tuning (tests shorten the ~10 s connect bound). */
   providers?: { connectTimeoutMs?: number };
+  /** Search index tuning: when it starts reading its file after start-up, how often it is saved. */
+  search?: { startDelayMs?: number; saveDelayMs?: number };
 }
 
 /** Headers may take long when a local server first loads a model; silence mid-stream is rarer. */
@@ -78,6 +82,16 @@ export function createServices(deps: ServiceDeps): Services {
   // list: with 1,000 conversations that is ~100 ms off the time to show the list (npm run bench).
   // A failure stays in the store's ready promise and reaches the first caller, as before.
   void conversations.init().catch(() => undefined);
+  // The search index follows every write; it is read (or rebuilt) once the window has opened, or at the
+  // first search, so it never competes with showing the list.
+  const search = new SearchIndex({ dataDir: deps.dataDir, store: conversations, log: deps.log, saveDelayMs: deps.search?.saveDelayMs });
+  conversations.onChanged((change) => {
+    if (change.conversation) search.conversationWritten(change.conversation);
+    else search.conversationDeleted(change.deletedId);
+  });
+  const searchStart = setTimeout(() => void search.init(), deps.search?.startDelayMs ?? 2_000);
+  searchStart.unref?.();
+  const archive = new ArchiveService({ store: conversations, events: deps.events, shell: deps.shell, log: deps.log, now: deps.now });
   const app = new AppService({
     info: deps.info,
     shell: deps.shell,
@@ -127,6 +141,8 @@ export function createServices(deps: ServiceDeps): Services {
     ...app.handlers(),
     ...providers.handlers(),
     ...chat.handlers(),
+    ...archive.handlers(),
+    'search:query': ({ query, sort, includeReasoning, limit }) => search.search(query, { sort, includeReasoning, limit }),
   };
 
   return {
@@ -134,7 +150,9 @@ export function createServices(deps: ServiceDeps): Services {
     config,
     providers,
     async dispose() {
+      clearTimeout(searchStart);
       await chat.dispose();
+      await search.flush();
     },
   };
 }

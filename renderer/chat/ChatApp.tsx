@@ -16,6 +16,8 @@ import { MessageError } from './MessageError';
 import { MessageList } from './MessageList';
 import { NoProviderNotice } from './NoProviderNotice';
 import { ReplyAnnouncer } from './ReplyAnnouncer';
+import { ChatTools } from './archive/ChatTools';
+import { SearchDialog } from './search/SearchDialog';
 import './chat.css';
 
 function focusComposer() {
@@ -35,6 +37,7 @@ export function ChatApp() {
   const [pendingDelete, setPendingDelete] = useState<ConversationSummary | null>(null);
   const [appError, setAppError] = useState<AppError | null>(null);
   const [appNote, setAppNote] = useState<string | null>(null);
+  const [searchOpen, setSearchOpen] = useState(false);
   const noProvider = providersStatus === 'ready' && providers.length === 0;
 
   // One creation at a time: Enter pressed while New chat is still on its way must not make a second one.
@@ -124,7 +127,11 @@ export function ChatApp() {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const mod = e.ctrlKey || e.metaKey;
-      if (mod && !e.altKey && !e.shiftKey && e.key.toLowerCase() === 'n') {
+      // Search everywhere: Ctrl/Cmd+K, or Ctrl/Cmd+Shift+F.
+      if (mod && !e.altKey && ((!e.shiftKey && e.key.toLowerCase() === 'k') || (e.shiftKey && e.key.toLowerCase() === 'f'))) {
+        e.preventDefault();
+        setSearchOpen(true);
+      } else if (mod && !e.altKey && !e.shiftKey && e.key.toLowerCase() === 'n') {
         e.preventDefault();
         void newChat();
       } else if (mod && !e.altKey && e.key === ',') {
@@ -178,6 +185,7 @@ export function ChatApp() {
       <main className="chat-main">
         <NoticeBanner />
         <ChatHeader summary={summary} providers={providers} />
+        <ChatTools conversationId={activeId} onSearch={() => setSearchOpen(true)} />
         {appError && (
           <MessageError className="app-error" error={appError} onDismiss={() => setAppError(null)} />
         )}
@@ -220,6 +228,7 @@ export function ChatApp() {
         </section>
         <Composer conversationId={activeId} ensureConversation={ensureConversation} sendBlocked={noProvider} />
       </main>
+      {searchOpen && <SearchDialog onClose={() => setSearchOpen(false)} />}
       {pendingDelete && (
         <DeleteConversationDialog
           summary={pendingDelete}

@@ -3,6 +3,7 @@ import { useCallback, useEffect, useLayoutEffect, useRef, type KeyboardEvent } f
 import { useTranslation } from 'react-i18next';
 import type { Message } from '../../shared/models/conversation';
 import { chatStore, useChatStore } from '../stores/chat-store';
+import { messageFocusStore, useMessageFocus } from '../stores/message-focus-store';
 import { MessageError } from './MessageError';
 import { MessageItem } from './MessageItem';
 
@@ -45,6 +46,8 @@ export function MessageList({ conversationId }: Props) {
   const older = useChatStore((s) => s.conversations[conversationId]?.older ?? 'idle');
   const olderError = useChatStore((s) => s.conversations[conversationId]?.olderError ?? null);
   const scrollRef = useRef<HTMLDivElement>(null);
+  /** A search result to show: scrolled into view and marked once it is loaded. */
+  const focus = useMessageFocus((s) => (s.target?.conversationId === conversationId ? s.target : null));
   /** Home was pressed: go to the first message once every older one is loaded. */
   const homePending = useRef(false);
   const idle = stream === null && !busy;
@@ -79,6 +82,22 @@ export function MessageList({ conversationId }: Props) {
     // Only when the list mounts (one mount per conversation); later growth is followed by the virtualizer.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
+
+  const focusIndex = focus ? messages.findIndex((m) => m.id === focus.messageId) : -1;
+  useLayoutEffect(() => {
+    if (focusIndex >= 0) virtualizer.scrollToIndex(focusIndex, { align: 'center' });
+    // Once per request (`seq`), not again as the list grows.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [focus?.seq, focusIndex >= 0]);
+
+  // Leaving the conversation ends the mark: coming back later opens it at its end as usual.
+  useEffect(
+    () => () => {
+      const { target, clear } = messageFocusStore.getState();
+      if (target?.conversationId === conversationId) clear();
+    },
+    [conversationId],
+  );
 
   const onRegenerate = useCallback(() => void chatStore.getState().regenerate(conversationId), [conversationId]);
   const onEditAndResend = useCallback(
@@ -152,7 +171,8 @@ export function MessageList({ conversationId }: Props) {
                 key={item.key}
                 ref={virtualizer.measureElement}
                 data-index={item.index}
-                className="message-row"
+                className={focus?.messageId === message.id ? 'message-row search-focus' : 'message-row'}
+                aria-current={focus?.messageId === message.id ? 'true' : undefined}
                 role="listitem"
                 aria-setsize={total}
                 aria-posinset={olderCount + item.index + 1}

@@ -32,6 +32,10 @@ export const CHANNEL_NAMES = [
   'chat:regenerate',
   'chat:editAndResend',
   'chat:attach',
+  'search:query',
+  'archive:export',
+  'archive:exportAll',
+  'archive:import',
 ] as const;
 
 export const EVENT_NAMES = [
@@ -42,6 +46,7 @@ export const EVENT_NAMES = [
   'app:preferencesChanged',
   'app:noticesChanged',
   'app:command',
+  'archive:importProgress',
 ] as const;
 
 /** The global the preload (or the browser host's bridge) defines in every window. */

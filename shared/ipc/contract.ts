@@ -11,6 +11,8 @@ import type { Conversation, ConversationPage, ConversationSummary, Message, Mess
 import type { ChatStreamEvent } from '../models/chat-event';
 import type { AppInfo, AppNotice, PreferencesView } from '../models/preferences';
 import type { CHANNEL_NAMES, EVENT_NAMES } from './channels';
+import { SEARCH_LIMIT_MAX, SEARCH_QUERY_MAX, type SearchResults } from '../models/search';
+import { IMPORT_MAX_CHARS, type ExportOutcome, type ImportProgress, type ImportSummary } from '../models/archive';
 
 /** A channel: its input schema, and (as a type only) what a successful call returns. */
 export interface ChannelSpec<S extends z.ZodType, R> {
@@ -124,6 +126,34 @@ export const contract = {
   'chat:attach': channel(z.object({ conversationId: id })).returns<{
     active: { streamId: string; message: Message } | null;
   }>(),
+
+  // ---- search ----
+  /** Every message and title matching the query (reasoning too when asked), best or newest first. */
+  'search:query': channel(
+    z.object({
+      query: z.string().max(SEARCH_QUERY_MAX),
+      sort: z.enum(['relevance', 'newest']).optional(),
+      includeReasoning: z.boolean().optional(),
+      limit: z.number().int().min(1).max(SEARCH_LIMIT_MAX).optional(),
+    }),
+  ).returns<SearchResults>(),
+
+  // ---- archive (export, import) ----
+  'archive:export': channel(
+    z.object({ id, format: z.enum(['markdown', 'json', 'html']), language: z.enum(['en', 'zh-TW']) }),
+  ).returns<ExportOutcome>(),
+  /** Every conversation in one zip (our JSON plus a Markdown file each). */
+  'archive:exportAll': channel(z.object({ language: z.enum(['en', 'zh-TW']) })).returns<ExportOutcome>(),
+  /** A file's bytes (never a path): our JSON or zip, or ChatGPT's conversations.json or zip. All or nothing. */
+  'archive:import': channel(
+    z.object({
+      fileName: z.string().max(500),
+      encoding: z.enum(['utf8', 'base64']),
+      data: z.string().max(IMPORT_MAX_CHARS),
+      /** Names the `archive:importProgress` events of this import. */
+      importId: z.string().min(1).max(100).optional(),
+    }),
+  ).returns<ImportSummary>(),
 } as const;
 
 export type Contract = typeof contract;
@@ -150,6 +180,8 @@ export interface EventPayloads {
   'app:noticesChanged': AppNotice[];
   /** Main asks the Chat window to start a new conversation (app menu, Ctrl/Cmd+N). */
   'app:command': { command: 'new-chat' | 'open-settings' };
+  /** How far an import has come, to the window that started it. */
+  'archive:importProgress': ImportProgress;
 }
 export type EventName = keyof EventPayloads;
 

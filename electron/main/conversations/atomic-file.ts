@@ -14,12 +14,27 @@ export function tempPathFor(file: string): string {
   return `${file}.${process.pid}-${randomBytes(6).toString('hex')}${TEMP_SUFFIX}`;
 }
 
-export async function writeFileAtomic(file: string, data: string): Promise<void> {
+/** `data` as one string, or as pieces written one after another (a large file built in slices). */
+export async function writeFileAtomic(file: string, data: string | readonly string[]): Promise<void> {
   const temp = tempPathFor(file);
   let handle: fs.FileHandle | null = null;
   try {
     handle = await fs.open(temp, 'wx', 0o600);
-    await handle.writeFile(data, 'utf8');
+    if (typeof data === 'string') await handle.writeFile(data, 'utf8');
+    else {
+      // About 1 MB per write.
+      let chunk: string[] = [];
+      let size = 0;
+      for (const piece of data) {
+        chunk.push(piece);
+        size += piece.length;
+        if (size < 1 << 20) continue;
+        await handle.writeFile(chunk.join(''), 'utf8');
+        chunk = [];
+        size = 0;
+      }
+      if (chunk.length) await handle.writeFile(chunk.join(''), 'utf8');
+    }
     await handle.sync();
     await handle.close();
     handle = null;

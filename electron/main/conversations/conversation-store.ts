@@ -33,6 +33,7 @@ import {
   INDEX_VERSION,
   indexSchema,
   parseConversationFile,
+  parseConversationFileInSlices,
   serializeConversation,
   type IndexFile,
 } from './conversation-file';
@@ -47,6 +48,9 @@ const ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
 export function isValidConversationId(id: string): boolean {
   return ID_PATTERN.test(id);
 }
+
+/** What `onChanged` reports: a conversation as written, or the id of one deleted. */
+export type ConversationChange = { conversation: Conversation; deletedId?: never } | { deletedId: string; conversation?: never };
 
 interface IndexEntry {
   summary: ConversationSummary;
@@ -75,6 +79,7 @@ export class ConversationStore {
   private readonly noticeList: AppNotice[] = [];
   private readonly writeListeners: (() => void)[] = [];
   private readonly noticeListeners: ((notice: AppNotice) => void)[] = [];
+  private readonly changeListeners: ((change: ConversationChange) => void)[] = [];
   private ready: Promise<void> | null = null;
   private indexTimer: ReturnType<typeof setTimeout> | null = null;
   private indexWrite: Promise<void> = Promise.resolve();
@@ -92,6 +97,11 @@ export class ConversationStore {
   /** Calls `listener` after every conversation write that succeeded (there is room on the disk again). */
   onWritten(listener: () => void): void {
     this.writeListeners.push(listener);
+  }
+
+  /** Calls `listener` with each conversation as written (its messages frozen and shared), or its deletion. */
+  onChanged(listener: (change: ConversationChange) => void): void {
+    this.changeListeners.push(listener);
   }
 
   /** Calls `listener` with each notice as it arises (start-up reading goes on after the first window asked). */
@@ -209,6 +219,7 @@ export class ConversationStore {
     return this.enqueue(id, async () => {
       const existed = this.dropEntry(id);
       this.cache.delete(id);
+      for (const listener of this.changeListeners) listener({ deletedId: id });
       try {
         await fs.rm(this.fileFor(id));
       } catch (error) {
@@ -302,7 +313,7 @@ export class ConversationStore {
     }
     let conversation: Conversation;
     try {
-      conversation = parseConversationFile(text, id);
+      conversation = await parseConversationFileInSlices(text, id);
     } catch (error) {
       const aside = await this.moveAside(id, error);
       this.dropEntry(id);
@@ -337,6 +348,7 @@ export class ConversationStore {
     this.remember(conversation);
     this.scheduleIndexWrite();
     for (const listener of this.writeListeners) listener();
+    for (const listener of this.changeListeners) listener({ conversation });
   }
 
   private scheduleIndexWrite(): void {

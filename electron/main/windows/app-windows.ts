@@ -4,9 +4,11 @@
  * unsaved changes closes, holds commands until a window is ready for them, shows a window whose page
  * failed (with Reload) instead of leaving it hidden, and implements the AppShell the services use.
  */
-import { BrowserWindow, dialog, screen, shell, type WebContents } from 'electron';
+import { app, BrowserWindow, dialog, screen, shell, type WebContents } from 'electron';
+import fs from 'node:fs/promises';
 import type { EventPayloads } from '../../../shared/ipc/contract';
-import type { AppShell } from '../app-shell';
+import type { AppShell, SaveFileRequest } from '../app-shell';
+import { saveThroughDialog } from '../shell/save-file';
 import type { Logger } from '../logger';
 import { WindowCommandQueue } from '../shell/command-queue';
 import { describeWindowFailure, type WindowFailure } from '../shell/load-failure';
@@ -151,6 +153,17 @@ export class AppWindows implements AppShell {
   }
 
   /** AppShell: the page in this window subscribed to commands. */
+  /** AppShell: an export, saved where the user chooses through a save dialog on the asking window. */
+  saveFile(windowId: number, file: SaveFileRequest): Promise<{ saved: true; fileName: string } | { saved: false }> {
+    const wc = this.webContents(windowId);
+    const owner = wc ? BrowserWindow.fromWebContents(wc) : null;
+    return saveThroughDialog(file, {
+      defaultDir: app.getPath('downloads'),
+      showSaveDialog: (options) => (owner ? dialog.showSaveDialog(owner, options) : dialog.showSaveDialog(options)),
+      write: (target, data) => fs.writeFile(target, data),
+    });
+  }
+
   windowReady(windowId: number): void {
     if (this.kinds.has(windowId)) this.commands.markReady(windowId);
   }
