@@ -5,6 +5,7 @@
  * app://switchboard/…, a parent for subframes), loads go through the app's own protocol handler.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startShell, type ShellApp, type StandInWindow } from '../support/electron-stand-in/driver';
@@ -323,6 +324,33 @@ describe('Electron shell (real composition root, Electron stand-in)', () => {
     // The user takes the banner's offer to keep keys for this session only, and chat works.
     const conversationId = await addProviderAndConversation(app, chat);
     expect(await sendAndRead(app, chat, conversationId, 'no keychain')).toEqual({ content: 'Echo: no keychain', status: 'complete' });
+  });
+
+  it('saves an export where the user picks in the save dialog, and writes nothing when cancelled', async () => {
+    const downloads = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-downloads-'));
+    const app = await start({ SB_STANDIN_DOWNLOADS: downloads });
+    const chat = await windowAt(app, CHAT_URL);
+    const conversationId = await addProviderAndConversation(app, chat);
+    await sendAndRead(app, chat, conversationId, 'keep this');
+
+    const target = path.join(downloads, 'picked.md');
+    await app.call('setSaveDialogAnswer', { filePath: target });
+    const saved = ok<{ delivery: string; fileName?: string }>(
+      await app.invoke(chat.webContentsId, 'archive:export', { id: conversationId, format: 'markdown', language: 'en' }),
+    );
+    expect(saved).toEqual({ delivery: 'saved', fileName: 'picked.md' });
+    expect(fs.readFileSync(target, 'utf8')).toContain('Echo: keep this');
+    const dialog = (await app.state()).dialogs.at(-1)!;
+    // The dialog opens in Downloads with the proposed name, filtered to Markdown.
+    expect(dialog).toMatchObject({ type: 'save' });
+    expect(path.dirname(dialog.message!)).toBe(downloads);
+
+    await app.call('setSaveDialogAnswer', { filePath: '' });
+    const cancelled = ok<{ delivery: string }>(
+      await app.invoke(chat.webContentsId, 'archive:export', { id: conversationId, format: 'json', language: 'en' }),
+    );
+    expect(cancelled).toEqual({ delivery: 'cancelled' });
+    expect(fs.readdirSync(downloads)).toEqual(['picked.md']);
   });
 
   it('tells every window when an AppImage had to start without Chromium’s sandbox', async () => {

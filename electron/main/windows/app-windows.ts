@@ -152,7 +152,6 @@ export class AppWindows implements AppShell {
     this.commands.send(this.showChat().webContents.id, command);
   }
 
-  /** AppShell: the page in this window subscribed to commands. */
   /** AppShell: an export, saved where the user chooses through a save dialog on the asking window. */
   saveFile(windowId: number, file: SaveFileRequest): Promise<{ saved: true; fileName: string } | { saved: false }> {
     const wc = this.webContents(windowId);
@@ -164,6 +163,7 @@ export class AppWindows implements AppShell {
     });
   }
 
+  /** AppShell: the page in this window subscribed to commands. */
   windowReady(windowId: number): void {
     if (this.kinds.has(windowId)) this.commands.markReady(windowId);
   }
