@@ -73,7 +73,9 @@ export type ErrorCode =
   /** Exported by a newer version of the app (params: file, version). */
   | 'IMPORT_NEWER_VERSION'
   /** One conversation in the file does not fit (params: index, title, detail). */
-  | 'IMPORT_BAD_CONVERSATION';
+  | 'IMPORT_BAD_CONVERSATION'
+  /** Browser host only: a call larger than the WebSocket's frame limit (the bridge refuses to send it). */
+  | 'PAYLOAD_TOO_LARGE';
 
 export interface AppError {
   code: ErrorCode;

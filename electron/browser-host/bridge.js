@@ -51,8 +51,23 @@
   function call(channel, input) {
     return new Promise(function (resolve) {
       var id = nextId++;
-      pending.set(id, resolve);
       var data = JSON.stringify({ type: 'call', id: id, channel: channel, input: input });
+      // The host drops a connection that sends a frame over its limit, and with it every call of this
+      // window: refuse such a call here instead, as a typed error the window can show.
+      if (data.length > config.maxFrameBytes / 3 && new TextEncoder().encode(data).length > config.maxFrameBytes) {
+        var mb = Math.floor(config.maxFrameBytes / (1024 * 1024));
+        resolve({
+          ok: false,
+          error: {
+            code: 'PAYLOAD_TOO_LARGE',
+            message: 'This is too large for Switchboard in the browser (over ' + mb + ' MB). Use the desktop app for files this large.',
+            params: { limitMb: mb },
+            retryable: false,
+          },
+        });
+        return;
+      }
+      pending.set(id, resolve);
       if (open) socket.send(data); else queue.push(data);
     });
   }

@@ -31,6 +31,8 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const COOKIE = 'switchboard_host';
 const WS_PATH = '/__switchboard/ws';
 const BRIDGE_PATH = '/__switchboard/bridge.js';
+/** The largest WebSocket frame the host accepts; the bridge refuses larger calls itself (a typed error). */
+export const MAX_FRAME_BYTES = 16 * 1024 * 1024;
 
 export interface BrowserHostOptions {
   /** 0 = any free port. */
@@ -159,7 +161,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   const dispatcher = createDispatcher(services.handlers, log);
 
   const bridgeSource =
-    `const BRIDGE_CONFIG = ${JSON.stringify({ channels: CHANNEL_NAMES, events: EVENT_NAMES, global: WINDOW_API_GLOBAL, wsPath: WS_PATH })};\n` +
+    `const BRIDGE_CONFIG = ${JSON.stringify({ channels: CHANNEL_NAMES, events: EVENT_NAMES, global: WINDOW_API_GLOBAL, wsPath: WS_PATH, maxFrameBytes: MAX_FRAME_BYTES })};\n` +
     fs.readFileSync(path.join(here, 'bridge.js'), 'utf8');
 
   const server = http.createServer((req, res) => {
@@ -211,7 +213,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     res.end(body);
   });
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 * 1024 });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
   wss.on('error', (error) => log.warn('host', 'the WebSocket server reported an error', error));
   let origin = '';
   server.on('upgrade', (req, socket, head) => {

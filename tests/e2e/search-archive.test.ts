@@ -122,6 +122,17 @@ describe('Search, export and import', () => {
     // Again: nothing is duplicated.
     await other.locator('input[type=file]').setInputFiles(jsonFile);
     await other.getByText('Imported 0 conversations (1 already here).').waitFor();
+
+    // A file beyond what the browser host's connection carries (16 MB a message) is refused with a sentence,
+    // and the window keeps working (the host used to drop the connection, and every call after it failed).
+    await other.locator('input[type=file]').setInputFiles({
+      name: 'huge.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(JSON.stringify({ padding: 'x'.repeat(17 * 1024 * 1024) })),
+    });
+    await other.getByText('This is too large for Switchboard in the browser (over 16 MB). Use the desktop app for files this large.').waitFor();
+    const stillAnswers = await other.evaluate(() => (window as unknown as { switchboard: { app: { info(): Promise<{ ok: boolean }> } } }).switchboard.app.info());
+    expect(stillAnswers.ok).toBe(true);
     expect(fresh.pageErrors).toEqual([]);
   });
 });
