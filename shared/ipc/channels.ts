@@ -26,6 +26,7 @@ export const CHANNEL_NAMES = [
   'conversations:create',
   'conversations:rename',
   'conversations:setProvider',
+  'conversations:setSettings',
   'conversations:delete',
   'chat:send',
   'chat:stop',

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { ConnectionTestResult, KeychainStatus, ProviderList, ProviderView } from '../models/provider';
 import { CONVERSATION_STATE_MODES, PROVIDER_TYPES } from '../models/provider';
 import { MESSAGE_PAGE_MAX } from '../models/conversation';
+import { generationSettingsSchema } from '../models/generation-settings';
 import type { Conversation, ConversationPage, ConversationSummary, Message, MessagePage, UnsavedReason } from '../models/conversation';
 import type { ChatStreamEvent } from '../models/chat-event';
 import type { AppInfo, AppNotice, PreferencesView } from '../models/preferences';
@@ -98,6 +99,8 @@ export const contract = {
   'conversations:setProvider': channel(
     z.object({ id, providerId: id, model: z.string().max(500) }),
   ).returns<ConversationSummary>(),
+  /** The conversation's system prompt and parameters (replaces them all; out-of-range values are refused). */
+  'conversations:setSettings': channel(z.object({ id, settings: generationSettingsSchema })).returns<Conversation>(),
   'conversations:delete': channel(
     z.object({ id, deleteRemoteThread: z.boolean().optional() }),
   ).returns<{ remoteThreadDeleted: boolean; remoteError?: string }>(),

@@ -1,4 +1,5 @@
 import type { AppError } from '../result';
+import type { GenerationSettings } from './generation-settings';
 
 export type MessageRole = 'user' | 'assistant';
 
@@ -61,6 +62,8 @@ export interface Conversation {
   threadId?: string;
   /** Provider the server-side state belongs to (it cannot move between servers). */
   threadProviderId?: string;
+  /** System prompt and parameters of this conversation; absent (files of older versions) = server defaults. */
+  settings?: GenerationSettings;
 }
 
 export interface ConversationSummary {

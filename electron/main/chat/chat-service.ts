@@ -21,6 +21,7 @@ import {
   type Message,
   type MessagePage,
 } from '../../../shared/models/conversation';
+import { normalizeSettings, type GenerationSettings } from '../../../shared/models/generation-settings';
 import type { ProviderConfig } from '../../../shared/models/provider';
 import { AppFailure, type AppError } from '../../../shared/result';
 import type { ConfigStore } from '../config/config-store';
@@ -30,6 +31,7 @@ import type { EventSink } from '../ipc/events';
 import type { Logger } from '../logger';
 import type { ChatEvent } from '../../../shared/models/chat-event';
 import type { KindOf } from '../providers/kinds';
+import { limitHistory } from '../providers/generation-parameters';
 import { replyBatches, type ChatAdapter, type ChatRequest, type HistoryMessage, type ResolvedProvider } from '../providers/provider-kind';
 import { EventCoalescer, realTimers, type StreamPatch, type Timers } from './event-coalescer';
 import { UnsavedReplies } from './unsaved-replies';
@@ -193,6 +195,22 @@ export class ChatService {
     return this.changed(conversation);
   }
 
+  /** Replaces the conversation's generation settings (checked by the contract's schema); empty fields are dropped. */
+  async setSettings(id: string, settings: GenerationSettings): Promise<Conversation> {
+    const clean = normalizeSettings(settings);
+    const conversation = await this.deps.store.update(
+      id,
+      (c) => {
+        if (Object.keys(clean).length > 0) c.settings = clean;
+        else delete c.settings;
+      },
+      { touch: false },
+    );
+    this.changed(conversation);
+    const { messages: _messages, ...header } = conversation;
+    return { ...structuredClone(header), messages: [] };
+  }
+
   async delete(id: string, deleteRemoteThread = false): Promise<{ remoteThreadDeleted: boolean; remoteError?: string }> {
     const live = this.active.get(id);
     if (live) {
@@ -316,6 +334,7 @@ export class ChatService {
     | 'conversations:rename'
     | 'conversations:setProvider'
     | 'conversations:delete'
+    | 'conversations:setSettings'
     | 'chat:send'
     | 'chat:stop'
     | 'chat:regenerate'
@@ -330,6 +349,7 @@ export class ChatService {
       'conversations:rename': ({ id, title }) => this.rename(id, title),
       'conversations:setProvider': ({ id, providerId, model }) => this.setProvider(id, providerId, model),
       'conversations:delete': ({ id, deleteRemoteThread }) => this.delete(id, deleteRemoteThread ?? false),
+      'conversations:setSettings': ({ id, settings }) => this.setSettings(id, settings),
       'chat:send': ({ conversationId, text }, ctx) => this.send(conversationId, text, ctx),
       'chat:stop': ({ conversationId }) => this.stop(conversationId),
       'chat:regenerate': ({ conversationId }, ctx) => this.regenerate(conversationId, ctx),
@@ -489,13 +509,14 @@ export class ChatService {
       });
       if (!prepared) throw new Error('turn was not prepared');
       if (kept) this.unsaved.settled(conversationId, kept.id);
-      const history = historyFor(saved.messages.slice(0, -1));
+      const history = limitHistory(historyFor(saved.messages.slice(0, -1)), saved.settings?.historyLimit);
       const live = this.register(conversationId, assistantMessage, ctx.windowId);
       this.changed(saved);
       const request: ChatRequest = {
         provider: resolved.provider,
         model: resolved.model,
         history,
+        ...(saved.settings ? { settings: structuredClone(saved.settings) } : {}),
         conversation: {
           id: saved.id,
           ...(saved.threadId ? { threadId: saved.threadId } : {}),

@@ -29,6 +29,8 @@ export interface ProviderQuirks {
   noStreamOptions?: boolean;
   /** OpenAI Responses: the server refuses `background: true` (replies then run as normal responses). */
   noBackground?: boolean;
+  /** Parameters this provider refused for a model (by model name), left out since ("Send without it"). */
+  omittedParameters?: Record<string, string[]>;
 }
 
 export interface ConfigData {

@@ -23,6 +23,7 @@ import type { TokenUsage } from '../../../../shared/models/conversation';
 import type { AppError } from '../../../../shared/result';
 import { mapProviderError, notOpenAIApi, type ErrorContext } from '../errors/request-failure';
 import { contentFilteredError, cutOffError, droppedError, idleTimeoutError, inStreamError, readUnstreamedJson, streamFailure } from '../errors/reply-failure';
+import { chatCompletionsParameters, omittedFor } from '../generation-parameters';
 import type { ChatAdapter, ChatRequest, HttpDeps } from '../provider-kind';
 import { inBatches } from '../wire/batching';
 import { createOpenAIClient } from '../wire/openai-client';
@@ -142,12 +143,16 @@ export class OpenAIChatAdapter implements ChatAdapter {
       { type: provider.config.type, baseUrl: provider.config.baseUrl, apiKey: provider.apiKey, customHeaders: provider.config.customHeaders },
       { fetch: watchedFetch(this.options.fetch, watch, cancel), timeoutMs: this.options.connectTimeoutMs },
     );
+    const { fields, systemMessage } = chatCompletionsParameters(request.settings, request.model, omittedFor(provider.quirks, request.model));
+    const messages: OpenAI.Chat.Completions.ChatCompletionMessageParam[] = request.history.map((m) => ({ role: m.role, content: m.content }));
+    if (systemMessage) messages.unshift(systemMessage);
     try {
       // A status other than 2xx is still thrown by the SDK as an APIError (with the server's error body).
       const response = await client.chat.completions
         .create({
+          ...fields,
           model: request.model,
-          messages: request.history.map((m) => ({ role: m.role, content: m.content })),
+          messages,
           stream: true,
           ...(streamOptions ? { stream_options: { include_usage: true } } : {}),
         })

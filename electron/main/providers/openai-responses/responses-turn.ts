@@ -27,6 +27,7 @@ import { DEFAULT_CONVERSATION_STATE } from '../../../../shared/models/provider';
 import type { AppError } from '../../../../shared/result';
 import { notOpenAIApi, type ErrorContext } from '../errors/request-failure';
 import { droppedError, idleTimeoutError, readUnstreamedJson, streamFailure } from '../errors/reply-failure';
+import { omittedFor, responsesParameters } from '../generation-parameters';
 import type { ChatRequest, ResolvedProvider } from '../provider-kind';
 import { waitOutRetry } from '../wire/rate-limit';
 import { IdleWatch, watchedFetch, type WireWatch } from '../wire/watched-fetch';
@@ -104,8 +105,8 @@ export class ResponsesTurn {
   }
 
   private async requestBody(): Promise<CreateBody> {
-    const instructions = this.config.instructions?.trim();
-    const base = { model: this.request.model, stream: true as const, ...(instructions ? { instructions } : {}) };
+    const parameters = responsesParameters(this.request.settings, this.config.instructions, omittedFor(this.provider.quirks, this.request.model));
+    const base = { ...parameters, model: this.request.model, stream: true as const };
     if ((this.config.conversationState ?? DEFAULT_CONVERSATION_STATE) === 'stateless') {
       return { ...base, store: false, input: this.request.history.map(inputMessage) };
     }

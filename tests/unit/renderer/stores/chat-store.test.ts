@@ -48,6 +48,7 @@ function fakeApi(overrides: { [K in keyof ChatApi['chat']]?: ChatApi['chat'][K] 
       create: missing,
       rename: missing,
       setProvider: missing,
+      setSettings: missing,
       delete: missing,
     },
   };
