@@ -19,7 +19,8 @@ interface Props {
   isLastReply: boolean;
   /** No reply streams and no request is on its way in this conversation. */
   idle: boolean;
-  onRegenerate: () => void;
+  /** With `without`: "Send without it" for a parameter the server refused. */
+  onRegenerate: (without?: string) => void;
   onEditAndResend: (messageId: string, text: string) => Promise<boolean>;
 }
 
@@ -109,7 +110,11 @@ function AssistantMessage({ message, stream, isLastReply, idle, onRegenerate }: 
         </ul>
       )}
       {message.status === 'failed' && (
-        <MessageError error={message.error} onRetry={isLastReply && idle ? onRegenerate : undefined} />
+        <MessageError
+          error={message.error}
+          onRetry={isLastReply && idle ? () => onRegenerate() : undefined}
+          onSendWithout={isLastReply && idle ? (parameter) => onRegenerate(parameter) : undefined}
+        />
       )}
       {message.status !== 'failed' && message.error && <MessageError error={message.error} />}
       {finishNote && <p className="message-note finish-note">{finishNote}</p>}
@@ -123,7 +128,7 @@ function AssistantMessage({ message, stream, isLastReply, idle, onRegenerate }: 
           {message.usage && <TokenUsageLine usage={message.usage} />}
           {message.content !== '' && <CopyButton text={answer} label={t('message.copy')} />}
           {isLastReply && message.status !== 'failed' && (
-            <button type="button" className="ghost small" disabled={!idle} onClick={onRegenerate}>
+            <button type="button" className="ghost small" disabled={!idle} onClick={() => onRegenerate()}>
               {t('message.regenerate')}
             </button>
           )}

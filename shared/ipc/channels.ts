@@ -31,6 +31,7 @@ export const CHANNEL_NAMES = [
   'chat:send',
   'chat:stop',
   'chat:regenerate',
+  'chat:sendWithout',
   'chat:editAndResend',
   'chat:attach',
 ] as const;

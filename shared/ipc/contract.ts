@@ -117,6 +117,10 @@ export const contract = {
     streamId: string;
     assistantMessage: Message;
   }>(),
+  /** The server refused a parameter (PARAMETER_REJECTED): leave it out for this provider and model, and answer again. */
+  'chat:sendWithout': channel(
+    z.object({ conversationId: id, parameter: z.string().min(1).max(100).regex(/^[A-Za-z_][\w.]*$/) }),
+  ).returns<{ streamId: string; assistantMessage: Message }>(),
   /** Edit the last user message and resend it; later messages are dropped. */
   'chat:editAndResend': channel(z.object({ conversationId: id, messageId: id, text: messageText })).returns<{
     streamId: string;

@@ -164,3 +164,42 @@ describe('conversations:setSettings', () => {
     expect((await rig.call('conversations:get', { id: c.id })).settings).toEqual({ temperature: 1.2 });
   });
 });
+
+describe('a parameter the server refuses', () => {
+  const styles = [
+    { server: 'openai', name: 'max_tokens', settings: { maxOutputTokens: 64 } },
+    { server: 'openai-unrecognized', name: 'seed', settings: { seed: 7 } },
+    { server: 'vllm', name: 'seed', settings: { seed: 7 } },
+    { server: 'litellm', name: 'presence_penalty', settings: { presencePenalty: 1 } },
+    { server: 'ollama', name: 'stop', settings: { stop: ['x'] } },
+  ] as const;
+
+  for (const style of styles) {
+    it(`${style.server}: one sentence naming "${style.name}", and "Send without it" is remembered for the provider and model`, async () => {
+      rig = startRig();
+      server.setBehavior({ refuseParameters: { names: [style.name], server: style.server } });
+      const provider = rig.addProvider({ type: 'openai-compatible', name: 'Local', baseUrl: server.url, model: 'gpt-4o-mini' }, KEY);
+      const c = await conversationWith(provider, { ...style.settings, temperature: 0.5 });
+      const refused = await turns.sendAndAwaitReply(rig, c.id, 'Hello');
+      expect(refused.final.status).toBe('failed');
+      expect(refused.final.error?.code).toBe('PARAMETER_REJECTED');
+      expect(refused.final.error?.params?.parameter).toBe(style.name);
+      expect(refused.final.error?.message).toContain(style.name);
+
+      const again = await rig.call('chat:sendWithout', { conversationId: c.id, parameter: style.name });
+      const reply = await rig.finished(again.streamId);
+      expect(reply.final.status).toBe('complete');
+      const body = bodyOf('/chat/completions');
+      expect(body).not.toHaveProperty(style.name);
+      expect(body.temperature).toBe(0.5);
+
+      // Remembered across a restart, for this model only.
+      rig = await rig.restart();
+      const next = await turns.sendAndAwaitReply(rig, c.id, 'Later');
+      expect(next.final.status).toBe('complete');
+      await rig.call('conversations:setProvider', { id: c.id, providerId: provider.id, model: 'gpt-4o' });
+      const other = await turns.sendAndAwaitReply(rig, c.id, 'Other model');
+      expect(other.final.error?.code).toBe('PARAMETER_REJECTED');
+    });
+  }
+});

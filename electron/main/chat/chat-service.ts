@@ -31,14 +31,14 @@ import type { EventSink } from '../ipc/events';
 import type { Logger } from '../logger';
 import type { ChatEvent } from '../../../shared/models/chat-event';
 import type { KindOf } from '../providers/kinds';
-import { limitHistory } from '../providers/generation-parameters';
+import { limitHistory, withOmitted } from '../providers/generation-parameters';
 import { replyBatches, type ChatAdapter, type ChatRequest, type HistoryMessage, type ResolvedProvider } from '../providers/provider-kind';
 import { EventCoalescer, realTimers, type StreamPatch, type Timers } from './event-coalescer';
 import { UnsavedReplies } from './unsaved-replies';
 
 export interface ChatServiceDeps {
   store: ConversationStore;
-  config: Pick<ConfigStore, 'listProviders' | 'getProvider' | 'setQuirks'>;
+  config: Pick<ConfigStore, 'listProviders' | 'getProvider' | 'setQuirks' | 'getQuirks'>;
   /** The kind of each provider type (providers/kinds.ts): its chat adapter and what a turn needs. */
   kindOf: KindOf;
   /**
@@ -285,6 +285,19 @@ export class ChatService {
     });
   }
 
+  /**
+   * "Send without it": the provider refused a parameter for this model (PARAMETER_REJECTED). It is left out
+   * for this provider and model from now on (a quirk, like stream_options), and the last reply is written again.
+   */
+  async sendWithout(conversationId: string, parameter: string, ctx: CallContext): Promise<{ streamId: string; assistantMessage: Message }> {
+    const conversation = await this.deps.store.latest(conversationId, 0);
+    const config = conversation.providerId ? this.deps.config.getProvider(conversation.providerId) : undefined;
+    if (!config) throw this.providerGone();
+    const model = conversation.model || config.model;
+    this.deps.config.setQuirks(config.id, withOmitted(this.deps.config.getQuirks(config.id), model, parameter));
+    return this.regenerate(conversationId, ctx);
+  }
+
   /** Stops the reply streaming in a conversation; resolves once its partial text is saved as stopped. */
   async stop(conversationId: string): Promise<{ stopped: boolean }> {
     const live = this.active.get(conversationId);
@@ -338,6 +351,7 @@ export class ChatService {
     | 'chat:send'
     | 'chat:stop'
     | 'chat:regenerate'
+    | 'chat:sendWithout'
     | 'chat:editAndResend'
     | 'chat:attach'
   > {
@@ -353,6 +367,7 @@ export class ChatService {
       'chat:send': ({ conversationId, text }, ctx) => this.send(conversationId, text, ctx),
       'chat:stop': ({ conversationId }) => this.stop(conversationId),
       'chat:regenerate': ({ conversationId }, ctx) => this.regenerate(conversationId, ctx),
+      'chat:sendWithout': ({ conversationId, parameter }, ctx) => this.sendWithout(conversationId, parameter, ctx),
       'chat:editAndResend': ({ conversationId, messageId, text }, ctx) =>
         this.editAndResend(conversationId, messageId, text, ctx),
       'chat:attach': ({ conversationId }, ctx) => this.attach(conversationId, ctx),

@@ -1,0 +1,56 @@
+/**
+ * A 400 (or FastAPI's 422) that names one request parameter the server or model refuses, in the words of
+ * OpenAI, vLLM, LiteLLM or Ollama (see shared/COMPAT.md). Only a parameter we sent from the conversation's
+ * settings counts: the user can then send without it, and that is remembered for the provider and model.
+ */
+import { APIError } from 'openai';
+import { appError, type AppError } from '../../../../shared/result';
+
+const PATTERNS: readonly RegExp[] = [
+  // OpenAI: "Unsupported parameter: 'max_tokens' is not supported …", "Unsupported value: 'temperature' does not support …"
+  /Unsupported (?:parameter|value): '([\w.]+)'/i,
+  // OpenAI's older wording, vLLM, many compatible servers
+  /Unrecognized request argument supplied: ([\w.]+)/i,
+  // vLLM / FastAPI validation errors, Python or JSON quoting
+  /['"]loc['"]:\s*[([]\s*['"]body['"],\s*['"]([\w.]+)['"]/,
+  // LiteLLM: "does not support parameters: ['seed']" or "{'seed': 42}"
+  /does not support parameters:\s*[[{]\s*['"]([\w.]+)['"]/i,
+  // Ollama (Go's JSON decoder): "… into Go struct field ChatCompletionRequest.seed of type …"
+  /Go struct field \w+\.([\w.]+) of type/,
+];
+
+function bodyText(error: APIError): string {
+  const parts = [error.message];
+  try {
+    if (error.error !== undefined) parts.push(JSON.stringify(error.error));
+  } catch {
+    // a body that cannot be stringified adds nothing
+  }
+  return parts.join('\n');
+}
+
+/** The refused parameter, when the error names one of `sent`; null for any other failure. */
+export function rejectedParameter(error: unknown, sent: ReadonlySet<string>): string | null {
+  if (!(error instanceof APIError) || (error.status !== 400 && error.status !== 422)) return null;
+  const body = (typeof error.error === 'object' && error.error !== null ? error.error : {}) as Record<string, unknown>;
+  const param = typeof body.param === 'string' ? body.param : null;
+  if (param && sent.has(param)) return param;
+  const text = bodyText(error);
+  for (const pattern of PATTERNS) {
+    const name = pattern.exec(text)?.[1];
+    if (name && sent.has(name)) return name;
+  }
+  // A bare mention is enough when the server's sentence is about an unknown or unsupported field.
+  if (/unsupported|unrecognized|not supported|not permitted|unknown (?:field|parameter)/i.test(text)) {
+    for (const name of sent) if (new RegExp(`['"\`.\\s]${name.replace('.', '\\.')}['"\`\\s,:]`).test(text)) return name;
+  }
+  return null;
+}
+
+/** One sentence naming the parameter, with the way out ("Send without it"). */
+export function parameterRejectedError(parameter: string, model: string): AppError {
+  return appError('PARAMETER_REJECTED', `The server refused the parameter “${parameter}”${model ? ` for ${model}` : ''}.`, {
+    hint: 'Send without it: Switchboard then leaves it out for this provider and model.',
+    params: { parameter, model },
+  });
+}
