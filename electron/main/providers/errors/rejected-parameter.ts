@@ -13,8 +13,12 @@ const PATTERNS: readonly RegExp[] = [
   /Unrecognized request argument supplied: ([\w.]+)/i,
   // vLLM / FastAPI validation errors, Python or JSON quoting
   /['"]loc['"]:\s*[([]\s*['"]body['"],\s*['"]([\w.]+)['"]/,
+  // newer pydantic wording: "1 validation error for ChatCompletionRequest\nseed\n  Extra inputs are not permitted"
+  /validation error for \w+\s+([\w.]+)\s+Extra inputs are not permitted/,
   // LiteLLM: "does not support parameters: ['seed']" or "{'seed': 42}"
   /does not support parameters:\s*[[{]\s*['"]([\w.]+)['"]/i,
+  // LiteLLM for reasoning models: "gpt-5-nano doesn't support temperature=0.1 while reasoning is active"
+  /doesn't support ([\w.]+)=/i,
   // Ollama (Go's JSON decoder): "… into Go struct field ChatCompletionRequest.seed of type …"
   /Go struct field \w+\.([\w.]+) of type/,
 ];
