@@ -77,6 +77,8 @@ export interface ConversationSummary {
   threadId?: string;
   /** The provider that owns `threadId` (an Assistants thread or a Responses conversation). */
   threadProviderId?: string;
+  /** The conversation's system prompt and parameters, when it has any (the header shows it). */
+  settings?: GenerationSettings;
 }
 
 /**
@@ -112,5 +114,6 @@ export function summarizeConversation(conversation: Conversation): ConversationS
     messageCount: conversation.messages.length,
     ...(conversation.threadId ? { threadId: conversation.threadId } : {}),
     ...(conversation.threadId && conversation.threadProviderId ? { threadProviderId: conversation.threadProviderId } : {}),
+    ...(conversation.settings ? { settings: structuredClone(conversation.settings) } : {}),
   };
 }

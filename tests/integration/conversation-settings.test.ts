@@ -9,6 +9,7 @@ import type { ProviderConfig } from '../../shared/models/provider';
 import { AssistantsApi } from '../fixtures/openai-server/assistants';
 import { assistantsRoutes } from '../fixtures/openai-server/assistants-routes';
 import { startOpenAIServer, type OpenAIServer } from '../fixtures/openai-server/index';
+import type { RefusingServer } from '../fixtures/openai-server/refused-parameters';
 import { ResponsesApi } from '../fixtures/openai-server/responses';
 import { responsesRoutes } from '../fixtures/openai-server/responses-routes';
 import { expectWithinSpecThenReset } from '../support/api-fixture-checks';
@@ -172,7 +173,7 @@ describe('a parameter the server refuses', () => {
     { server: 'vllm', name: 'seed', settings: { seed: 7 } },
     { server: 'litellm', name: 'presence_penalty', settings: { presencePenalty: 1 } },
     { server: 'ollama', name: 'stop', settings: { stop: ['x'] } },
-  ] as const;
+  ] satisfies { server: RefusingServer; name: string; settings: GenerationSettings }[];
 
   for (const style of styles) {
     it(`${style.server}: one sentence naming "${style.name}", and "Send without it" is remembered for the provider and model`, async () => {

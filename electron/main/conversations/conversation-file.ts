@@ -93,7 +93,10 @@ export function serializeConversation(conversation: Conversation): string {
   return JSON.stringify({ version: CONVERSATION_FILE_VERSION, ...conversation });
 }
 
-const summarySchema = conversationHeaderSchema.extend({ messageCount: z.number().int().nonnegative() });
+const summarySchema = conversationHeaderSchema.extend({
+  messageCount: z.number().int().nonnegative(),
+  settings: z.unknown().transform(readStoredSettings).optional(),
+});
 
 export const INDEX_VERSION = 1;
 
