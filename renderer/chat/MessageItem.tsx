@@ -6,6 +6,7 @@ import { CopyButton } from './CopyButton';
 import { MarkdownContent } from './markdown/MarkdownContent';
 import { MessageEditor } from './MessageEditor';
 import { MessageError } from './MessageError';
+import { ReplySettings } from './ReplySettings';
 import { RetryCountdown } from './RetryCountdown';
 import { ThinkingBlock } from './ThinkingBlock';
 import { splitThinkTags } from './think-tags';
@@ -123,6 +124,7 @@ function AssistantMessage({ message, stream, isLastReply, idle, onRegenerate }: 
           {t(message.unsaved === 'disk-full' ? 'message.notSavedDiskFull' : 'message.notSaved')}
         </p>
       )}
+      {!live && <ReplySettings message={message} />}
       {!live && (
         <div className="message-actions">
           {message.usage && <TokenUsageLine usage={message.usage} />}

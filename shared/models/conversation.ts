@@ -37,6 +37,10 @@ export interface Message {
   finishReason?: string;
   error?: AppError;
   annotations?: MessageAnnotation[];
+  /** A reply: the conversation's system prompt and parameters in effect when it was requested ("what was sent"). */
+  settings?: GenerationSettings;
+  /** A reply: request parameters left out because the provider refused them for this model ("Send without it"). */
+  omittedParameters?: string[];
   /**
    * Never saved: main sets it on a reply it holds in memory because its final save failed (a full disk),
    * so a window shows it as not saved yet. Only in what main sends, never in a file.

@@ -99,6 +99,14 @@ describe('Conversation settings panel', () => {
     expect(body?.temperature).toBe(0.3);
     expect(server.violations).toEqual([]);
 
+    // The reply's details show what was in effect; the first reply (before any settings) shows none.
+    const replies = page.locator('.message-assistant');
+    expect(await replies.first().locator('.reply-settings').count()).toBe(0);
+    const details = replies.last().locator('.reply-settings');
+    await details.getByText('Settings in effect', { exact: true }).click();
+    await details.getByText('Answer like a pirate.', { exact: true }).waitFor();
+    expect(await details.locator('.reply-settings-row', { hasText: 'Temperature (0–2)' }).locator('dd').textContent()).toBe('0.3');
+
     await page.evaluate(() => (window as unknown as WithApi).switchboard.app.setPreferences({ language: 'zh-TW' }));
     const openZh = page.getByRole('button', { name: /^對話設定/ });
     await openZh.waitFor();
@@ -108,6 +116,7 @@ describe('Conversation settings panel', () => {
     expect(await dialogZh.getByLabel('系統提示詞', { exact: true }).inputValue()).toBe('Answer like a pirate.');
     expect(await dialogZh.getByLabel('溫度（0–2）', { exact: true }).inputValue()).toBe('0.3');
     await dialogZh.getByRole('button', { name: '儲存', exact: true }).waitFor();
+    await page.getByText('生效的設定', { exact: true }).waitFor();
     await page.keyboard.press('Escape');
     await dialogZh.waitFor({ state: 'detached' });
     await page.evaluate(() => (window as unknown as WithApi).switchboard.app.setPreferences({ language: 'en' }));

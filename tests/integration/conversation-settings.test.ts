@@ -204,3 +204,23 @@ describe('a parameter the server refuses', () => {
     });
   }
 });
+
+describe('what was sent', () => {
+  it('each reply records the settings in effect and the parameters left out', async () => {
+    rig = startRig();
+    server.setBehavior({ refuseParameters: { names: ['seed'], server: 'openai-unrecognized' } });
+    const provider = rig.addProvider({ type: 'openai-compatible', name: 'Local', baseUrl: server.url, model: 'gpt-4o-mini' }, KEY);
+    const c = await conversationWith(provider, { systemPrompt: 'P', seed: 3 });
+    await turns.sendAndAwaitReply(rig, c.id, 'one');
+    const again = await rig.call('chat:sendWithout', { conversationId: c.id, parameter: 'seed' });
+    await rig.finished(again.streamId);
+    await rig.call('conversations:setSettings', { id: c.id, settings: { temperature: 1 } });
+    await turns.sendAndAwaitReply(rig, c.id, 'two');
+    rig = await rig.restart();
+    const replies = (await rig.call('conversations:get', { id: c.id })).messages.filter((m) => m.role === 'assistant');
+    expect(replies.map((m) => [m.settings, m.omittedParameters])).toEqual([
+      [{ systemPrompt: 'P', seed: 3 }, ['seed']],
+      [{ temperature: 1 }, ['seed']],
+    ]);
+  });
+});

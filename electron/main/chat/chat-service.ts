@@ -31,7 +31,7 @@ import type { EventSink } from '../ipc/events';
 import type { Logger } from '../logger';
 import type { ChatEvent } from '../../../shared/models/chat-event';
 import type { KindOf } from '../providers/kinds';
-import { limitHistory, withOmitted } from '../providers/generation-parameters';
+import { limitHistory, omittedFor, withOmitted } from '../providers/generation-parameters';
 import { replyBatches, type ChatAdapter, type ChatRequest, type HistoryMessage, type ResolvedProvider } from '../providers/provider-kind';
 import { EventCoalescer, realTimers, type StreamPatch, type Timers } from './event-coalescer';
 import { UnsavedReplies } from './unsaved-replies';
@@ -505,6 +505,7 @@ export class ChatService {
         createdAt: now,
         providerId: resolved.provider.config.id,
         model: resolved.model,
+        ...inEffect(before.settings, resolved.provider, resolved.model),
       };
       let prepared: T | undefined;
       // A previous reply that could not be saved goes to disk with this turn (and into the history).
@@ -752,6 +753,15 @@ export class ChatService {
       throw error;
     }
   }
+}
+
+/** What a reply records of the request: the settings in effect and the parameters left out for this model. */
+function inEffect(settings: GenerationSettings | undefined, provider: ResolvedProvider, model: string): Pick<Message, 'settings' | 'omittedParameters'> {
+  const omitted = [...omittedFor(provider.quirks, model)];
+  return {
+    ...(settings && Object.keys(settings).length > 0 ? { settings: structuredClone(settings) } : {}),
+    ...(omitted.length > 0 ? { omittedParameters: omitted } : {}),
+  };
 }
 
 function findLastIndex<T>(items: readonly T[], predicate: (item: T) => boolean): number {

@@ -48,6 +48,8 @@ const messageSchema = z
         }),
       )
       .optional(),
+    settings: z.unknown().transform(readStoredSettings).optional(),
+    omittedParameters: z.array(z.string()).optional().catch(undefined),
   })
   .loose();
 
