@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import './conversation-settings.css';
+import '../components/generation-settings.css';
 import type { Message } from '../../shared/models/conversation';
 import type { GenerationSettings } from '../../shared/models/generation-settings';
 

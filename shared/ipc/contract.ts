@@ -48,6 +48,7 @@ export const providerDraftSchema = z.object({
   // OpenAI Responses only (optional, so drafts of the other types are unchanged).
   instructions: z.string().max(100_000).optional(),
   conversationState: z.enum(CONVERSATION_STATE_MODES).optional(),
+  defaults: generationSettingsSchema.optional(),
   apiKey: apiKeyChangeSchema,
 });
 

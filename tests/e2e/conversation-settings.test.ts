@@ -123,4 +123,36 @@ describe('Conversation settings panel', () => {
     await page.getByRole('button', { name: /^Conversation settings/ }).waitFor();
     expect(pageErrors).toEqual([]);
   });
+
+  it("starts a new conversation from the provider's defaults set in Settings, leaving existing ones alone", async () => {
+    const before = await mainCall('conversations:list', undefined);
+    const settings = await page.context().newPage();
+    settings.on('pageerror', (e) => pageErrors.push(e.message));
+    await settings.goto(host.settingsUrl);
+    await settings.getByRole('button', { name: 'Edit defaults…' }).click();
+    const dialog = settings.getByRole('dialog', { name: 'Defaults for new conversations' });
+    await dialog.getByLabel('System prompt', { exact: true }).fill('Default from the provider.');
+    await dialog.getByLabel('Top P (0–1)', { exact: true }).fill('7');
+    await dialog.getByRole('button', { name: 'Save', exact: true }).click();
+    await dialog.getByText('Enter a number from 0 to 1.', { exact: true }).waitFor();
+    await dialog.getByLabel('Top P (0–1)', { exact: true }).fill('');
+    await dialog.getByRole('button', { name: 'Save', exact: true }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await settings.getByText('1 setting: new conversations start from it. Existing conversations keep theirs.').waitFor();
+    await settings.getByRole('button', { name: 'Save', exact: true }).click();
+    await settings.getByText('Saved.', { exact: true }).waitFor();
+    await settings.close();
+
+    await page.getByRole('button', { name: 'New chat', exact: true }).click();
+    await composer().fill('Third message');
+    await composer().press('Enter');
+    await page.locator('.message-assistant').getByText('Echo: Third message').waitFor();
+    expect((lastChatBody()?.messages as unknown[])[0]).toEqual({ role: 'system', content: 'Default from the provider.' });
+    await page.getByRole('button', { name: 'Conversation settings Custom settings' }).waitFor();
+    // The conversation from before keeps its own settings.
+    const earlier = before[0];
+    if (!earlier) throw new Error('the first conversation is missing');
+    expect((await mainCall('conversations:get', { id: earlier.id })).settings).toEqual({ systemPrompt: 'Answer like a pirate.', temperature: 0.3 });
+    expect(pageErrors).toEqual([]);
+  });
 });

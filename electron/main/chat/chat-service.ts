@@ -169,6 +169,8 @@ export class ChatService {
       createdAt: now,
       updatedAt: now,
       messages: [],
+      // A copy: changing the provider's defaults later never rewrites this conversation.
+      ...(provider?.defaults ? { settings: structuredClone(provider.defaults) } : {}),
     });
     this.changed(conversation);
     return conversation;

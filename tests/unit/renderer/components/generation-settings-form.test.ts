@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { draftOf, readDraft } from '../../../../renderer/chat/conversation-settings-form';
+import { draftOf, readDraft } from '../../../../renderer/components/generation-settings-form';
 
 const empty = draftOf(undefined);
 
