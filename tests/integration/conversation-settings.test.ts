@@ -224,3 +224,41 @@ describe('what was sent', () => {
     ]);
   });
 });
+
+describe('a parameter refused by the Responses and Assistants APIs', () => {
+  it('Responses: names it, and "Send without it" leaves it out', async () => {
+    rig = startRig();
+    server.setBehavior({ refuseParameters: { names: ['temperature'], server: 'openai' } });
+    const provider = rig.addProvider(
+      { type: 'openai-responses', name: 'Responses', baseUrl: server.url, model: 'gpt-4o-mini', conversationState: 'stateless' },
+      KEY,
+    );
+    const c = await conversationWith(provider, { temperature: 0.2, maxOutputTokens: 100 });
+    const refused = await turns.sendAndAwaitReply(rig, c.id, 'Hi');
+    expect(refused.final.error?.code).toBe('PARAMETER_REJECTED');
+    expect(refused.final.error?.params?.parameter).toBe('temperature');
+    const again = await rig.call('chat:sendWithout', { conversationId: c.id, parameter: 'temperature' });
+    expect((await rig.finished(again.streamId)).final.status).toBe('complete');
+    const body = bodyOf('/responses');
+    expect(body).not.toHaveProperty('temperature');
+    expect(body.max_output_tokens).toBe(100);
+  });
+
+  it('Assistants: names it, and "Send without it" leaves it out of the run', async () => {
+    rig = startRig();
+    server.setBehavior({ refuseParameters: { names: ['top_p'], server: 'openai-unrecognized' } });
+    const provider = rig.addProvider(
+      { type: 'openai-assistant', name: 'Assistant', baseUrl: server.url, model: '', assistantId: assistants.createAssistant({ name: 'A', model: 'gpt-4o' }) },
+      KEY,
+    );
+    const c = await conversationWith(provider, { topP: 0.5, temperature: 0.7 });
+    const refused = await turns.sendAndAwaitReply(rig, c.id, 'Hi');
+    expect(refused.final.error?.code).toBe('PARAMETER_REJECTED');
+    expect(refused.final.error?.params?.parameter).toBe('top_p');
+    const again = await rig.call('chat:sendWithout', { conversationId: c.id, parameter: 'top_p' });
+    expect((await rig.finished(again.streamId)).final.status).toBe('complete');
+    const runBody = server.requests.filter((r) => r.method === 'POST' && /\/runs$/.test(r.routePath ?? '')).at(-1)?.body as Record<string, unknown>;
+    expect(runBody).not.toHaveProperty('top_p');
+    expect(runBody.temperature).toBe(0.7);
+  });
+});

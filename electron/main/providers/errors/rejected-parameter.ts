@@ -33,13 +33,46 @@ function bodyText(error: APIError): string {
   return parts.join('\n');
 }
 
-/** The refused parameter, when the error names one of `sent`; null for any other failure. */
+/** A failed request as our own clients report it (the Assistants client): its status and body text. */
+interface HttpFailure {
+  status: number;
+  bodyText: string;
+}
+
+function isHttpFailure(error: unknown): error is HttpFailure {
+  const e = error as Partial<HttpFailure> | null;
+  return typeof e === 'object' && e !== null && typeof e.status === 'number' && typeof e.bodyText === 'string';
+}
+
+function errorFields(bodyText: string): Record<string, unknown> {
+  try {
+    const parsed: unknown = JSON.parse(bodyText);
+    const error = typeof parsed === 'object' && parsed !== null ? (parsed as { error?: unknown }).error : undefined;
+    return typeof error === 'object' && error !== null ? (error as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** The refused parameter, when the error (the SDK's APIError or an HttpFailure) names one of `sent`; null for any other failure. */
 export function rejectedParameter(error: unknown, sent: ReadonlySet<string>): string | null {
-  if (!(error instanceof APIError) || (error.status !== 400 && error.status !== 422)) return null;
-  const body = (typeof error.error === 'object' && error.error !== null ? error.error : {}) as Record<string, unknown>;
+  let status: number | undefined;
+  let body: Record<string, unknown>;
+  let text: string;
+  if (error instanceof APIError) {
+    status = error.status;
+    body = (typeof error.error === 'object' && error.error !== null ? error.error : {}) as Record<string, unknown>;
+    text = bodyText(error);
+  } else if (isHttpFailure(error)) {
+    status = error.status;
+    body = errorFields(error.bodyText);
+    text = error.bodyText;
+  } else {
+    return null;
+  }
+  if (status !== 400 && status !== 422) return null;
   const param = typeof body.param === 'string' ? body.param : null;
   if (param && sent.has(param)) return param;
-  const text = bodyText(error);
   for (const pattern of PATTERNS) {
     const name = pattern.exec(text)?.[1];
     if (name && sent.has(name)) return name;

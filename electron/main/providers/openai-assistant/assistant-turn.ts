@@ -12,6 +12,7 @@
  * Every failure becomes an AppError event; a run this adapter started is never left running on the server
  * when it stops listening (Stop, timeout, requires_action, a stream error): it is cancelled.
  */
+import { parameterRejectedError, rejectedParameter } from '../errors/rejected-parameter';
 import { assistantRunParameters, omittedFor } from '../generation-parameters';
 import type { ChatEvent } from '../../../../shared/models/chat-event';
 import type { TokenUsage } from '../../../../shared/models/conversation';
@@ -160,6 +161,8 @@ export class AssistantTurn {
     try {
       answer = await this.client.createRun(threadId, this.assistantId, this.runParameters(), true, this.signal);
     } catch (error) {
+      const refused = rejectedParameter(error, new Set(Object.keys(this.runParameters())));
+      if (refused) throw new TurnError(parameterRejectedError(refused, this.request.model));
       // A server that cannot stream runs may refuse `stream` outright: run again without it and poll.
       if (!(error instanceof HttpStatusError && error.status === 400 && /stream/i.test(error.bodyText))) throw error;
       this.deps.log.info('assistant', 'the server refused a streamed run; polling instead');
