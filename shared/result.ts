@@ -32,6 +32,8 @@ export type ErrorCode =
   | 'NOT_FOUND_PATH'
   | 'MODEL_NOT_FOUND'
   | 'BAD_REQUEST'
+  /** A 400 naming one parameter of the conversation's settings (`params.parameter`): "Send without it". */
+  | 'PARAMETER_REJECTED'
   | 'RATE_LIMITED'
   | 'SERVER_ERROR'
   | 'CONNECTION_REFUSED'

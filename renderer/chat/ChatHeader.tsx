@@ -1,7 +1,10 @@
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { hasCustomSettings } from '../../shared/models/generation-settings';
 import type { ConversationSummary } from '../../shared/models/conversation';
 import type { ProviderView } from '../../shared/models/provider';
 import { getApi } from '../lib/api';
+import { ConversationSettingsPanel } from './ConversationSettingsPanel';
 import { Icon } from './icons';
 import { ProviderModelPicker } from './ProviderModelPicker';
 import { shortcutLabel } from './shortcut-label';
@@ -14,6 +17,8 @@ interface Props {
 export function ChatHeader({ summary, providers }: Props) {
   const { t } = useTranslation('chat');
   const settingsLabel = t('common:actions.openSettings');
+  const [panelOpen, setPanelOpen] = useState(false);
+  const custom = hasCustomSettings(summary?.settings);
   return (
     <header className="chat-header">
       <h1 className="chat-title">{summary ? summary.title || t('sidebar.untitled') : t('header.newChat')}</h1>
@@ -21,6 +26,19 @@ export function ChatHeader({ summary, providers }: Props) {
         // Keyed by the saved choice, so the model box shows it again after a change from anywhere.
         <ProviderModelPicker key={`${summary.id}|${summary.providerId ?? ''}|${summary.model}`} summary={summary} providers={providers} />
       )}
+      {summary && (
+        <button
+          type="button"
+          className={custom ? 'ghost conversation-settings-button custom' : 'ghost conversation-settings-button'}
+          aria-haspopup="dialog"
+          title={custom ? t('settingsPanel.customDescription') : undefined}
+          onClick={() => setPanelOpen(true)}
+        >
+          <span>{t('settingsPanel.open')}</span>
+          {custom && <span className="settings-indicator">{t('settingsPanel.custom')}</span>}
+        </button>
+      )}
+      {summary && panelOpen && <ConversationSettingsPanel key={summary.id} summary={summary} onClose={() => setPanelOpen(false)} />}
       <button
         type="button"
         className="ghost header-settings"

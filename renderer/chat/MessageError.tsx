@@ -9,12 +9,15 @@ interface Props {
   /** Absent when a retry is not possible now (another reply streams, or this is not the last reply). */
   onRetry?: () => void;
   onDismiss?: () => void;
+  /** For a parameter the server refused (PARAMETER_REJECTED): answer again without it. */
+  onSendWithout?: (parameter: string) => void;
   className?: string;
 }
 
 /** Why something failed, in one translated sentence with its hint, and what the user can do about it. */
-export function MessageError({ error, onRetry, onDismiss, className }: Props) {
+export function MessageError({ error, onRetry, onDismiss, onSendWithout, className }: Props) {
   const { t } = useTranslation('chat');
+  const refused = error?.code === 'PARAMETER_REJECTED' && typeof error.params?.parameter === 'string' ? error.params.parameter : null;
   const text = error ? errorText(t, error) : t('message.failedUnknown');
   const hint = error ? errorHint(t, error) : undefined;
   return (
@@ -27,6 +30,11 @@ export function MessageError({ error, onRetry, onDismiss, className }: Props) {
         {isFixedInSettings(error) && (
           <button type="button" onClick={() => void getApi().app.openSettings()}>
             {t('error.openSettings')}
+          </button>
+        )}
+        {refused !== null && onSendWithout && (
+          <button type="button" onClick={() => onSendWithout(refused)}>
+            {t('error.sendWithout', { parameter: refused })}
           </button>
         )}
         {onRetry && (

@@ -6,6 +6,7 @@ import { CopyButton } from './CopyButton';
 import { MarkdownContent } from './markdown/MarkdownContent';
 import { MessageEditor } from './MessageEditor';
 import { MessageError } from './MessageError';
+import { ReplySettings } from './ReplySettings';
 import { RetryCountdown } from './RetryCountdown';
 import { ThinkingBlock } from './ThinkingBlock';
 import { splitThinkTags } from './think-tags';
@@ -19,7 +20,8 @@ interface Props {
   isLastReply: boolean;
   /** No reply streams and no request is on its way in this conversation. */
   idle: boolean;
-  onRegenerate: () => void;
+  /** With `without`: "Send without it" for a parameter the server refused. */
+  onRegenerate: (without?: string) => void;
   onEditAndResend: (messageId: string, text: string) => Promise<boolean>;
 }
 
@@ -109,7 +111,11 @@ function AssistantMessage({ message, stream, isLastReply, idle, onRegenerate }: 
         </ul>
       )}
       {message.status === 'failed' && (
-        <MessageError error={message.error} onRetry={isLastReply && idle ? onRegenerate : undefined} />
+        <MessageError
+          error={message.error}
+          onRetry={isLastReply && idle ? () => onRegenerate() : undefined}
+          onSendWithout={isLastReply && idle ? (parameter) => onRegenerate(parameter) : undefined}
+        />
       )}
       {message.status !== 'failed' && message.error && <MessageError error={message.error} />}
       {finishNote && <p className="message-note finish-note">{finishNote}</p>}
@@ -118,12 +124,13 @@ function AssistantMessage({ message, stream, isLastReply, idle, onRegenerate }: 
           {t(message.unsaved === 'disk-full' ? 'message.notSavedDiskFull' : 'message.notSaved')}
         </p>
       )}
+      {!live && <ReplySettings message={message} />}
       {!live && (
         <div className="message-actions">
           {message.usage && <TokenUsageLine usage={message.usage} />}
           {message.content !== '' && <CopyButton text={answer} label={t('message.copy')} />}
           {isLastReply && message.status !== 'failed' && (
-            <button type="button" className="ghost small" disabled={!idle} onClick={onRegenerate}>
+            <button type="button" className="ghost small" disabled={!idle} onClick={() => onRegenerate()}>
               {t('message.regenerate')}
             </button>
           )}

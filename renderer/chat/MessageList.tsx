@@ -99,7 +99,7 @@ export function MessageList({ conversationId }: Props) {
     [conversationId],
   );
 
-  const onRegenerate = useCallback(() => void chatStore.getState().regenerate(conversationId), [conversationId]);
+  const onRegenerate = useCallback((without?: string) => void chatStore.getState().regenerate(conversationId, without), [conversationId]);
   const onEditAndResend = useCallback(
     (messageId: string, text: string) => chatStore.getState().editAndResend(conversationId, messageId, text),
     [conversationId],

@@ -11,6 +11,7 @@ import { CustomHeadersEditor } from './CustomHeadersEditor';
 import { messagesAria, type FieldMessage } from './FieldMessages';
 import { fieldAria, FormField } from './FormField';
 import { ModelCombobox } from './ModelCombobox';
+import { ProviderDefaultsField } from './ProviderDefaultsField';
 import { ResponsesFields } from './ResponsesFields';
 import { RunTimeoutField } from './RunTimeoutField';
 import { offersSwitchToResponses, SwitchToResponsesNotice } from './SwitchToResponsesNotice';
@@ -280,6 +281,8 @@ export function ProviderForm(props: Props) {
           onConversationStateChange={(value) => set('conversationState', value)}
         />
       ) : null}
+
+      <ProviderDefaultsField value={draft.defaults} onChange={(settings) => set('defaults', settings)} />
 
       {showsField(draft.type, 'customHeaders') ? (
         <CustomHeadersEditor

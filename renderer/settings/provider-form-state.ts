@@ -2,6 +2,7 @@
  * The Settings form's model, free of React: which fields each provider type shows, the draft for a saved
  * or new provider, what is sent on Save / Test Connection, and whether the form has unsaved changes.
  */
+import { normalizeSettings, type GenerationSettings } from '../../shared/models/generation-settings';
 import type { CustomHeader, ProviderDraft, ProviderType, ProviderView } from '../../shared/models/provider';
 import { DEFAULT_ASSISTANT_RUN_TIMEOUT_MS, DEFAULT_BASE_URL, DEFAULT_CONVERSATION_STATE } from '../../shared/models/provider';
 
@@ -41,6 +42,8 @@ export function draftFromView(view: ProviderView): ProviderDraft {
     runTimeoutMs: view.runTimeoutMs,
     ...(view.instructions !== undefined ? { instructions: view.instructions } : {}),
     ...(view.conversationState !== undefined ? { conversationState: view.conversationState } : {}),
+    // Always present: an emptied set of defaults is then saved as empty, not kept.
+    defaults: view.defaults ?? {},
     apiKey: { action: 'keep' },
   };
 }
@@ -127,7 +130,7 @@ export function isDraftDirty(draft: ProviderDraft, baseline: ProviderDraft | nul
         break;
     }
   }
-  return false;
+  return !sameSettings(draft.defaults, baseline.defaults);
 }
 
 /** The run timeout as the Settings form shows it, in minutes ("5", "1.5"). */
@@ -145,4 +148,11 @@ export function minutesToRunTimeoutMs(text: string): number {
 /** The text currently in the API Key input: only a key the user is typing, never a stored one. */
 export function apiKeyInputValue(draft: ProviderDraft): string {
   return draft.apiKey.action === 'set' ? draft.apiKey.value : '';
+}
+
+/** The same default conversation settings, whatever the order of their fields and however empty fields are written. */
+function sameSettings(a: GenerationSettings | undefined, b: GenerationSettings | undefined): boolean {
+  const canonical = (s: GenerationSettings | undefined) =>
+    JSON.stringify(Object.entries(normalizeSettings(s ?? {})).sort(([x], [y]) => x.localeCompare(y)));
+  return canonical(a) === canonical(b);
 }

@@ -46,7 +46,8 @@ export interface ChatState {
   setDraft(id: string, text: string): void;
   send(id: string, text: string): Promise<boolean>;
   stop(id: string): Promise<void>;
-  regenerate(id: string): Promise<boolean>;
+  /** Writes the last reply again; with `without`, leaves that refused parameter out from now on (chat:sendWithout). */
+  regenerate(id: string, without?: string): Promise<boolean>;
   editAndResend(id: string, messageId: string, text: string): Promise<boolean>;
   dismissActionError(id: string): void;
   /** Applies one `chat:event` now after a quiet frame, or queues it for the next animation frame. */
@@ -275,10 +276,14 @@ export function createChatStore(getChatApi: () => ChatApi, options: ChatStoreOpt
         await callApi(() => getChatApi().chat.stop({ conversationId: id }));
       },
 
-      async regenerate(id) {
+      async regenerate(id, without) {
         if (!canStart(id)) return false;
         patch(id, { busy: true, actionError: null });
-        const result = await callApi(() => getChatApi().chat.regenerate({ conversationId: id }));
+        const result = await callApi(() =>
+          without === undefined
+            ? getChatApi().chat.regenerate({ conversationId: id })
+            : getChatApi().chat.sendWithout({ conversationId: id, parameter: without }),
+        );
         if (!result.ok) {
           patch(id, { busy: false, actionError: result.error });
           return false;

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { ConnectionTestResult, KeychainStatus, ProviderList, ProviderView } from '../models/provider';
 import { CONVERSATION_STATE_MODES, PROVIDER_TYPES } from '../models/provider';
 import { MESSAGE_PAGE_MAX } from '../models/conversation';
+import { generationSettingsSchema } from '../models/generation-settings';
 import type { Conversation, ConversationPage, ConversationSummary, Message, MessagePage, UnsavedReason } from '../models/conversation';
 import type { ChatStreamEvent } from '../models/chat-event';
 import type { AppInfo, AppNotice, PreferencesView } from '../models/preferences';
@@ -49,6 +50,7 @@ export const providerDraftSchema = z.object({
   // OpenAI Responses only (optional, so drafts of the other types are unchanged).
   instructions: z.string().max(100_000).optional(),
   conversationState: z.enum(CONVERSATION_STATE_MODES).optional(),
+  defaults: generationSettingsSchema.optional(),
   apiKey: apiKeyChangeSchema,
 });
 
@@ -100,6 +102,8 @@ export const contract = {
   'conversations:setProvider': channel(
     z.object({ id, providerId: id, model: z.string().max(500) }),
   ).returns<ConversationSummary>(),
+  /** The conversation's system prompt and parameters (replaces them all; out-of-range values are refused). */
+  'conversations:setSettings': channel(z.object({ id, settings: generationSettingsSchema })).returns<Conversation>(),
   'conversations:delete': channel(
     z.object({ id, deleteRemoteThread: z.boolean().optional() }),
   ).returns<{ remoteThreadDeleted: boolean; remoteError?: string }>(),
@@ -116,6 +120,10 @@ export const contract = {
     streamId: string;
     assistantMessage: Message;
   }>(),
+  /** The server refused a parameter (PARAMETER_REJECTED): leave it out for this provider and model, and answer again. */
+  'chat:sendWithout': channel(
+    z.object({ conversationId: id, parameter: z.string().min(1).max(100).regex(/^[A-Za-z_][\w.]*$/) }),
+  ).returns<{ streamId: string; assistantMessage: Message }>(),
   /** Edit the last user message and resend it; later messages are dropped. */
   'chat:editAndResend': channel(z.object({ conversationId: id, messageId: id, text: messageText })).returns<{
     streamId: string;

@@ -1,4 +1,5 @@
 import type { AppError } from '../result';
+import type { GenerationSettings } from './generation-settings';
 
 export type MessageRole = 'user' | 'assistant';
 
@@ -36,6 +37,10 @@ export interface Message {
   finishReason?: string;
   error?: AppError;
   annotations?: MessageAnnotation[];
+  /** A reply: the conversation's system prompt and parameters in effect when it was requested ("what was sent"). */
+  settings?: GenerationSettings;
+  /** A reply: request parameters left out because the provider refused them for this model ("Send without it"). */
+  omittedParameters?: string[];
   /**
    * Never saved: main sets it on a reply it holds in memory because its final save failed (a full disk),
    * so a window shows it as not saved yet. Only in what main sends, never in a file.
@@ -61,6 +66,8 @@ export interface Conversation {
   threadId?: string;
   /** Provider the server-side state belongs to (it cannot move between servers). */
   threadProviderId?: string;
+  /** System prompt and parameters of this conversation; absent (files of older versions) = server defaults. */
+  settings?: GenerationSettings;
 }
 
 export interface ConversationSummary {
@@ -74,6 +81,8 @@ export interface ConversationSummary {
   threadId?: string;
   /** The provider that owns `threadId` (an Assistants thread or a Responses conversation). */
   threadProviderId?: string;
+  /** The conversation's system prompt and parameters, when it has any (the header shows it). */
+  settings?: GenerationSettings;
 }
 
 /**
@@ -109,5 +118,6 @@ export function summarizeConversation(conversation: Conversation): ConversationS
     messageCount: conversation.messages.length,
     ...(conversation.threadId ? { threadId: conversation.threadId } : {}),
     ...(conversation.threadId && conversation.threadProviderId ? { threadProviderId: conversation.threadProviderId } : {}),
+    ...(conversation.settings ? { settings: structuredClone(conversation.settings) } : {}),
   };
 }

@@ -1,4 +1,5 @@
 /** Provider configurations as the renderer sees them. Secrets never appear in these types. */
+import type { GenerationSettings } from './generation-settings';
 
 export const PROVIDER_TYPES = ['openai', 'openai-compatible', 'openai-assistant', 'openai-responses'] as const;
 export type ProviderType = (typeof PROVIDER_TYPES)[number];
@@ -39,6 +40,8 @@ export interface ProviderConfig {
    */
   instructions?: string;
   conversationState?: ConversationStateMode;
+  /** What a new conversation on this provider starts from; copied at creation, so later changes never rewrite a conversation. */
+  defaults?: GenerationSettings;
   createdAt: string;
   updatedAt: string;
 }
@@ -70,6 +73,8 @@ export interface ProviderDraft {
   /** OpenAI Responses only; absent keeps what is saved (or the default). */
   instructions?: string;
   conversationState?: ConversationStateMode;
+  /** Default conversation settings; absent keeps what is saved. */
+  defaults?: GenerationSettings;
   apiKey: ApiKeyChange;
 }
 

@@ -21,6 +21,7 @@ import {
   type Message,
   type MessagePage,
 } from '../../../shared/models/conversation';
+import { normalizeSettings, type GenerationSettings } from '../../../shared/models/generation-settings';
 import type { ProviderConfig } from '../../../shared/models/provider';
 import { AppFailure, type AppError } from '../../../shared/result';
 import type { ConfigStore } from '../config/config-store';
@@ -30,13 +31,14 @@ import type { EventSink } from '../ipc/events';
 import type { Logger } from '../logger';
 import type { ChatEvent } from '../../../shared/models/chat-event';
 import type { KindOf } from '../providers/kinds';
+import { limitHistory, omittedFor, withOmitted } from '../providers/generation-parameters';
 import { replyBatches, type ChatAdapter, type ChatRequest, type HistoryMessage, type ResolvedProvider } from '../providers/provider-kind';
 import { EventCoalescer, realTimers, type StreamPatch, type Timers } from './event-coalescer';
 import { UnsavedReplies } from './unsaved-replies';
 
 export interface ChatServiceDeps {
   store: ConversationStore;
-  config: Pick<ConfigStore, 'listProviders' | 'getProvider' | 'setQuirks'>;
+  config: Pick<ConfigStore, 'listProviders' | 'getProvider' | 'setQuirks' | 'getQuirks'>;
   /** The kind of each provider type (providers/kinds.ts): its chat adapter and what a turn needs. */
   kindOf: KindOf;
   /**
@@ -167,6 +169,8 @@ export class ChatService {
       createdAt: now,
       updatedAt: now,
       messages: [],
+      // A copy: changing the provider's defaults later never rewrites this conversation.
+      ...(provider?.defaults ? { settings: structuredClone(provider.defaults) } : {}),
     });
     this.changed(conversation);
     return conversation;
@@ -191,6 +195,22 @@ export class ChatService {
       c.model = model.trim() || provider.model;
     });
     return this.changed(conversation);
+  }
+
+  /** Replaces the conversation's generation settings (checked by the contract's schema); empty fields are dropped. */
+  async setSettings(id: string, settings: GenerationSettings): Promise<Conversation> {
+    const clean = normalizeSettings(settings);
+    const conversation = await this.deps.store.update(
+      id,
+      (c) => {
+        if (Object.keys(clean).length > 0) c.settings = clean;
+        else delete c.settings;
+      },
+      { touch: false },
+    );
+    this.changed(conversation);
+    const { messages: _messages, ...header } = conversation;
+    return { ...structuredClone(header), messages: [] };
   }
 
   async delete(id: string, deleteRemoteThread = false): Promise<{ remoteThreadDeleted: boolean; remoteError?: string }> {
@@ -267,6 +287,19 @@ export class ChatService {
     });
   }
 
+  /**
+   * "Send without it": the provider refused a parameter for this model (PARAMETER_REJECTED). It is left out
+   * for this provider and model from now on (a quirk, like stream_options), and the last reply is written again.
+   */
+  async sendWithout(conversationId: string, parameter: string, ctx: CallContext): Promise<{ streamId: string; assistantMessage: Message }> {
+    const conversation = await this.deps.store.latest(conversationId, 0);
+    const config = conversation.providerId ? this.deps.config.getProvider(conversation.providerId) : undefined;
+    if (!config) throw this.providerGone();
+    const model = conversation.model || config.model;
+    this.deps.config.setQuirks(config.id, withOmitted(this.deps.config.getQuirks(config.id), model, parameter));
+    return this.regenerate(conversationId, ctx);
+  }
+
   /** Stops the reply streaming in a conversation; resolves once its partial text is saved as stopped. */
   async stop(conversationId: string): Promise<{ stopped: boolean }> {
     const live = this.active.get(conversationId);
@@ -316,9 +349,11 @@ export class ChatService {
     | 'conversations:rename'
     | 'conversations:setProvider'
     | 'conversations:delete'
+    | 'conversations:setSettings'
     | 'chat:send'
     | 'chat:stop'
     | 'chat:regenerate'
+    | 'chat:sendWithout'
     | 'chat:editAndResend'
     | 'chat:attach'
   > {
@@ -330,9 +365,11 @@ export class ChatService {
       'conversations:rename': ({ id, title }) => this.rename(id, title),
       'conversations:setProvider': ({ id, providerId, model }) => this.setProvider(id, providerId, model),
       'conversations:delete': ({ id, deleteRemoteThread }) => this.delete(id, deleteRemoteThread ?? false),
+      'conversations:setSettings': ({ id, settings }) => this.setSettings(id, settings),
       'chat:send': ({ conversationId, text }, ctx) => this.send(conversationId, text, ctx),
       'chat:stop': ({ conversationId }) => this.stop(conversationId),
       'chat:regenerate': ({ conversationId }, ctx) => this.regenerate(conversationId, ctx),
+      'chat:sendWithout': ({ conversationId, parameter }, ctx) => this.sendWithout(conversationId, parameter, ctx),
       'chat:editAndResend': ({ conversationId, messageId, text }, ctx) =>
         this.editAndResend(conversationId, messageId, text, ctx),
       'chat:attach': ({ conversationId }, ctx) => this.attach(conversationId, ctx),
@@ -470,6 +507,7 @@ export class ChatService {
         createdAt: now,
         providerId: resolved.provider.config.id,
         model: resolved.model,
+        ...inEffect(before.settings, resolved.provider, resolved.model),
       };
       let prepared: T | undefined;
       // A previous reply that could not be saved goes to disk with this turn (and into the history).
@@ -489,13 +527,14 @@ export class ChatService {
       });
       if (!prepared) throw new Error('turn was not prepared');
       if (kept) this.unsaved.settled(conversationId, kept.id);
-      const history = historyFor(saved.messages.slice(0, -1));
+      const history = limitHistory(historyFor(saved.messages.slice(0, -1)), saved.settings?.historyLimit);
       const live = this.register(conversationId, assistantMessage, ctx.windowId);
       this.changed(saved);
       const request: ChatRequest = {
         provider: resolved.provider,
         model: resolved.model,
         history,
+        ...(saved.settings ? { settings: structuredClone(saved.settings) } : {}),
         conversation: {
           id: saved.id,
           ...(saved.threadId ? { threadId: saved.threadId } : {}),
@@ -716,6 +755,15 @@ export class ChatService {
       throw error;
     }
   }
+}
+
+/** What a reply records of the request: the settings in effect and the parameters left out for this model. */
+function inEffect(settings: GenerationSettings | undefined, provider: ResolvedProvider, model: string): Pick<Message, 'settings' | 'omittedParameters'> {
+  const omitted = [...omittedFor(provider.quirks, model)];
+  return {
+    ...(settings && Object.keys(settings).length > 0 ? { settings: structuredClone(settings) } : {}),
+    ...(omitted.length > 0 ? { omittedParameters: omitted } : {}),
+  };
 }
 
 function findLastIndex<T>(items: readonly T[], predicate: (item: T) => boolean): number {

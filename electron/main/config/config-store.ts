@@ -8,6 +8,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { readStoredSettings } from '../../../shared/models/generation-settings';
 import { z } from 'zod';
 import type { ProviderConfig } from '../../../shared/models/provider';
 import { CONVERSATION_STATE_MODES, DEFAULT_ASSISTANT_RUN_TIMEOUT_MS, PROVIDER_TYPES } from '../../../shared/models/provider';
@@ -29,6 +30,8 @@ export interface ProviderQuirks {
   noStreamOptions?: boolean;
   /** OpenAI Responses: the server refuses `background: true` (replies then run as normal responses). */
   noBackground?: boolean;
+  /** Parameters this provider refused for a model (by model name), left out since ("Send without it"). */
+  omittedParameters?: Record<string, string[]>;
 }
 
 export interface ConfigData {
@@ -61,6 +64,8 @@ const providerSchema = z.object({
   // provider.
   instructions: z.string().optional(),
   conversationState: z.enum(CONVERSATION_STATE_MODES).optional().catch(undefined),
+  // Added without a schema bump: absent in older files (no defaults), read field by field like a conversation's.
+  defaults: z.unknown().transform(readStoredSettings).optional(),
   createdAt: z.string().default(() => new Date(0).toISOString()),
   updatedAt: z.string().default(() => new Date(0).toISOString()),
 });

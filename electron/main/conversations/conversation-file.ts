@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import type { Conversation } from '../../../shared/models/conversation';
+import { readStoredSettings } from '../../../shared/models/generation-settings';
 
 export const CONVERSATION_FILE_VERSION = 1;
 
@@ -47,6 +48,8 @@ const messageSchema = z
         }),
       )
       .optional(),
+    settings: z.unknown().transform(readStoredSettings).optional(),
+    omittedParameters: z.array(z.string()).optional().catch(undefined),
   })
   .loose();
 
@@ -105,8 +108,13 @@ function checkedConversation(parsed: z.infer<typeof conversationSchema>, expecte
     throw new Error(`conversation file version ${parsed.version} is newer than this app understands`);
   }
   if (parsed.id !== expectedId) throw new Error('conversation id does not match its file name');
-  const { version: _version, ...rest } = parsed;
+  const { version: _version, settings: rawSettings, ...rest } = parsed as typeof parsed & { settings?: unknown };
   const conversation = rest as Conversation;
+  // Settings arrived without a version bump: the field is additive, files without it (older versions)
+  // mean the server's defaults, and an older version reading a newer file keeps it untouched (loose schema).
+  // A damaged field is dropped on its own rather than losing the conversation.
+  const settings = readStoredSettings(rawSettings);
+  if (settings) conversation.settings = settings;
   // A reply still `streaming` on disk was cut off by a crash or a quit: nothing will ever finish it.
   for (const message of conversation.messages) {
     if (message.status === 'streaming') message.status = 'stopped';
@@ -118,7 +126,10 @@ export function serializeConversation(conversation: Conversation): string {
   return JSON.stringify({ version: CONVERSATION_FILE_VERSION, ...conversation });
 }
 
-const summarySchema = conversationHeaderSchema.extend({ messageCount: z.number().int().nonnegative() });
+const summarySchema = conversationHeaderSchema.extend({
+  messageCount: z.number().int().nonnegative(),
+  settings: z.unknown().transform(readStoredSettings).optional(),
+});
 
 export const INDEX_VERSION = 1;
 

@@ -18,6 +18,7 @@
  *    a burst after a busy moment, become one render however main's messages were cut.
  */
 import type { ChatEvent } from '../../../shared/models/chat-event';
+import type { GenerationSettings } from '../../../shared/models/generation-settings';
 import type { ConnectionTestResult, ConversationStateMode, ProviderConfig, ProviderDraft, ProviderType } from '../../../shared/models/provider';
 import type { ProviderQuirks } from '../config/config-store';
 import type { ProviderEndpoint } from './wire/openai-client';
@@ -39,6 +40,8 @@ export interface ChatRequest {
   provider: ResolvedProvider;
   model: string;
   history: HistoryMessage[];
+  /** The conversation's system prompt and parameters (history limit already applied to `history`). */
+  settings?: GenerationSettings;
   /** The conversation, for kinds that keep server-side state (an Assistants thread, a Responses conversation). */
   conversation: { id: string; threadId?: string; threadProviderId?: string };
   signal: AbortSignal;

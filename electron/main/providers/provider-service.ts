@@ -11,6 +11,7 @@
  * Nothing is saved half-way: validate, snapshot the secrets about to change, write them, then the config;
  * on any failure the secrets are restored and the config is untouched.
  */
+import { normalizeSettings, type GenerationSettings } from '../../../shared/models/generation-settings';
 import { randomUUID } from 'node:crypto';
 import type { Conversation } from '../../../shared/models/conversation';
 import type {
@@ -282,6 +283,7 @@ export class ProviderService {
       customHeaders: headersForConfigFile(headers),
       runTimeoutMs: draft.runTimeoutMs ?? existing?.runTimeoutMs ?? DEFAULT_ASSISTANT_RUN_TIMEOUT_MS,
       ...ownSettings,
+      ...defaultsOf(draft.defaults ?? existing?.defaults),
       createdAt: existing?.createdAt ?? now,
       updatedAt: now,
     };
@@ -368,3 +370,9 @@ export class ProviderService {
   }
 }
 
+
+/** A provider's default conversation settings as saved: empty fields dropped, nothing at all when none is left. */
+function defaultsOf(settings: GenerationSettings | undefined): Pick<ProviderConfig, 'defaults'> {
+  const clean = settings ? normalizeSettings(settings) : {};
+  return Object.keys(clean).length > 0 ? { defaults: clean } : {};
+}

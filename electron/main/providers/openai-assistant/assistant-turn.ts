@@ -12,6 +12,8 @@
  * Every failure becomes an AppError event; a run this adapter started is never left running on the server
  * when it stops listening (Stop, timeout, requires_action, a stream error): it is cancelled.
  */
+import { parameterRejectedError, rejectedParameter } from '../errors/rejected-parameter';
+import { assistantRunParameters, omittedFor } from '../generation-parameters';
 import type { ChatEvent } from '../../../../shared/models/chat-event';
 import type { TokenUsage } from '../../../../shared/models/conversation';
 import { DEFAULT_ASSISTANT_RUN_TIMEOUT_MS } from '../../../../shared/models/provider';
@@ -90,6 +92,11 @@ export class AssistantTurn {
     this.client = new AssistantsClient(endpointOf(request.provider), deps);
     this.assistantId = request.provider.config.assistantId.trim();
   }
+  /** The conversation's system prompt and parameters as the run takes them (generation-parameters.ts). */
+  private runParameters(): Record<string, unknown> {
+    return assistantRunParameters(this.request.settings, omittedFor(this.provider.quirks, this.request.model));
+  }
+
 
   private get signal(): AbortSignal {
     return this.runController.signal;
@@ -152,12 +159,14 @@ export class AssistantTurn {
     const threadId = this.threadId as string;
     let answer: CreateRunAnswer;
     try {
-      answer = await this.client.createRun(threadId, this.assistantId, true, this.signal);
+      answer = await this.client.createRun(threadId, this.assistantId, this.runParameters(), true, this.signal);
     } catch (error) {
+      const refused = rejectedParameter(error, new Set(Object.keys(this.runParameters())));
+      if (refused) throw new TurnError(parameterRejectedError(refused, this.request.model));
       // A server that cannot stream runs may refuse `stream` outright: run again without it and poll.
       if (!(error instanceof HttpStatusError && error.status === 400 && /stream/i.test(error.bodyText))) throw error;
       this.deps.log.info('assistant', 'the server refused a streamed run; polling instead');
-      answer = await this.client.createRun(threadId, this.assistantId, false, this.signal);
+      answer = await this.client.createRun(threadId, this.assistantId, this.runParameters(), false, this.signal);
     }
     if (answer.kind === 'run') {
       this.runId = answer.run.id;

@@ -140,9 +140,15 @@ export class AssistantsClient {
   }
 
   /** Creates a run, asking for a stream; a server that ignores `stream` answers the run as JSON. */
-  async createRun(threadId: string, assistantId: string, stream: boolean, signal: AbortSignal): Promise<CreateRunAnswer> {
+  async createRun(
+    threadId: string,
+    assistantId: string,
+    parameters: Record<string, unknown>,
+    stream: boolean,
+    signal: AbortSignal,
+  ): Promise<CreateRunAnswer> {
     const path = `/threads/${encodeURIComponent(threadId)}/runs`;
-    const body = { assistant_id: assistantId, ...(stream ? { stream: true } : {}) };
+    const body = { ...parameters, assistant_id: assistantId, ...(stream ? { stream: true } : {}) };
     const { response, controller, stopTimer, release } = await this.send('POST', path, body, signal, stream ? 'text/event-stream' : 'application/json');
     const contentType = response.headers.get('content-type') ?? '';
     if (response.ok && /text\/event-stream/i.test(contentType) && response.body) {

@@ -23,6 +23,8 @@ import type { TokenUsage } from '../../../../shared/models/conversation';
 import type { AppError } from '../../../../shared/result';
 import { mapProviderError, notOpenAIApi, type ErrorContext } from '../errors/request-failure';
 import { contentFilteredError, cutOffError, droppedError, idleTimeoutError, inStreamError, readUnstreamedJson, streamFailure } from '../errors/reply-failure';
+import { parameterRejectedError, rejectedParameter } from '../errors/rejected-parameter';
+import { chatCompletionsParameters, omittedFor } from '../generation-parameters';
 import type { ChatAdapter, ChatRequest, HttpDeps } from '../provider-kind';
 import { inBatches } from '../wire/batching';
 import { createOpenAIClient } from '../wire/openai-client';
@@ -102,6 +104,12 @@ export class OpenAIChatAdapter implements ChatAdapter {
       if (opened.kind === 'failed') {
         const error = opened.error;
         const status = error instanceof APIError && typeof error.status === 'number' ? error.status : null;
+        // A parameter of the conversation's settings the server refuses: the user decides (Send without it).
+        const refused = rejectedParameter(error, new Set(Object.keys(this.parameters(request).fields)));
+        if (refused) {
+          yield [{ type: 'error', error: parameterRejectedError(refused, request.model) }];
+          return;
+        }
         // Some servers (older vLLM, LiteLLM routes, gateways) reject `stream_options` with a 400. One retry
         // without it tells whether that was the reason; only a success is remembered for the provider.
         if (status === 400 && streamOptions && !triedWithoutStreamOptions) {
@@ -135,6 +143,10 @@ export class OpenAIChatAdapter implements ChatAdapter {
     }
   }
 
+  private parameters(request: ChatRequest): ReturnType<typeof chatCompletionsParameters> {
+    return chatCompletionsParameters(request.settings, request.model, omittedFor(request.provider.quirks, request.model));
+  }
+
   /** Sends the request; resolves when the response headers arrived (or the request failed). */
   private async open(request: ChatRequest, streamOptions: boolean, watch: WireWatch, cancel: AbortSignal): Promise<Opened> {
     const { provider } = request;
@@ -142,12 +154,16 @@ export class OpenAIChatAdapter implements ChatAdapter {
       { type: provider.config.type, baseUrl: provider.config.baseUrl, apiKey: provider.apiKey, customHeaders: provider.config.customHeaders },
       { fetch: watchedFetch(this.options.fetch, watch, cancel), timeoutMs: this.options.connectTimeoutMs },
     );
+    const { fields, systemMessage } = this.parameters(request);
+    const messages: OpenAI.Chat.Completions.ChatCompletionMessageParam[] = request.history.map((m) => ({ role: m.role, content: m.content }));
+    if (systemMessage) messages.unshift(systemMessage);
     try {
       // A status other than 2xx is still thrown by the SDK as an APIError (with the server's error body).
       const response = await client.chat.completions
         .create({
+          ...fields,
           model: request.model,
-          messages: request.history.map((m) => ({ role: m.role, content: m.content })),
+          messages,
           stream: true,
           ...(streamOptions ? { stream_options: { include_usage: true } } : {}),
         })

@@ -27,6 +27,8 @@ import { DEFAULT_CONVERSATION_STATE } from '../../../../shared/models/provider';
 import type { AppError } from '../../../../shared/result';
 import { notOpenAIApi, type ErrorContext } from '../errors/request-failure';
 import { droppedError, idleTimeoutError, readUnstreamedJson, streamFailure } from '../errors/reply-failure';
+import { parameterRejectedError, rejectedParameter } from '../errors/rejected-parameter';
+import { omittedFor, responsesParameters } from '../generation-parameters';
 import type { ChatRequest, ResolvedProvider } from '../provider-kind';
 import { waitOutRetry } from '../wire/rate-limit';
 import { IdleWatch, watchedFetch, type WireWatch } from '../wire/watched-fetch';
@@ -103,9 +105,12 @@ export class ResponsesTurn {
     }
   }
 
+  private parameters(): Record<string, unknown> {
+    return responsesParameters(this.request.settings, this.config.instructions, omittedFor(this.provider.quirks, this.request.model));
+  }
+
   private async requestBody(): Promise<CreateBody> {
-    const instructions = this.config.instructions?.trim();
-    const base = { model: this.request.model, stream: true as const, ...(instructions ? { instructions } : {}) };
+    const base = { ...this.parameters(), model: this.request.model, stream: true as const };
     if ((this.config.conversationState ?? DEFAULT_CONVERSATION_STATE) === 'stateless') {
       return { ...base, store: false, input: this.request.history.map(inputMessage) };
     }
@@ -141,6 +146,12 @@ export class ResponsesTurn {
           this.request.rememberQuirk?.({ noBackground: true });
           this.deps.log.info('responses', 'the server refused background mode; replies run as normal responses');
           continue;
+        }
+        // A parameter of the conversation's settings the server refuses: the user decides (Send without it).
+        const refused = rejectedParameter(error, new Set(Object.keys(this.parameters())));
+        if (refused) {
+          yield { type: 'error', error: parameterRejectedError(refused, this.request.model) };
+          return;
         }
         if (await this.endStaleResponse(error)) continue;
         const appError = await responsesFailure(error, this.client, this.ctx, 'responses', this.signal);

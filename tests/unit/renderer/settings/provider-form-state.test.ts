@@ -125,3 +125,14 @@ describe('provider form state', () => {
     expect(out.id).toBeUndefined();
   });
 });
+
+describe('default conversation settings in the provider form', () => {
+  it('are dirty only when what they mean changes (not their order or empty fields), and an emptied set is sent as empty', () => {
+    const saved = { ...view, defaults: { temperature: 0.5, systemPrompt: 'Hi' } };
+    const baseline = draftFromView(saved);
+    expect(isDraftDirty({ ...baseline, defaults: { systemPrompt: 'Hi', temperature: 0.5, stop: [] } }, baseline)).toBe(false);
+    expect(isDraftDirty({ ...baseline, defaults: { systemPrompt: 'Hi' } }, baseline)).toBe(true);
+    expect(draftFromView(view).defaults).toEqual({});
+    expect(draftForSubmit({ ...baseline, defaults: {} }).defaults).toEqual({});
+  });
+});

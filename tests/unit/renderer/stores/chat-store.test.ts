@@ -38,6 +38,7 @@ function fakeApi(overrides: { [K in keyof ChatApi['chat']]?: ChatApi['chat'][K] 
       send: overrides.send ?? missing,
       stop: overrides.stop ?? (() => Promise.resolve(ok({ stopped: true }))),
       regenerate: overrides.regenerate ?? missing,
+      sendWithout: missing,
       editAndResend: overrides.editAndResend ?? missing,
       attach: overrides.attach ?? (() => Promise.resolve(ok({ active: null }))),
     },
@@ -48,6 +49,7 @@ function fakeApi(overrides: { [K in keyof ChatApi['chat']]?: ChatApi['chat'][K] 
       create: missing,
       rename: missing,
       setProvider: missing,
+      setSettings: missing,
       delete: missing,
     },
   };

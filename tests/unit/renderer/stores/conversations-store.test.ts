@@ -35,6 +35,7 @@ function api(list: ConversationSummary[]): Pick<SwitchboardApi, 'conversations'>
       create: missing,
       rename: missing,
       setProvider: missing,
+      setSettings: missing,
       delete: async () => ({ ok: true, value: { remoteThreadDeleted: false } }),
     },
   };

@@ -1,0 +1,136 @@
+import { useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { REASONING_EFFORTS, type GenerationSettings } from '../../shared/models/generation-settings';
+import type { AppError } from '../../shared/result';
+import { errorText } from '../lib/error-text';
+import { ConfirmDialog } from './ConfirmDialog';
+import './generation-settings.css';
+import { draftOf, readDraft, type DraftField, type FieldProblem, type SettingsDraft } from './generation-settings-form';
+
+interface Props {
+  title: string;
+  initial: GenerationSettings | undefined;
+  /** Keeps the settings; resolves to the error to show, or null when done (the caller then closes the dialog). */
+  onSave: (settings: GenerationSettings) => Promise<AppError | null>;
+  onClose: () => void;
+}
+
+type NumberField = Exclude<DraftField, 'systemPrompt' | 'stop' | 'reasoningEffort'>;
+const NUMBER_FIELDS: NumberField[] = ['temperature', 'topP', 'maxOutputTokens', 'presencePenalty', 'frequencyPenalty', 'seed', 'historyLimit'];
+
+/**
+ * A system prompt and generation parameters in a modal dialog (Esc cancels; focus stays inside): a
+ * conversation's settings in the Chat window, a provider's defaults in Settings.
+ */
+export function GenerationSettingsDialog({ title, initial, onSave, onClose }: Props) {
+  const { t } = useTranslation('chat');
+  const [draft, setDraft] = useState<SettingsDraft>(() => draftOf(initial));
+  const [problems, setProblems] = useState<Partial<Record<DraftField, FieldProblem>>>({});
+  const [saveError, setSaveError] = useState<AppError | null>(null);
+  const [saving, setSaving] = useState(false);
+  const base = useId();
+  const idOf = (field: DraftField) => `${base}-${field}`;
+
+  const set = (field: DraftField, value: string) => {
+    setDraft((d) => ({ ...d, [field]: value }));
+    if (problems[field]) setProblems((p) => ({ ...p, [field]: undefined }));
+  };
+
+  const save = async () => {
+    const read = readDraft(draft);
+    const found = Object.fromEntries(Object.entries(read.problems).filter(([, p]) => p !== undefined));
+    setProblems(found);
+    if (Object.keys(found).length > 0) {
+      const first = Object.keys(found)[0] as DraftField;
+      document.getElementById(idOf(first))?.focus();
+      return;
+    }
+    setSaving(true);
+    const error = await onSave(read.settings);
+    setSaving(false);
+    setSaveError(error);
+  };
+
+  const problemText = (field: DraftField) => {
+    const problem = problems[field];
+    return problem ? t(`settingsPanel.errors.${problem.key}`, problem.values ?? {}) : null;
+  };
+
+  const message = (field: DraftField) => {
+    const text = problemText(field);
+    return text ? (
+      <p id={`${idOf(field)}-error`} className="field-error" role="alert">
+        {text}
+      </p>
+    ) : null;
+  };
+
+  const invalid = (field: DraftField) =>
+    problems[field] ? { 'aria-invalid': true as const, 'aria-describedby': `${idOf(field)}-error` } : {};
+
+  return (
+    <ConfirmDialog
+      title={title}
+      onCancel={onClose}
+      actions={[
+        { label: t('settingsPanel.cancel'), onClick: onClose },
+        { label: t('settingsPanel.save'), onClick: () => void save(), variant: 'primary', disabled: saving },
+      ]}
+    >
+      <form
+        className="conversation-settings"
+        noValidate
+        onSubmit={(event) => {
+          event.preventDefault();
+          void save();
+        }}
+      >
+        <p className="settings-panel-note">{t('settingsPanel.emptyNote')}</p>
+        <label htmlFor={idOf('systemPrompt')}>{t('settingsPanel.systemPrompt')}</label>
+        <textarea
+          id={idOf('systemPrompt')}
+          rows={4}
+          value={draft.systemPrompt}
+          autoFocus
+          onChange={(e) => set('systemPrompt', e.target.value)}
+        />
+        <div className="settings-panel-grid">
+          {NUMBER_FIELDS.map((field) => (
+            <div key={field} className="settings-panel-field">
+              <label htmlFor={idOf(field)}>{t(`settingsPanel.fields.${field}`)}</label>
+              <input
+                id={idOf(field)}
+                type="text"
+                inputMode="decimal"
+                value={draft[field]}
+                placeholder={field === 'historyLimit' ? t('settingsPanel.allMessages') : t('settingsPanel.serverDefault')}
+                onChange={(e) => set(field, e.target.value)}
+                {...invalid(field)}
+              />
+              {message(field)}
+            </div>
+          ))}
+          <div className="settings-panel-field">
+            <label htmlFor={idOf('reasoningEffort')}>{t('settingsPanel.fields.reasoningEffort')}</label>
+            <select id={idOf('reasoningEffort')} value={draft.reasoningEffort} onChange={(e) => set('reasoningEffort', e.target.value)}>
+              <option value="">{t('settingsPanel.serverDefault')}</option>
+              {REASONING_EFFORTS.map((effort) => (
+                <option key={effort} value={effort}>
+                  {t(`settingsPanel.efforts.${effort}`)}
+                </option>
+              ))}
+            </select>
+          </div>
+        </div>
+        <label htmlFor={idOf('stop')}>{t('settingsPanel.fields.stop')}</label>
+        <textarea id={idOf('stop')} rows={2} value={draft.stop} onChange={(e) => set('stop', e.target.value)} {...invalid('stop')} />
+        {message('stop')}
+        {saveError && (
+          <p className="field-error" role="alert">
+            {errorText(t, saveError)}
+          </p>
+        )}
+      </form>
+    </ConfirmDialog>
+  );
+}
