@@ -76,6 +76,17 @@ export type ErrorCode =
   | 'IMPORT_NEWER_VERSION'
   /** One conversation in the file does not fit (params: index, title, detail). */
   | 'IMPORT_BAD_CONVERSATION'
+  // prompt library import (params: file; all refuse the whole file)
+  | 'PROMPTS_IMPORT_NOT_JSON'
+  | 'PROMPTS_IMPORT_FOREIGN'
+  /** params: file, version */
+  | 'PROMPTS_IMPORT_NEWER_VERSION'
+  /** params: file, count, max */
+  | 'PROMPTS_IMPORT_TOO_MANY'
+  /** One prompt does not fit (params: file, index, field). */
+  | 'PROMPTS_IMPORT_BAD_PROMPT'
+  /** The library is full (params: max). */
+  | 'PROMPTS_LIBRARY_FULL'
   /** Browser host only: a call larger than the WebSocket's frame limit (the bridge refuses to send it). */
   | 'PAYLOAD_TOO_LARGE';
 

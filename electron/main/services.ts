@@ -12,6 +12,7 @@ import type { Timers } from './chat/event-coalescer';
 import { ConfigStore, type JsonFileStoreFactory } from './config/config-store';
 import { ConversationStore } from './conversations/conversation-store';
 import { ArchiveService } from './archive/archive-service';
+import { PromptLibrary } from './prompts/prompt-library';
 import { SearchIndex } from './search/search-index';
 import type { Handlers } from './ipc/dispatcher';
 import type { EventSink } from './ipc/events';
@@ -92,13 +93,15 @@ export function createServices(deps: ServiceDeps): Services {
   const searchStart = setTimeout(() => void search.init(), deps.search?.startDelayMs ?? 2_000);
   searchStart.unref?.();
   const archive = new ArchiveService({ store: conversations, events: deps.events, shell: deps.shell, log: deps.log, now: deps.now });
+  const prompts = new PromptLibrary({ dataDir: deps.dataDir, events: deps.events, shell: deps.shell, log: deps.log, now: deps.now });
+  const startupNotices = [...prompts.notices, ...(deps.startupNotices ?? [])];
   const app = new AppService({
     info: deps.info,
     shell: deps.shell,
     config,
     events: deps.events,
     noticeSource: conversations,
-    ...(deps.startupNotices ? { startupNotices: deps.startupNotices } : {}),
+    ...(startupNotices.length > 0 ? { startupNotices } : {}),
   });
   // Keys go through the vault so session-only keys (the user's explicit choice) reach every reader.
   const vault = new KeyVault({ keychain: deps.secretStore, log: deps.log });
@@ -142,6 +145,7 @@ export function createServices(deps: ServiceDeps): Services {
     ...providers.handlers(),
     ...chat.handlers(),
     ...archive.handlers(),
+    ...prompts.handlers(),
     'search:query': ({ query, sort, includeReasoning, limit }) => search.search(query, { sort, includeReasoning, limit }),
   };
 
@@ -153,6 +157,7 @@ export function createServices(deps: ServiceDeps): Services {
       clearTimeout(searchStart);
       await chat.dispose();
       await search.flush();
+      await prompts.flush();
     },
   };
 }

@@ -38,6 +38,12 @@ export const CHANNEL_NAMES = [
   'archive:export',
   'archive:exportAll',
   'archive:import',
+  'prompts:list',
+  'prompts:save',
+  'prompts:delete',
+  'prompts:duplicate',
+  'prompts:import',
+  'prompts:export',
 ] as const;
 
 export const EVENT_NAMES = [
@@ -49,6 +55,7 @@ export const EVENT_NAMES = [
   'app:noticesChanged',
   'app:command',
   'archive:importProgress',
+  'prompts:changed',
 ] as const;
 
 /** The global the preload (or the browser host's bridge) defines in every window. */

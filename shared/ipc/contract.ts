@@ -13,6 +13,7 @@ import type { ChatStreamEvent } from '../models/chat-event';
 import type { AppInfo, AppNotice, PreferencesView } from '../models/preferences';
 import type { CHANNEL_NAMES, EVENT_NAMES } from './channels';
 import { SEARCH_LIMIT_MAX, SEARCH_QUERY_MAX, type SearchResults } from '../models/search';
+import { PROMPT_IMPORT_MAX_CHARS, promptDraftSchema, type Prompt, type PromptImportSummary } from '../models/prompts';
 import { IMPORT_MAX_CHARS, type ExportOutcome, type ImportProgress, type ImportSummary } from '../models/archive';
 
 /** A channel: its input schema, and (as a type only) what a successful call returns. */
@@ -162,6 +163,19 @@ export const contract = {
       importId: z.string().min(1).max(100).optional(),
     }),
   ).returns<ImportSummary>(),
+
+  // ---- prompt library ----
+  'prompts:list': channel(noInput).returns<Prompt[]>(),
+  /** Without `id` a new prompt; with it, an edit. */
+  'prompts:save': channel(promptDraftSchema).returns<Prompt>(),
+  'prompts:delete': channel(z.object({ id })).returns<void>(),
+  'prompts:duplicate': channel(z.object({ id })).returns<Prompt>(),
+  /** A library file's text (our export format): all of its prompts are added, or none (one sentence says why). */
+  'prompts:import': channel(
+    z.object({ fileName: z.string().max(500), data: z.string().max(PROMPT_IMPORT_MAX_CHARS) }),
+  ).returns<PromptImportSummary>(),
+  /** The whole library as our JSON: saved through the save dialog, or handed back to download. */
+  'prompts:export': channel(noInput).returns<ExportOutcome>(),
 } as const;
 
 export type Contract = typeof contract;
@@ -188,6 +202,8 @@ export interface EventPayloads {
   'app:noticesChanged': AppNotice[];
   /** Main asks the Chat window to start a new conversation (app menu, Ctrl/Cmd+N). */
   'app:command': { command: 'new-chat' | 'open-settings' };
+  /** Broadcast with the whole library whenever a prompt is added, changed or removed. */
+  'prompts:changed': Prompt[];
   /** How far an import has come, to the window that started it. */
   'archive:importProgress': ImportProgress;
 }

@@ -31,7 +31,7 @@ export interface AppInfo {
 /** Something the user must be told once at start-up (e.g. a corrupted config was moved aside). */
 export interface AppNotice {
   id: string;
-  code: 'CONFIG_CORRUPT_MOVED' | 'CONVERSATION_CORRUPT_MOVED' | 'SANDBOX_OFF';
+  code: 'CONFIG_CORRUPT_MOVED' | 'CONVERSATION_CORRUPT_MOVED' | 'PROMPTS_CORRUPT_MOVED' | 'SANDBOX_OFF';
   message: string;
   params: Record<string, string>;
 }
