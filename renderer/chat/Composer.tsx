@@ -1,5 +1,9 @@
-import { useEffect, useRef, type KeyboardEvent } from 'react';
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { promptMatches, type Prompt } from '../../shared/models/prompts';
+import { useSavedPrompt } from '../components/use-saved-prompt';
+import { usePrompts } from '../stores/prompts-store';
+import { SLASH_LIST_ID, SlashPromptList, slashOptionId } from './prompts/SlashPromptList';
 import { chatStore, useChatStore } from '../stores/chat-store';
 import { Icon } from './icons';
 import { MessageError } from './MessageError';
@@ -9,6 +13,13 @@ export const NEW_CONVERSATION_DRAFT = '';
 export const COMPOSER_INPUT_ID = 'composer-input';
 /** The longest message `chat:send` accepts (its schema in shared/ipc/contract.ts). */
 const MAX_MESSAGE_LENGTH = 1_000_000;
+/** The `/` list shows at most this many prompts (typing narrows it). */
+const SLASH_LIST_MAX = 8;
+
+/** What follows a `/` that starts the text (on its first line only), or null when the list does not apply. */
+function slashQuery(draft: string): string | null {
+  return draft.startsWith('/') && !draft.includes('\n') ? draft.slice(1) : null;
+}
 
 interface Props {
   conversationId: string | null;
@@ -30,6 +41,22 @@ export function Composer({ conversationId, ensureConversation, sendBlocked }: Pr
   const busy = useChatStore((s) => (conversationId ? (s.conversations[conversationId]?.busy ?? false) : false));
   const actionError = useChatStore((s) => (conversationId ? (s.conversations[conversationId]?.actionError ?? null) : null));
   const inputRef = useRef<HTMLTextAreaElement>(null);
+  const prompts = usePrompts((s) => s.prompts);
+  // Esc closes the `/` list for this `/…` text; it opens again once the text no longer starts with `/`.
+  const [slashClosed, setSlashClosed] = useState(false);
+  const [slashActive, setSlashActive] = useState(0);
+  const query = slashQuery(draft);
+  const slashOpen = query !== null && !slashClosed && prompts.length > 0;
+  const matches = slashOpen ? prompts.filter((p) => promptMatches(p, query)).slice(0, SLASH_LIST_MAX) : [];
+  const active = Math.min(slashActive, Math.max(0, matches.length - 1));
+  const savedPrompt = useSavedPrompt((text) => {
+    chatStore.getState().setDraft(key, text);
+    inputRef.current?.focus();
+  });
+  const pick = (prompt: Prompt) => {
+    setSlashClosed(true);
+    savedPrompt.use(prompt);
+  };
 
   // The conversation the user switched to is where they will type next.
   useEffect(() => {
@@ -55,6 +82,27 @@ export function Composer({ conversationId, ensureConversation, sendBlocked }: Pr
   };
 
   const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (slashOpen && !e.nativeEvent.isComposing) {
+      if (e.key === 'Escape') {
+        // Closes the list only; Esc does not also stop a streaming reply.
+        e.preventDefault();
+        e.stopPropagation();
+        e.nativeEvent.stopImmediatePropagation();
+        setSlashClosed(true);
+        return;
+      }
+      if (matches.length > 0 && (e.key === 'ArrowDown' || e.key === 'ArrowUp')) {
+        e.preventDefault();
+        const step = e.key === 'ArrowDown' ? 1 : -1;
+        setSlashActive((active + step + matches.length) % matches.length);
+        return;
+      }
+      if (matches.length > 0 && (e.key === 'Enter' || e.key === 'Tab') && !e.shiftKey && !e.altKey) {
+        e.preventDefault();
+        pick(matches[active]!);
+        return;
+      }
+    }
     // isComposing: Enter confirms an IME candidate (Chinese, Japanese input) and must not send.
     if (e.key === 'Enter' && !e.shiftKey && !e.altKey && !e.nativeEvent.isComposing) {
       e.preventDefault();
@@ -71,6 +119,7 @@ export function Composer({ conversationId, ensureConversation, sendBlocked }: Pr
           onDismiss={() => chatStore.getState().dismissActionError(conversationId)}
         />
       )}
+      {slashOpen && <SlashPromptList prompts={matches} active={active} onPick={pick} onHover={setSlashActive} />}
       <form
         className="composer-form"
         onSubmit={(e) => {
@@ -87,7 +136,15 @@ export function Composer({ conversationId, ensureConversation, sendBlocked }: Pr
           aria-describedby="composer-help"
           placeholder={t('composer.placeholder')}
           value={draft}
-          onChange={(e) => chatStore.getState().setDraft(key, e.target.value)}
+          aria-autocomplete={slashOpen ? 'list' : undefined}
+          aria-controls={slashOpen && matches.length > 0 ? SLASH_LIST_ID : undefined}
+          aria-activedescendant={slashOpen && matches.length > 0 ? slashOptionId(active) : undefined}
+          onChange={(e) => {
+            setSlashActive(0);
+            // A `/` typed anew (the text did not start with one) opens the list again.
+            if (query === null || !e.target.value.startsWith('/')) setSlashClosed(false);
+            chatStore.getState().setDraft(key, e.target.value);
+          }}
           onKeyDown={onKeyDown}
         />
         {streaming && conversationId ? (
@@ -124,6 +181,7 @@ export function Composer({ conversationId, ensureConversation, sendBlocked }: Pr
             ? t('composer.helpStreaming')
             : t('composer.help')}
       </p>
+      {savedPrompt.dialog}
     </div>
   );
 }

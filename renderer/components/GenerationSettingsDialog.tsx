@@ -5,6 +5,8 @@ import type { AppError } from '../../shared/result';
 import { errorText } from '../lib/error-text';
 import { ConfirmDialog } from './ConfirmDialog';
 import './generation-settings.css';
+import { usePrompts } from '../stores/prompts-store';
+import { useSavedPrompt } from './use-saved-prompt';
 import { draftOf, readDraft, type DraftField, type FieldProblem, type SettingsDraft } from './generation-settings-form';
 
 interface Props {
@@ -35,6 +37,12 @@ export function GenerationSettingsDialog({ title, initial, onSave, onClose }: Pr
     setDraft((d) => ({ ...d, [field]: value }));
     if (problems[field]) setProblems((p) => ({ ...p, [field]: undefined }));
   };
+
+  const prompts = usePrompts((s) => s.prompts);
+  const savedPrompt = useSavedPrompt((text) => {
+    set('systemPrompt', text);
+    document.getElementById(idOf('systemPrompt'))?.focus();
+  });
 
   const save = async () => {
     const read = readDraft(draft);
@@ -86,6 +94,26 @@ export function GenerationSettingsDialog({ title, initial, onSave, onClose }: Pr
         }}
       >
         <p className="settings-panel-note">{t('settingsPanel.emptyNote')}</p>
+        {prompts.length > 0 && (
+          <div className="settings-panel-field saved-prompt-picker">
+            <label htmlFor={`${base}-saved-prompt`}>{t('prompts.useSaved')}</label>
+            <select
+              id={`${base}-saved-prompt`}
+              value=""
+              onChange={(e) => {
+                const prompt = prompts.find((p) => p.id === e.target.value);
+                if (prompt) savedPrompt.use(prompt);
+              }}
+            >
+              <option value="">{t('prompts.choose')}</option>
+              {prompts.map((prompt) => (
+                <option key={prompt.id} value={prompt.id}>
+                  {prompt.name}
+                </option>
+              ))}
+            </select>
+          </div>
+        )}
         <label htmlFor={idOf('systemPrompt')}>{t('settingsPanel.systemPrompt')}</label>
         <textarea
           id={idOf('systemPrompt')}
@@ -131,6 +159,7 @@ export function GenerationSettingsDialog({ title, initial, onSave, onClose }: Pr
           </p>
         )}
       </form>
+      {savedPrompt.dialog}
     </ConfirmDialog>
   );
 }

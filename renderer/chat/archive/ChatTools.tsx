@@ -7,6 +7,7 @@ import { conversationsStore } from '../../stores/conversations-store';
 import { MessageError } from '../MessageError';
 import { shortcutLabel } from '../shortcut-label';
 import { downloadExport, readImportFile } from './file-transfer';
+import { PromptLibraryDialog } from '../prompts/PromptLibraryDialog';
 
 interface Props {
   conversationId: string | null;
@@ -25,6 +26,7 @@ export function ChatTools({ conversationId, onSearch }: Props) {
   const [busy, setBusy] = useState<Busy>(null);
   const [error, setError] = useState<AppError | null>(null);
   const [note, setNote] = useState<string | null>(null);
+  const [libraryOpen, setLibraryOpen] = useState(false);
   const importId = useRef<string | null>(null);
   const language = i18n.language === 'zh-TW' ? 'zh-TW' : 'en';
 
@@ -137,6 +139,10 @@ export function ChatTools({ conversationId, onSearch }: Props) {
           {note}
         </span>
       )}
+      <button type="button" className="ghost small" aria-haspopup="dialog" onClick={() => setLibraryOpen(true)}>
+        {t('prompts.open')}
+      </button>
+      {libraryOpen && <PromptLibraryDialog onClose={() => setLibraryOpen(false)} />}
       {error && <MessageError className="chat-tools-error" error={error} onDismiss={() => setError(null)} />}
     </div>
   );
