@@ -1,0 +1,160 @@
+/**
+ * The prompt library end to end: real Chromium drives the built Chat window through the browser host. A
+ * prompt with a variable is created in the library dialog, used by typing `/` in the composer (arrow keys,
+ * Enter), its variable filled in the small form (Enter), and its text lands in the composer; the same
+ * prompt sets a conversation's system prompt from the settings dialog; the library follows zh-TW.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startBrowserHost, type BrowserHost } from '../../electron/browser-host/host';
+import type { Handler } from '../../electron/main/ipc/dispatcher';
+import { createMemoryLogger } from '../../electron/main/logger';
+import type { ChannelName, ChannelParsedInput, ChannelResult } from '../../shared/ipc/contract';
+import type { SwitchboardApi } from '../../shared/ipc/window-api';
+import { startOpenAIServer, type OpenAIServer } from '../fixtures/openai-server/index.js';
+import { launchChromium } from '../support/chromium';
+
+type WithApi = Window & { switchboard: SwitchboardApi };
+
+describe('Prompt library', () => {
+  let server: OpenAIServer;
+  let host: BrowserHost;
+  let browser: Browser;
+  let dataDir: string;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  async function mainCall<C extends ChannelName>(channel: C, input: ChannelParsedInput<C>): Promise<ChannelResult<C>> {
+    const handler = host.services.handlers[channel] as Handler<C> | undefined;
+    if (!handler) throw new Error(`no handler for ${channel}`);
+    return handler(input, { windowId: -1, windowKind: 'chat' });
+  }
+
+  const composer = () => page.getByRole('textbox', { name: 'Message', exact: true });
+
+  beforeAll(async () => {
+    server = await startOpenAIServer();
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-e2e-prompts-'));
+    host = await startBrowserHost({ port: 0, dataDir, fetch: globalThis.fetch, log: createMemoryLogger(), systemLocale: 'en-US' });
+    await mainCall('providers:save', {
+      type: 'openai-compatible',
+      name: 'Local server',
+      baseUrl: server.url,
+      model: 'gpt-4o-mini',
+      assistantId: '',
+      customHeaders: [],
+      apiKey: { action: 'keep' },
+    });
+    // Another prompt, so the `/` list has something to move through and filter out.
+    await mainCall('prompts:save', { name: 'Code review', text: 'Review this code for bugs.' });
+    browser = await launchChromium();
+    const context = await browser.newContext({ locale: 'en-US' });
+    page = await context.newPage();
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    page.on('console', (m) => {
+      if (m.type() === 'error') pageErrors.push(m.text());
+    });
+    await page.goto(host.chatUrl);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await host?.close();
+    await server?.close();
+    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('creates a prompt with a variable, inserts it with / (filling the variable), and uses it as a system prompt', async () => {
+    await page.getByRole('button', { name: 'Prompt library', exact: true }).click();
+    const library = page.getByRole('dialog', { name: 'Prompt library' });
+    await library.waitFor();
+    await library.getByRole('button', { name: 'New prompt', exact: true }).click();
+    const editor = page.getByRole('dialog', { name: 'New prompt' });
+    await editor.getByLabel('Name', { exact: true }).fill('Translate');
+    await editor.getByLabel('Text', { exact: true }).fill('Translate into {{language}}: hello');
+    await editor.getByText('Asked for when used: language').waitFor();
+    await editor.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByRole('dialog', { name: 'Prompt library' }).getByText('Translate', { exact: true }).waitFor();
+    // Search by text narrows the list.
+    await page.getByRole('searchbox', { name: 'Search prompts by name or text' }).fill('bugs');
+    await page.getByRole('dialog', { name: 'Prompt library' }).getByText('Code review', { exact: true }).waitFor();
+    expect(await page.getByRole('dialog', { name: 'Prompt library' }).getByText('Translate', { exact: true }).count()).toBe(0);
+    // Esc first clears the search box (Chromium's search field), then closes the dialog.
+    await page.keyboard.press('Escape');
+    expect(await page.getByRole('searchbox', { name: 'Search prompts by name or text' }).inputValue()).toBe('');
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog', { name: 'Prompt library' }).waitFor({ state: 'detached' });
+
+    // `/` opens the list; typing filters it; arrows move; Enter picks.
+    await composer().focus();
+    await page.keyboard.type('/');
+    const list = page.getByRole('listbox', { name: 'Saved prompts' });
+    await list.waitFor();
+    expect(await list.getByRole('option').count()).toBe(2);
+    await page.keyboard.type('tra');
+    expect(await list.getByRole('option').allTextContents()).toEqual([expect.stringContaining('Translate')]);
+    await page.keyboard.press('Backspace');
+    await page.keyboard.press('Backspace');
+    await page.keyboard.press('Backspace');
+    // Sorted by name: Code review, Translate. Down moves to Translate.
+    await page.keyboard.press('ArrowDown');
+    const activeId = await composer().getAttribute('aria-activedescendant');
+    expect(await page.locator(`#${activeId}`).textContent()).toContain('Translate');
+    expect(await page.locator(`#${activeId}`).getAttribute('aria-selected')).toBe('true');
+    await page.keyboard.press('Enter');
+
+    const fill = page.getByRole('dialog', { name: 'Fill in “Translate”' });
+    await fill.waitFor();
+    await expect.poll(() => fill.getByLabel('language', { exact: true }).evaluate((el) => el === document.activeElement)).toBe(true);
+    await page.keyboard.type('French');
+    await page.keyboard.press('Enter');
+    await fill.waitFor({ state: 'detached' });
+    await expect.poll(() => composer().inputValue()).toBe('Translate into French: hello');
+    expect(await list.count()).toBe(0);
+
+    // Esc closes the list without touching the text.
+    await composer().fill('/');
+    await list.waitFor();
+    await composer().press('Escape');
+    await list.waitFor({ state: 'detached' });
+    expect(await composer().inputValue()).toBe('/');
+
+    // A conversation's system prompt from the library.
+    await composer().fill('Hello');
+    await composer().press('Enter');
+    await page.locator('.message-assistant').getByText('Echo: Hello').waitFor();
+    await page.getByRole('button', { name: /^Conversation settings/ }).click();
+    const settings = page.getByRole('dialog', { name: 'Conversation settings' });
+    await settings.getByLabel('Use a saved prompt', { exact: true }).selectOption({ label: 'Code review' });
+    await expect.poll(() => settings.getByLabel('System prompt', { exact: true }).inputValue()).toBe('Review this code for bugs.');
+    await settings.getByRole('button', { name: 'Save', exact: true }).click();
+    await settings.waitFor({ state: 'detached' });
+    const active = await page.evaluate(async () => (await (window as unknown as WithApi).switchboard.conversations.list()));
+    expect(active.ok && active.value[0]?.settings?.systemPrompt).toBe('Review this code for bugs.');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('shows the library in zh-TW', async () => {
+    await page.evaluate(() => (window as unknown as WithApi).switchboard.app.setPreferences({ language: 'zh-TW' }));
+    await page.getByRole('button', { name: '提示詞庫', exact: true }).click();
+    const library = page.getByRole('dialog', { name: '提示詞庫' });
+    await library.waitFor();
+    await library.getByRole('searchbox', { name: '依名稱或內容搜尋提示詞' }).waitFor();
+    await library.getByRole('button', { name: '新增提示詞', exact: true }).waitFor();
+    await library.getByRole('button', { name: '編輯「Translate」', exact: true }).waitFor();
+    await library.getByRole('button', { name: '刪除「Translate」', exact: true }).click();
+    const confirm = page.getByRole('dialog', { name: '要刪除「Translate」嗎？' });
+    await confirm.getByRole('button', { name: '刪除', exact: true }).click();
+    await library.getByRole('button', { name: '編輯「Translate」', exact: true }).waitFor({ state: 'detached' });
+    expect((await mainCall('prompts:list', undefined)).map((p) => p.name)).toEqual(['Code review']);
+    await page.keyboard.press('Escape');
+    await library.waitFor({ state: 'detached' });
+    await page.getByRole('textbox', { name: '訊息', exact: true }).fill('/');
+    await page.getByRole('listbox', { name: '已儲存的提示詞' }).waitFor();
+    await page.evaluate(() => (window as unknown as WithApi).switchboard.app.setPreferences({ language: 'en' }));
+    expect(pageErrors).toEqual([]);
+  });
+});
