@@ -101,9 +101,13 @@ describe('Prompt library', () => {
     await page.keyboard.press('Backspace');
     // Sorted by name: Code review, Translate. Down moves to Translate.
     await page.keyboard.press('ArrowDown');
-    const activeId = await composer().getAttribute('aria-activedescendant');
-    expect(await page.locator(`#${activeId}`).textContent()).toContain('Translate');
-    expect(await page.locator(`#${activeId}`).getAttribute('aria-selected')).toBe('true');
+    // The composer points at the highlighted option, which says it is selected (read in one go, after React painted).
+    const highlighted = () =>
+      composer().evaluate((input) => {
+        const option = document.getElementById(input.getAttribute('aria-activedescendant') ?? '');
+        return option ? [option.getAttribute('role'), option.getAttribute('aria-selected'), option.textContent] : null;
+      });
+    await expect.poll(highlighted).toEqual(['option', 'true', expect.stringContaining('Translate')]);
     await page.keyboard.press('Enter');
 
     const fill = page.getByRole('dialog', { name: 'Fill in “Translate”' });

@@ -1,3 +1,4 @@
+import { useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Prompt } from '../../../shared/models/prompts';
 
@@ -17,6 +18,9 @@ interface Props {
  */
 export function SlashPromptList({ prompts, active, onPick, onHover }: Props) {
   const { t } = useTranslation('chat');
+  // Only a pointer that really moves takes the highlight: a list opening under a resting mouse must not
+  // move it away from what the arrow keys chose.
+  const lastPointer = useRef<{ x: number; y: number } | null>(null);
   if (prompts.length === 0) {
     return (
       <p className="slash-prompt-empty" role="status">
@@ -38,7 +42,11 @@ export function SlashPromptList({ prompts, active, onPick, onHover }: Props) {
             e.preventDefault();
             onPick(prompt);
           }}
-          onMouseEnter={() => onHover(i)}
+          onMouseMove={(e) => {
+            const last = lastPointer.current;
+            lastPointer.current = { x: e.screenX, y: e.screenY };
+            if (last && (last.x !== e.screenX || last.y !== e.screenY) && i !== active) onHover(i);
+          }}
         >
           <span className="slash-prompt-name">{prompt.name}</span>
           <span className="slash-prompt-preview">{prompt.text.slice(0, 100)}</span>
