@@ -140,6 +140,21 @@ describe('prompt library', () => {
     expect(library.notices.map((n) => n.code)).toEqual(['PROMPTS_CORRUPT_MOVED']);
   });
 
+  it('duplicates number their copies; a newer version\'s file is kept as it was before this version first writes', async () => {
+    const dataDir = tempDir();
+    const newer = JSON.stringify({
+      schemaVersion: 2,
+      prompts: [{ id: 'p1', name: 'Future', text: 'from v2', createdAt: 'x', updatedAt: 'x', tags: ['new'] }],
+    });
+    fs.writeFileSync(path.join(dataDir, PROMPTS_FILE_NAME), newer);
+    const r = rig(dataDir);
+    expect((await r.call('prompts:list', undefined)).map((p) => p.name)).toEqual(['Future']);
+    await r.call('prompts:duplicate', { id: 'p1' });
+    await r.call('prompts:duplicate', { id: 'p1' });
+    expect((await r.call('prompts:list', undefined)).map((p) => p.name)).toEqual(['Future', 'Future (copy 2)', 'Future (copy)'].sort());
+    expect(fs.readFileSync(path.join(dataDir, 'prompts.schema-2.json'), 'utf8')).toBe(newer);
+  });
+
   it('writes atomically: a failed write leaves the previous file whole, no temp file behind, and the list as on disk', async () => {
     const dataDir = tempDir();
     const events = createRecordingEventSink();

@@ -58,6 +58,8 @@ export class PromptLibrary {
   private prompts: Prompt[] = [];
   /** Start-up notices (the file was unreadable and moved aside). */
   readonly notices: AppNotice[] = [];
+  /** A newer version wrote the file: it is copied aside before this version first replaces it. */
+  private newerSchema: number | null = null;
   /** Writes run one after another, each with the list as it is when it starts. */
   private writing: Promise<void> = Promise.resolve();
 
@@ -115,10 +117,9 @@ export class PromptLibrary {
     const source = this.prompts[this.indexOf(id)]!;
     this.ensureRoom(1);
     const stamp = this.now();
-    const suffix = ' (copy)';
     const copy: Prompt = {
       id: randomUUID(),
-      name: source.name.slice(0, PROMPT_NAME_MAX - suffix.length) + suffix,
+      name: this.copyName(source.name),
       text: source.text,
       createdAt: stamp,
       updatedAt: stamp,
@@ -126,6 +127,14 @@ export class PromptLibrary {
     this.prompts.push(copy);
     await this.commit();
     return copy;
+  }
+
+  /** As providers are duplicated: "Name (copy)", then "Name (copy 2)"…, within the name limit. */
+  private copyName(name: string): string {
+    const names = new Set(this.prompts.map((p) => p.name));
+    const fit = (suffix: string) => name.slice(0, PROMPT_NAME_MAX - suffix.length) + suffix;
+    if (!names.has(fit(' (copy)'))) return fit(' (copy)');
+    for (let n = 2; ; n++) if (!names.has(fit(` (copy ${n})`))) return fit(` (copy ${n})`);
   }
 
   /** All of the file's prompts are added (as new prompts, beside the existing ones) or none. */
@@ -186,7 +195,10 @@ export class PromptLibrary {
    */
   private async commit(): Promise<void> {
     const snapshot = JSON.stringify({ schemaVersion: PROMPTS_SCHEMA_VERSION, prompts: this.prompts }, null, 2);
-    const write = this.writing.then(() => writeFileAtomic(this.file, snapshot));
+    const write = this.writing.then(async () => {
+      await this.keepNewerFile();
+      await writeFileAtomic(this.file, snapshot);
+    });
     this.writing = write.catch(() => undefined);
     try {
       await write;
@@ -213,7 +225,8 @@ export class PromptLibrary {
     try {
       const parsed = storedFileSchema.parse(JSON.parse(raw));
       if (parsed.schemaVersion > PROMPTS_SCHEMA_VERSION) {
-        // A newer version wrote it: keep it untouched and read what we understand.
+        // A newer version wrote it: read what we understand; the file itself is kept before our first write.
+        this.newerSchema = parsed.schemaVersion;
         this.deps.log.warn('prompts', `prompts.json has schema ${parsed.schemaVersion}, newer than ${PROMPTS_SCHEMA_VERSION}`);
       }
       this.prompts = parsed.prompts;
@@ -221,6 +234,16 @@ export class PromptLibrary {
       this.moveAside(error);
       this.prompts = [];
     }
+  }
+
+  private async keepNewerFile(): Promise<void> {
+    if (this.newerSchema === null) return;
+    const copy = path.join(this.deps.dataDir, `prompts.schema-${this.newerSchema}.json`);
+    await fs.promises.copyFile(this.file, copy).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT') throw error;
+    });
+    this.deps.log.warn('prompts', `a newer version's prompt library was kept as ${copy}`);
+    this.newerSchema = null;
   }
 
   private moveAside(error: unknown): void {
