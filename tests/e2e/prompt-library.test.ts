@@ -141,6 +141,35 @@ describe('Prompt library', () => {
     expect(pageErrors).toEqual([]);
   });
 
+  it('exports the library as a download and imports files: a half-valid one adds nothing and says why', async () => {
+    await page.getByRole('button', { name: 'Prompt library', exact: true }).click();
+    const library = page.getByRole('dialog', { name: 'Prompt library' });
+    await library.waitFor();
+    const [download] = await Promise.all([page.waitForEvent('download'), library.getByRole('button', { name: 'Export', exact: true }).click()]);
+    expect(download.suggestedFilename()).toMatch(/^switchboard-prompts-.*\.json$/);
+    const exported = JSON.parse(fs.readFileSync(await download.path(), 'utf8'));
+    expect(exported.format).toBe('switchboard-prompts');
+    expect(exported.prompts.map((p: { name: string }) => p.name)).toEqual(['Code review', 'Translate']);
+
+    const file = library.locator('input[type="file"]');
+    const halfValid = JSON.stringify({ ...exported, prompts: [...exported.prompts, { name: 'No text' }] });
+    await file.setInputFiles({ name: 'half.json', mimeType: 'application/json', buffer: Buffer.from(halfValid) });
+    await library
+      .getByRole('alert')
+      .getByText('Prompt 3 in half.json cannot be imported (the field “text” is missing or wrong): nothing was imported.')
+      .waitFor();
+    expect(await mainCall('prompts:list', undefined)).toHaveLength(2);
+
+    await file.setInputFiles({ name: 'mine.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(exported)) });
+    await library.getByRole('status').getByText('Imported 2 prompts.').waitFor();
+    expect(await mainCall('prompts:list', undefined)).toHaveLength(4);
+    // Back to the two this file's next test expects.
+    for (const prompt of (await mainCall('prompts:list', undefined)).slice(1, 3)) await mainCall('prompts:delete', { id: prompt.id });
+    await page.keyboard.press('Escape');
+    await library.waitFor({ state: 'detached' });
+    expect(pageErrors).toEqual([]);
+  });
+
   it('shows the library in zh-TW', async () => {
     await page.evaluate(() => (window as unknown as WithApi).switchboard.app.setPreferences({ language: 'zh-TW' }));
     await page.getByRole('button', { name: '提示詞庫', exact: true }).click();
@@ -154,6 +183,9 @@ describe('Prompt library', () => {
     await confirm.getByRole('button', { name: '刪除', exact: true }).click();
     await library.getByRole('button', { name: '編輯「Translate」', exact: true }).waitFor({ state: 'detached' });
     expect((await mainCall('prompts:list', undefined)).map((p) => p.name)).toEqual(['Code review']);
+    // A refusal reads in zh-TW too.
+    await library.locator('input[type="file"]').setInputFiles({ name: 'other.json', mimeType: 'application/json', buffer: Buffer.from('[]') });
+    await library.getByRole('alert').getByText('other.json 不是 Switchboard 的提示詞庫，未匯入任何內容。').waitFor();
     await page.keyboard.press('Escape');
     await library.waitFor({ state: 'detached' });
     await page.getByRole('textbox', { name: '訊息', exact: true }).fill('/');
