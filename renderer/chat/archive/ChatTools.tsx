@@ -8,6 +8,7 @@ import { MessageError } from '../MessageError';
 import { shortcutLabel } from '../shortcut-label';
 import { downloadExport, readImportFile } from './file-transfer';
 import { PromptLibraryDialog } from '../prompts/PromptLibraryDialog';
+import { FileImportButton } from '../../components/FileImportButton';
 
 interface Props {
   conversationId: string | null;
@@ -22,7 +23,6 @@ type Busy = { kind: 'export' } | { kind: 'import'; done: number; total: number }
  */
 export function ChatTools({ conversationId, onSearch }: Props) {
   const { t, i18n } = useTranslation('chat');
-  const fileInput = useRef<HTMLInputElement>(null);
   const [busy, setBusy] = useState<Busy>(null);
   const [error, setError] = useState<AppError | null>(null);
   const [note, setNote] = useState<string | null>(null);
@@ -106,20 +106,11 @@ export function ChatTools({ conversationId, onSearch }: Props) {
       >
         {t('archive.exportAll')}
       </button>
-      <button type="button" className="ghost small" disabled={busy !== null} onClick={() => fileInput.current?.click()}>
-        {t('archive.import')}
-      </button>
-      <input
-        ref={fileInput}
-        type="file"
-        hidden
-        aria-label={t('archive.import')}
+      <FileImportButton
+        label={t('archive.import')}
         accept=".json,.zip,application/json,application/zip"
-        onChange={(e) => {
-          const file = e.target.files?.[0];
-          e.target.value = '';
-          if (file) void importFile(file);
-        }}
+        disabled={busy !== null}
+        onFile={(file) => void importFile(file)}
       />
       {busy?.kind === 'import' && (
         <progress

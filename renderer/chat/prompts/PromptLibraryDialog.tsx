@@ -1,4 +1,4 @@
-import { useId, useRef, useState } from 'react';
+import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { PROMPT_NAME_MAX, PROMPT_TEXT_MAX, promptMatches, type Prompt } from '../../../shared/models/prompts';
 import { parseVariables } from '../../../shared/prompts/prompt-variables';
@@ -8,6 +8,7 @@ import { callApi, getApi } from '../../lib/api';
 import { errorText } from '../../lib/error-text';
 import { usePrompts } from '../../stores/prompts-store';
 import { downloadExport } from '../archive/file-transfer';
+import { FileImportButton } from '../../components/FileImportButton';
 
 interface Props {
   onClose: () => void;
@@ -27,7 +28,6 @@ export function PromptLibraryDialog({ onClose }: Props) {
   const [deleting, setDeleting] = useState<Prompt | null>(null);
   const [error, setError] = useState<AppError | null>(null);
   const [note, setNote] = useState<string | null>(null);
-  const fileInput = useRef<HTMLInputElement>(null);
   const shown = prompts.filter((p) => promptMatches(p, query));
 
   const run = async <T,>(call: () => ReturnType<typeof callApi<T>>, done?: (value: T) => void) => {
@@ -86,21 +86,7 @@ export function PromptLibraryDialog({ onClose }: Props) {
           <button type="button" className="primary small" onClick={() => setEditing({ name: '', text: '' })}>
             {t('prompts.new')}
           </button>
-          <button type="button" className="ghost small" onClick={() => fileInput.current?.click()}>
-            {t('prompts.import')}
-          </button>
-          <input
-            ref={fileInput}
-            type="file"
-            hidden
-            aria-label={t('prompts.import')}
-            accept=".json,application/json"
-            onChange={(e) => {
-              const file = e.target.files?.[0];
-              e.target.value = '';
-              if (file) void importFile(file);
-            }}
-          />
+          <FileImportButton label={t('prompts.import')} accept=".json,application/json" onFile={(file) => void importFile(file)} />
           <button type="button" className="ghost small" disabled={prompts.length === 0} onClick={() => void exportAll()}>
             {t('prompts.export')}
           </button>
