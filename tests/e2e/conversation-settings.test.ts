@@ -4,28 +4,23 @@
  * keyboard) reach the server as the spec names them; an out-of-range value is refused next to its field
  * with the allowed range; the header shows the conversation has settings; the panel follows zh-TW.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBrowserHost, type BrowserHost } from '../../electron/browser-host/host';
+import type { BrowserHost } from '../../electron/browser-host/host';
 import type { Handler } from '../../electron/main/ipc/dispatcher';
-import { createMemoryLogger } from '../../electron/main/logger';
 import type { ChannelName, ChannelParsedInput, ChannelResult } from '../../shared/ipc/contract';
 import type { SwitchboardApi } from '../../shared/ipc/window-api';
 import { startOpenAIServer, type OpenAIServer } from '../fixtures/openai-server/index.js';
-import { launchChromium } from '../support/chromium';
+import { startE2eHost, type E2eHost } from '../support/e2e-host';
 
 type WithApi = Window & { switchboard: SwitchboardApi };
 
 describe('Conversation settings panel', () => {
   let server: OpenAIServer;
   let host: BrowserHost;
-  let browser: Browser;
-  let dataDir: string;
+  let e2e: E2eHost;
   let page: Page;
-  const pageErrors: string[] = [];
+  const pageErrors = () => e2e.pageErrors;
 
   async function mainCall<C extends ChannelName>(channel: C, input: ChannelParsedInput<C>): Promise<ChannelResult<C>> {
     const handler = host.services.handlers[channel] as Handler<C> | undefined;
@@ -38,8 +33,8 @@ describe('Conversation settings panel', () => {
 
   beforeAll(async () => {
     server = await startOpenAIServer();
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-e2e-settings-panel-'));
-    host = await startBrowserHost({ port: 0, dataDir, fetch: globalThis.fetch, log: createMemoryLogger(), systemLocale: 'en-US' });
+    e2e = await startE2eHost({ dataDirPrefix: 'sb-e2e-settings-panel-' });
+    host = e2e.host;
     await mainCall('providers:save', {
       type: 'openai-compatible',
       name: 'Local server',
@@ -49,21 +44,12 @@ describe('Conversation settings panel', () => {
       customHeaders: [],
       apiKey: { action: 'keep' },
     });
-    browser = await launchChromium();
-    const context = await browser.newContext({ locale: 'en-US' });
-    page = await context.newPage();
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    page.on('console', (m) => {
-      if (m.type() === 'error') pageErrors.push(m.text());
-    });
-    await page.goto(host.chatUrl);
+    page = await e2e.open(host.chatUrl);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await host?.close();
+    await e2e?.close();
     await server?.close();
-    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('sends the system prompt and temperature set in the panel, refuses out-of-range values, and speaks zh-TW', async () => {
@@ -121,14 +107,12 @@ describe('Conversation settings panel', () => {
     await dialogZh.waitFor({ state: 'detached' });
     await page.evaluate(() => (window as unknown as WithApi).switchboard.app.setPreferences({ language: 'en' }));
     await page.getByRole('button', { name: /^Conversation settings/ }).waitFor();
-    expect(pageErrors).toEqual([]);
+    expect(pageErrors()).toEqual([]);
   });
 
   it("starts a new conversation from the provider's defaults set in Settings, leaving existing ones alone", async () => {
     const before = await mainCall('conversations:list', undefined);
-    const settings = await page.context().newPage();
-    settings.on('pageerror', (e) => pageErrors.push(e.message));
-    await settings.goto(host.settingsUrl);
+    const settings = await e2e.open(host.settingsUrl);
     await settings.getByRole('button', { name: 'Edit defaults…' }).click();
     const dialog = settings.getByRole('dialog', { name: 'Defaults for new conversations' });
     await dialog.getByLabel('System prompt', { exact: true }).fill('Default from the provider.');
@@ -153,6 +137,6 @@ describe('Conversation settings panel', () => {
     const earlier = before[0];
     if (!earlier) throw new Error('the first conversation is missing');
     expect((await mainCall('conversations:get', { id: earlier.id })).settings).toEqual({ systemPrompt: 'Answer like a pirate.', temperature: 0.3 });
-    expect(pageErrors).toEqual([]);
+    expect(pageErrors()).toEqual([]);
   });
 });

@@ -5,27 +5,23 @@
  * prompt sets a conversation's system prompt from the settings dialog; the library follows zh-TW.
  */
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBrowserHost, type BrowserHost } from '../../electron/browser-host/host';
+import type { BrowserHost } from '../../electron/browser-host/host';
 import type { Handler } from '../../electron/main/ipc/dispatcher';
-import { createMemoryLogger } from '../../electron/main/logger';
 import type { ChannelName, ChannelParsedInput, ChannelResult } from '../../shared/ipc/contract';
 import type { SwitchboardApi } from '../../shared/ipc/window-api';
 import { startOpenAIServer, type OpenAIServer } from '../fixtures/openai-server/index.js';
-import { launchChromium } from '../support/chromium';
+import { startE2eHost, type E2eHost } from '../support/e2e-host';
 
 type WithApi = Window & { switchboard: SwitchboardApi };
 
 describe('Prompt library', () => {
   let server: OpenAIServer;
   let host: BrowserHost;
-  let browser: Browser;
-  let dataDir: string;
+  let e2e: E2eHost;
   let page: Page;
-  const pageErrors: string[] = [];
+  const pageErrors = () => e2e.pageErrors;
 
   async function mainCall<C extends ChannelName>(channel: C, input: ChannelParsedInput<C>): Promise<ChannelResult<C>> {
     const handler = host.services.handlers[channel] as Handler<C> | undefined;
@@ -37,8 +33,8 @@ describe('Prompt library', () => {
 
   beforeAll(async () => {
     server = await startOpenAIServer();
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-e2e-prompts-'));
-    host = await startBrowserHost({ port: 0, dataDir, fetch: globalThis.fetch, log: createMemoryLogger(), systemLocale: 'en-US' });
+    e2e = await startE2eHost({ dataDirPrefix: 'sb-e2e-prompts-' });
+    host = e2e.host;
     await mainCall('providers:save', {
       type: 'openai-compatible',
       name: 'Local server',
@@ -50,21 +46,12 @@ describe('Prompt library', () => {
     });
     // Another prompt, so the `/` list has something to move through and filter out.
     await mainCall('prompts:save', { name: 'Code review', text: 'Review this code for bugs.' });
-    browser = await launchChromium();
-    const context = await browser.newContext({ locale: 'en-US' });
-    page = await context.newPage();
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    page.on('console', (m) => {
-      if (m.type() === 'error') pageErrors.push(m.text());
-    });
-    await page.goto(host.chatUrl);
+    page = await e2e.open(host.chatUrl);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await host?.close();
+    await e2e?.close();
     await server?.close();
-    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('creates a prompt with a variable, inserts it with / (filling the variable), and uses it as a system prompt', async () => {
@@ -138,7 +125,7 @@ describe('Prompt library', () => {
     await settings.waitFor({ state: 'detached' });
     const active = await page.evaluate(async () => (await (window as unknown as WithApi).switchboard.conversations.list()));
     expect(active.ok && active.value[0]?.settings?.systemPrompt).toBe('Review this code for bugs.');
-    expect(pageErrors).toEqual([]);
+    expect(pageErrors()).toEqual([]);
   });
 
   it('exports the library as a download and imports files: a half-valid one adds nothing and says why', async () => {
@@ -167,7 +154,7 @@ describe('Prompt library', () => {
     for (const prompt of (await mainCall('prompts:list', undefined)).slice(1, 3)) await mainCall('prompts:delete', { id: prompt.id });
     await page.keyboard.press('Escape');
     await library.waitFor({ state: 'detached' });
-    expect(pageErrors).toEqual([]);
+    expect(pageErrors()).toEqual([]);
   });
 
   it('shows the library in zh-TW', async () => {
@@ -191,6 +178,6 @@ describe('Prompt library', () => {
     await page.getByRole('textbox', { name: '訊息', exact: true }).fill('/');
     await page.getByRole('listbox', { name: '已儲存的提示詞' }).waitFor();
     await page.evaluate(() => (window as unknown as WithApi).switchboard.app.setPreferences({ language: 'en' }));
-    expect(pageErrors).toEqual([]);
+    expect(pageErrors()).toEqual([]);
   });
 });
