@@ -35,6 +35,7 @@ import { limitHistory, omittedFor, withOmitted } from '../providers/generation-p
 import { replyBatches, type ChatAdapter, type ChatRequest, type HistoryMessage, type ResolvedProvider } from '../providers/provider-kind';
 import { EventCoalescer, realTimers, type StreamPatch, type Timers } from './event-coalescer';
 import { UnsavedReplies } from './unsaved-replies';
+import type { ReplyRouter } from './reply-router';
 
 export interface ChatServiceDeps {
   store: ConversationStore;
@@ -56,6 +57,8 @@ export interface ChatServiceDeps {
   saveRetryDelaysMs?: readonly number[];
   /** Deletes server-side state of a conversation (an Assistants thread, a Responses conversation). */
   deleteRemoteThread?(conversation: Conversation): Promise<void>;
+  /** Key pools and fallbacks (reply-router.ts); without it a reply uses the provider's first key only. */
+  router?: ReplyRouter;
 }
 
 /** The longest title derived from a first message; the user can rename to anything up to 500. */
@@ -600,7 +603,13 @@ export class ChatService {
     const { message, coalescer } = live;
     let error: AppError | undefined;
     try {
-      for await (const batch of replyBatches(adapter, request)) {
+      const batches = this.deps.router
+        ? this.deps.router.batches(request, (route) => {
+            message.route = route;
+            coalescer.set({ route });
+          })
+        : replyBatches(adapter, request);
+      for await (const batch of batches) {
         if (live.controller.signal.aborted) break;
         // The deltas of one batch (one network read) reach the message, coalescer and save timer as one.
         let content = '';
