@@ -73,7 +73,7 @@ export class ReplyRouter {
     const stateful = keepsServerState(primary.config);
     for (const fallback of primary.config.fallbacks ?? []) {
       const config = this.deps.config.getProvider(fallback.providerId);
-      const base = { providerId: fallback.providerId, providerName: config?.name ?? fallback.providerId, model: fallback.model || config?.model || '', keys: [], strategy: config?.keyStrategy ?? 'order' } as const;
+      const base = { providerId: fallback.providerId, providerName: config?.name ?? 'A deleted provider', model: fallback.model || config?.model || '', keys: [], strategy: config?.keyStrategy ?? 'order' } as const;
       if (!config || !this.deps.kindOf(config.type)) {
         out.push({ provider: null, fallback: true, target: { ...base, keys: [], skip: 'missing' } });
         continue;
