@@ -305,6 +305,21 @@ describe('older configs and bad input', () => {
     expect(result.message).toMatch(/1 of 3 keys failed/);
   });
 
+  it('the pool, its order, labels, strategy and fallbacks survive a restart', async () => {
+    const rig = local.rig();
+    const fallback = await addBackup(rig);
+    const provider = await addPool(rig, [KEY_C, KEY_A, KEY_B], { keyStrategy: 'round-robin', fallbacks: [{ providerId: fallback.id, model: 'gpt-4o' }] });
+    const restarted = local.keep(await rig.restart());
+    const list = await restarted.call('providers:list', undefined);
+    const view = list.providers.find((p) => p.id === provider.id);
+    expect(view?.keys.map((k) => [k.label, k.hint])).toEqual([
+      ['key 1', '…C333'],
+      ['key 2', '…A111'],
+      ['key 3', '…B222'],
+    ]);
+    expect(view).toMatchObject({ keyStrategy: 'round-robin', fallbacks: [{ providerId: fallback.id, model: 'gpt-4o' }] });
+  });
+
   it('deleting a provider removes every key of its pool', async () => {
     const rig = local.rig();
     const provider = await addPool(rig, [KEY_A, KEY_B, KEY_C]);
