@@ -146,8 +146,7 @@ export class FailoverPlan {
         continue;
       }
       const { ready, cooling, invalid } = this.untried(this.current);
-      const first = ready[0];
-      if (first !== undefined) return this.attempt(this.current, this.keyOf(this.current, first));
+      // Keys passed over are listed first, in the order they were considered (before the key that is asked).
       for (const c of cooling) {
         const key = this.keyOf(this.current, c.id);
         this.tried.add(this.slot(this.current, c.id));
@@ -160,6 +159,8 @@ export class FailoverPlan {
         this.skippedKeys.set(this.slot(this.current, id), { target: this.current, key });
         this.record(this.current, key, 'invalid-key');
       }
+      const first = ready[0];
+      if (first !== undefined) return this.attempt(this.current, this.keyOf(this.current, first));
       this.current++;
     }
     return this.lastResort();
