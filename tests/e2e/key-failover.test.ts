@@ -39,7 +39,7 @@ describe('Key pool and fallback', () => {
       keychainAccounts: (id) => [id, ...(e2e.host.services.config.getProvider(id)?.keys ?? []).map((k) => `${id}:key:${k.id}`)],
     });
     host = e2e.host;
-    const base = { type: 'openai-compatible', model: 'gpt-4o-mini', assistantId: '', customHeaders: [] } as const;
+    const base = { type: 'openai-compatible' as const, model: 'gpt-4o-mini', assistantId: '', customHeaders: [] };
     // Saved first, so it is the provider of a new conversation and the one the Settings window opens on.
     await mainCall('providers:save', { ...base, name: 'Primary', baseUrl: primary.url, apiKey: { action: 'set', value: KEY_A } });
     await mainCall('providers:save', { ...base, name: 'Backup', baseUrl: backup.url, apiKey: { action: 'set', value: BACKUP_KEY } });
