@@ -170,6 +170,8 @@ describe('failover to another provider', () => {
       ['…B222', 'rate-limited'],
     ]);
     expect((backup.lastRequest('/chat/completions')?.body as { model: string }).model).toBe('gpt-4o');
+    // The saved reply names the provider and model that produced it.
+    expect(reply).toMatchObject({ providerId: fallback.id, model: 'gpt-4o' });
 
     // The next reply does not knock on the cooling keys at all.
     const before = local.server.requestsTo('/chat/completions').length;

@@ -606,6 +606,11 @@ export class ChatService {
       const batches = this.deps.router
         ? this.deps.router.batches(request, (route) => {
             message.route = route;
+            // The message says which provider and model produced it (a fallback, when one answered).
+            if (!route.exhausted) {
+              message.providerId = route.providerId;
+              message.model = route.model;
+            }
             coalescer.set({ route });
           })
         : replyBatches(adapter, request);
