@@ -7,7 +7,7 @@ import { MarkdownContent } from './markdown/MarkdownContent';
 import { MessageEditor } from './MessageEditor';
 import { MessageError } from './MessageError';
 import { ReplySettings } from './ReplySettings';
-import { ReplyRouteLine } from './ReplyRouteLine';
+import { localizedRouteError, ReplyRouteLine } from './ReplyRouteLine';
 import { RetryCountdown } from './RetryCountdown';
 import { ThinkingBlock } from './ThinkingBlock';
 import { splitThinkTags } from './think-tags';
@@ -113,7 +113,7 @@ function AssistantMessage({ message, stream, isLastReply, idle, onRegenerate }: 
       )}
       {message.status === 'failed' && (
         <MessageError
-          error={message.error}
+          error={localizedRouteError(message.error, message.route, t)}
           onRetry={isLastReply && idle ? () => onRegenerate() : undefined}
           onSendWithout={isLastReply && idle ? (parameter) => onRegenerate(parameter) : undefined}
         />
