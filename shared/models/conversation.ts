@@ -1,5 +1,6 @@
 import type { AppError } from '../result';
 import type { GenerationSettings } from './generation-settings';
+import type { FallbackTarget } from './provider';
 
 export type MessageRole = 'user' | 'assistant';
 
@@ -102,6 +103,8 @@ export interface Conversation {
   threadProviderId?: string;
   /** System prompt and parameters of this conversation; absent (files of older versions) = server defaults. */
   settings?: GenerationSettings;
+  /** This conversation's own fallbacks (empty: none); absent = its provider's. */
+  fallbacks?: FallbackTarget[];
 }
 
 export interface ConversationSummary {
@@ -117,6 +120,8 @@ export interface ConversationSummary {
   threadProviderId?: string;
   /** The conversation's system prompt and parameters, when it has any (the header shows it). */
   settings?: GenerationSettings;
+  /** The conversation's own fallbacks, when it has them (the settings panel shows them). */
+  fallbacks?: FallbackTarget[];
 }
 
 /**
@@ -153,5 +158,6 @@ export function summarizeConversation(conversation: Conversation): ConversationS
     ...(conversation.threadId ? { threadId: conversation.threadId } : {}),
     ...(conversation.threadId && conversation.threadProviderId ? { threadProviderId: conversation.threadProviderId } : {}),
     ...(conversation.settings ? { settings: structuredClone(conversation.settings) } : {}),
+    ...(conversation.fallbacks ? { fallbacks: structuredClone(conversation.fallbacks) } : {}),
   };
 }

@@ -253,6 +253,48 @@ describe('failover to another provider', () => {
   });
 });
 
+describe('a conversation’s own fallbacks', () => {
+  it('replace its provider’s: a list of its own is used, an empty list means none, null its provider’s again', async () => {
+    const rig = local.rig();
+    const fallback = await addBackup(rig);
+    const provider = await addPool(rig, [KEY_A]);
+    const conversation = await rig.call('conversations:create', { providerId: provider.id });
+    local.server.alwaysRespond(faults.serverError());
+
+    const summary = await rig.call('conversations:setFallbacks', { id: conversation.id, fallbacks: [{ providerId: fallback.id, model: ' gpt-4o ' }] });
+    expect(summary.fallbacks).toEqual([{ providerId: fallback.id, model: 'gpt-4o' }]);
+    const first = await turn(rig, conversation.id);
+    expect(first.result.content).toBe('Backup here.');
+    expect(first.reply.route).toMatchObject({ providerId: fallback.id, model: 'gpt-4o' });
+
+    // The provider names the fallback; this conversation says "none".
+    await rig.call('providers:save', draft({ ...provider, apiKey: { action: 'keep' }, fallbacks: [{ providerId: fallback.id, model: '' }] }));
+    await rig.call('conversations:setFallbacks', { id: conversation.id, fallbacks: [] });
+    const second = await turn(rig, conversation.id);
+    expect(second.result.final.error?.code).toBe('SERVER_ERROR');
+    await rig.call('conversations:setFallbacks', { id: conversation.id, fallbacks: null });
+    const third = await turn(rig, conversation.id);
+    expect(third.result.content).toBe('Backup here.');
+    expect(third.reply.route?.model).toBe('gpt-4o-mini');
+    // Kept in the conversation file across a restart.
+    await rig.call('conversations:setFallbacks', { id: conversation.id, fallbacks: [{ providerId: fallback.id, model: 'x' }] });
+    const restarted = local.keep(await rig.restart());
+    expect((await restarted.call('conversations:get', { id: conversation.id })).fallbacks).toEqual([{ providerId: fallback.id, model: 'x' }]);
+  });
+
+  it('refuses the conversation’s own provider and a deleted one with a sentence', async () => {
+    const rig = local.rig();
+    const provider = await addPool(rig, [KEY_A]);
+    const conversation = await rig.call('conversations:create', { providerId: provider.id });
+    const self = await rig.raw('conversations:setFallbacks', { id: conversation.id, fallbacks: [{ providerId: provider.id, model: '' }] });
+    expect(self.ok).toBe(false);
+    if (!self.ok) expect(self.error).toMatchObject({ code: 'VALIDATION', message: 'Fallback 1 is this provider itself: choose another one.' });
+    const gone = await rig.raw('conversations:setFallbacks', { id: conversation.id, fallbacks: [{ providerId: 'nope', model: '' }] });
+    if (!gone.ok) expect(gone.error.fields?.['fallbacks.0']?.code).toBe('FALLBACK_MISSING');
+    expect(gone.ok).toBe(false);
+  });
+});
+
 describe('older configs and bad input', () => {
   it('a provider saved by an older version (one key at the provider account, no `keys`) keeps working unchanged', async () => {
     const rig = local.rig();

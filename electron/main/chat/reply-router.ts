@@ -10,7 +10,7 @@
  */
 import type { ChatEvent } from '../../../shared/models/chat-event';
 import type { ReplyRoute } from '../../../shared/models/conversation';
-import { keepsServerState } from '../../../shared/models/provider';
+import { keepsServerState, type FallbackTarget } from '../../../shared/models/provider';
 import type { AppError } from '../../../shared/result';
 import type { ConfigStore } from '../config/config-store';
 import type { Logger } from '../logger';
@@ -35,6 +35,11 @@ function isAnswer(event: ChatEvent): boolean {
   return event.type === 'delta' || event.type === 'reasoning' || event.type === 'annotations' || event.type === 'done' || event.type === 'reset';
 }
 
+/** The conversation's own fallbacks when it has them, else its provider's. */
+function fallbacksOf(request: Pick<ChatRequest, 'provider' | 'fallbacks'>): FallbackTarget[] {
+  return request.fallbacks ?? request.provider.config.fallbacks ?? [];
+}
+
 interface Candidate {
   target: PlanTarget;
   provider: ResolvedProvider | null;
@@ -45,8 +50,8 @@ export class ReplyRouter {
   constructor(private readonly deps: ReplyRouterDeps) {}
 
   /** True when the reply can choose (several keys, or fallbacks): only then is a route recorded. */
-  static routes(provider: ResolvedProvider): boolean {
-    return (provider.keys?.length ?? 0) > 1 || (provider.config.fallbacks?.length ?? 0) > 0;
+  static routes(request: Pick<ChatRequest, 'provider' | 'fallbacks'>): boolean {
+    return (request.provider.keys?.length ?? 0) > 1 || fallbacksOf(request).length > 0;
   }
 
   private keysOf(provider: ResolvedProvider): PlanKey[] {
@@ -71,7 +76,7 @@ export class ReplyRouter {
       },
     ];
     const stateful = keepsServerState(primary.config);
-    for (const fallback of primary.config.fallbacks ?? []) {
+    for (const fallback of fallbacksOf(request)) {
       const config = this.deps.config.getProvider(fallback.providerId);
       const base = { providerId: fallback.providerId, providerName: config?.name ?? 'A deleted provider', model: fallback.model || config?.model || '', keys: [], strategy: config?.keyStrategy ?? 'order' } as const;
       if (!config || !this.deps.kindOf(config.type)) {
@@ -131,7 +136,7 @@ export class ReplyRouter {
       candidates.map((c) => c.target),
       this.deps.health,
     );
-    const record = ReplyRouter.routes(request.provider);
+    const record = ReplyRouter.routes(request);
     let last: AppError | undefined;
     for (;;) {
       const step = plan.next();

@@ -87,6 +87,8 @@ const conversationHeaderSchema = z.object({
   updatedAt: z.string(),
   threadId: z.string().optional(),
   threadProviderId: z.string().optional(),
+  // The conversation's own fallbacks (key pools and failover); a damaged list means its provider's.
+  fallbacks: z.array(z.object({ providerId: z.string().min(1), model: z.string() })).max(50).optional().catch(undefined),
 });
 
 export const conversationSchema = conversationHeaderSchema

@@ -19,7 +19,7 @@
  */
 import type { ChatEvent } from '../../../shared/models/chat-event';
 import type { GenerationSettings } from '../../../shared/models/generation-settings';
-import type { ConnectionTestResult, ConversationStateMode, ProviderConfig, ProviderDraft, ProviderType } from '../../../shared/models/provider';
+import type { ConnectionTestResult, ConversationStateMode, FallbackTarget, ProviderConfig, ProviderDraft, ProviderType } from '../../../shared/models/provider';
 import type { ProviderQuirks } from '../config/config-store';
 import type { ProviderEndpoint } from './wire/openai-client';
 
@@ -65,6 +65,8 @@ export interface ChatRequest {
    * router sets 0 when another key or provider can answer at once instead.
    */
   maxRateLimitRetries?: number;
+  /** The conversation's own fallbacks, which replace its provider's (absent: the provider's). */
+  fallbacks?: FallbackTarget[];
 }
 
 export interface ChatAdapter {
