@@ -36,7 +36,7 @@ export function ReplyRouteLine({ route }: { route: ReplyRoute }) {
       ) : (
         <details className="route-details">
           <summary className="message-note route-line">
-            {line} {t('route.triedCount', { count: route.attempts.length })}
+            {route.exhausted ? line : `${line} ${t('route.triedCount', { count: route.attempts.length })}`}
           </summary>
           <ol className="route-attempts">
             {route.attempts.map((a, i) => (

@@ -9,7 +9,7 @@ import { errorHint, errorText } from '../lib/error-text';
 import { ApiKeyField } from './ApiKeyField';
 import { validateFallbacks, validateKeyDrafts } from '../../shared/validation/routing-validation';
 import { useProvidersStore } from '../stores/providers-store';
-import { FallbacksEditor } from './FallbacksEditor';
+import { FallbacksEditor } from '../components/FallbacksEditor';
 import { KeyHealthLine, KeyPoolEditor } from './KeyPoolEditor';
 import { startPool } from './key-pool-state';
 import { CustomHeadersEditor } from './CustomHeadersEditor';
@@ -316,7 +316,13 @@ export function ProviderForm(props: Props) {
 
       <ProviderDefaultsField value={draft.defaults} onChange={(settings) => set('defaults', settings)} />
 
-      <FallbacksEditor draft={draft} providers={providers} onChange={(fallbacks) => set('fallbacks', fallbacks)} messagesFor={messagesFor} />
+      <FallbacksEditor
+        self={draft}
+        fallbacks={draft.fallbacks ?? []}
+        providers={providers}
+        onChange={(fallbacks) => set('fallbacks', fallbacks)}
+        messagesFor={messagesFor}
+      />
 
       {showsField(draft.type, 'customHeaders') ? (
         <CustomHeadersEditor

@@ -109,4 +109,31 @@ describe('Key pool and fallback', () => {
     expect(primary.violations).toEqual([]);
     expect(e2e.pageErrors).toEqual([]);
   });
+
+  it('a conversation can say "no fallbacks" in its settings; with every key resting, one sentence says what was tried', async () => {
+    const chat = await e2e.open(host.chatUrl);
+    await chat.getByRole('button', { name: /^Conversation settings/ }).click();
+    const dialog = chat.getByRole('dialog', { name: 'Conversation settings' });
+    const useProvider = dialog.getByLabel('Use the fallbacks of Primary', { exact: true });
+    expect(await useProvider.isChecked()).toBe(true);
+    await useProvider.uncheck();
+    // It starts from the provider's list; removing the one fallback leaves none for this conversation.
+    expect(await dialog.getByLabel('Fallback 1 provider', { exact: true }).inputValue()).not.toBe('');
+    await dialog.getByRole('button', { name: 'Remove fallback 1' }).click();
+    await dialog.getByRole('button', { name: 'Save', exact: true }).click();
+    await dialog.waitFor({ state: 'detached' });
+    const conversationId = (await mainCall('conversations:list', undefined))[0]?.id ?? '';
+    expect((await mainCall('conversations:get', { id: conversationId })).fallbacks).toEqual([]);
+
+    const composer = chat.getByRole('textbox', { name: 'Message', exact: true });
+    await composer.fill('four');
+    await composer.press('Enter');
+    const failed = chat.locator('.message-assistant').last();
+    await failed.getByText(/^No provider could answer\. Tried: Primary · gpt-4o-mini, key /).waitFor();
+    // Its details list each attempt with the reason.
+    await failed.locator('.route-details summary').click();
+    expect(await failed.locator('.route-attempts li').count()).toBe(2);
+    expect(backup.requestsTo('/chat/completions').filter((r) => JSON.stringify(r.body).includes('four'))).toEqual([]);
+    expect(e2e.pageErrors).toEqual([]);
+  });
 });

@@ -1,16 +1,21 @@
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { FallbackTarget, ProviderDraft, ProviderView } from '../../shared/models/provider';
+import type { ConversationStateMode, FallbackTarget, ProviderType, ProviderView } from '../../shared/models/provider';
 import { keepsServerState } from '../../shared/models/provider';
-import { FieldMessages, type FieldMessage } from './FieldMessages';
-import { moveItem } from './key-pool-state';
+import { FieldMessages, type FieldMessage } from '../settings/FieldMessages';
+import { moveItem } from '../settings/key-pool-state';
+import './fallbacks-editor.css';
 
 interface Props {
-  draft: ProviderDraft;
+  /** The provider that falls back (a provider being edited, or a conversation's provider). */
+  self: { id?: string; type: ProviderType; conversationState?: ConversationStateMode };
+  fallbacks: readonly FallbackTarget[];
   /** Every saved provider (the candidates; this one and those that keep conversations on their server are refused with a sentence). */
   providers: readonly ProviderView[];
   onChange: (fallbacks: FallbackTarget[]) => void;
   messagesFor: (field: string) => FieldMessage[];
+  /** Replaces the provider-level explanation (a conversation's fallbacks say what they replace). */
+  help?: string;
 }
 
 /**
@@ -18,20 +23,19 @@ interface Props {
  * token. A provider that keeps conversations on its server (Assistants, Responses with server state) cannot
  * hand a conversation to another server, which the editor says instead of offering the chain.
  */
-export function FallbacksEditor({ draft, providers, onChange, messagesFor }: Props) {
+export function FallbacksEditor({ self, fallbacks, providers, onChange, messagesFor, help }: Props) {
   const { t } = useTranslation('settings');
   const baseId = useId();
-  const fallbacks = draft.fallbacks ?? [];
   const update = (row: number, patch: Partial<FallbackTarget>) => onChange(fallbacks.map((f, i) => (i === row ? { ...f, ...patch } : f)));
-  const stateful = keepsServerState(draft);
+  const stateful = keepsServerState(self);
   const listMessages = messagesFor('fallbacks');
-  const candidates = providers.filter((p) => p.id !== draft.id);
+  const candidates = providers.filter((p) => p.id !== self.id);
 
   return (
     <fieldset className="fallbacks-editor" aria-describedby={`${baseId}-help`}>
       <legend>{t('fallbacks.legend')}</legend>
       <p id={`${baseId}-help`} className="field-note">
-        {stateful ? t('fallbacks.stateful') : t('fallbacks.help')}
+        {stateful ? t('fallbacks.stateful') : (help ?? t('fallbacks.help'))}
       </p>
       {fallbacks.length > 0 || !stateful ? (
         <ol className="fallback-rows">
