@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Conversation, Message } from '../../shared/models/conversation';
 import type { ProviderView } from '../../shared/models/provider';
-import { faults, forKey, startOpenAIServer, type OpenAIServer } from '../fixtures/openai-server/index.js';
+import { faults, forKey, refusedUrl, startOpenAIServer, type OpenAIServer } from '../fixtures/openai-server/index.js';
 import { localServerAndRigs, type ReplayedStream, type Rig } from '../support/chat-rig';
 import { draft } from '../support/providers-rig';
 
@@ -181,7 +181,7 @@ describe('failover to another provider', () => {
     expect(local.server.requestsTo('/chat/completions').length).toBe(before);
   });
 
-  it('a server error or a refused connection before the first token goes to the fallback', async () => {
+  it('a server error (HTTP 500) before the first token goes to the fallback', async () => {
     const rig = local.rig();
     const fallback = await addBackup(rig);
     const primary = await addPool(rig, [KEY_A, KEY_B], { fallbacks: [{ providerId: fallback.id, model: '' }] });
@@ -192,6 +192,24 @@ describe('failover to another provider', () => {
     expect(keysSent(local.server)).toEqual([bearer(KEY_A)]);
     expect(reply.route?.attempts).toEqual([expect.objectContaining({ providerId: primary.id, reason: 'unavailable', errorCode: 'SERVER_ERROR' })]);
     expect(reply.route?.model).toBe('gpt-4o-mini');
+  });
+
+  it('a server nobody answers at (connection refused) or that never sends headers (timeout) is passed over at once', async () => {
+    const rig = local.rig({ http: { connectTimeoutMs: 300, idleTimeoutMs: 5000 } });
+    const fallback = await addBackup(rig);
+    const provider = await rig.call(
+      'providers:save',
+      draft({ name: 'Primary', baseUrl: await refusedUrl(), model: 'gpt-4o-mini', keys: [{ label: 'a', value: KEY_A }, { label: 'b', value: KEY_B }], fallbacks: [{ providerId: fallback.id, model: '' }] }),
+    );
+    const refused = await turn(rig);
+    expect(refused.result.content).toBe('Backup here.');
+    expect(refused.reply.route?.attempts).toEqual([expect.objectContaining({ providerId: provider.id, reason: 'unavailable', errorCode: 'CONNECTION_REFUSED' })]);
+
+    await rig.call('providers:save', draft({ ...provider, baseUrl: local.server.url, apiKey: { action: 'keep' } }));
+    local.server.nextResponses(faults.hang());
+    const hung = await turn(rig, refused.conversation.id);
+    expect(hung.result.content).toBe('Backup here.');
+    expect(hung.reply.route?.attempts).toEqual([expect.objectContaining({ reason: 'unavailable', errorCode: 'CONNECT_TIMEOUT' })]);
   });
 
   it('an error after content started never fails over: the reply is not stitched from two models', async () => {
