@@ -2,6 +2,8 @@ import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiKeyDraft, KeyHealth, KeyStrategy, ProviderDraft, ProviderView } from '../../shared/models/provider';
 import { KEY_STRATEGIES } from '../../shared/models/provider';
+import type { AppError } from '../../shared/result';
+import { errorText } from '../lib/error-text';
 import { FieldMessages, messagesAria, type FieldMessage } from './FieldMessages';
 import { keyRows, moveItem } from './key-pool-state';
 
@@ -18,7 +20,12 @@ export function KeyHealthLine({ health }: { health: KeyHealth }) {
   const { t } = useTranslation('settings');
   const time = (iso: string) => new Date(iso).toLocaleTimeString();
   let text: string;
-  if (health.state === 'invalid') text = t('keys.health.invalid', { error: health.lastError ?? '' });
+  if (health.state === 'invalid') {
+    const error = health.lastErrorCode
+      ? errorText(t, { code: health.lastErrorCode as AppError['code'], message: health.lastError ?? '', ...(health.lastErrorParams ? { params: health.lastErrorParams } : {}) })
+      : (health.lastError ?? '');
+    text = t('keys.health.invalid', { error });
+  }
   else if (health.state === 'cooling') text = t('keys.health.cooling', { until: time(health.coolingUntil ?? '') });
   else if (health.lastUsedAt) text = t('keys.health.usedAt', { time: time(health.lastUsedAt) });
   else text = t('keys.health.unused');

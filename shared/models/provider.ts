@@ -88,6 +88,8 @@ export interface KeyHealth {
   /** English sentence of the last failure, and its code for the translation. */
   lastError: string | null;
   lastErrorCode: string | null;
+  /** What the translation of `lastErrorCode` interpolates (host, status …); never a secret. */
+  lastErrorParams?: Record<string, string | number>;
   /** While cooling: when the key is used again. */
   coolingUntil: string | null;
 }

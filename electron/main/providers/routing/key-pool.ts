@@ -19,7 +19,7 @@ export const QUOTA_COOLDOWN_MS = 60 * 60_000;
 
 export interface KeyState {
   lastUsedAt?: number;
-  lastError?: { code: string; message: string };
+  lastError?: { code: string; message: string; params?: Record<string, string | number> };
   coolingUntil?: number;
   invalid?: boolean;
   /** 429s in a row (for the back-off when the server names no time). */
@@ -33,6 +33,10 @@ export function cooldownMs(error: AppError, strikes: number): number {
   const asked = [params.retryAfterMs, params.resetMs].find((v): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0);
   if (asked !== undefined) return Math.min(Math.max(asked, 0), MAX_COOLDOWN_MS);
   return Math.min(BASE_BACKOFF_MS * 2 ** Math.max(0, strikes - 1), MAX_BACKOFF_MS);
+}
+
+function lastErrorOf(error: AppError): NonNullable<KeyState['lastError']> {
+  return { code: error.code, message: error.message, ...(error.params ? { params: error.params } : {}) };
 }
 
 export type KeyAvailability = { kind: 'ready' } | { kind: 'cooling'; until: number } | { kind: 'invalid' };
@@ -82,18 +86,18 @@ export class KeyHealthBook {
     const state = this.state(providerId, keyId);
     state.strikes += 1;
     state.coolingUntil = this.now() + cooldownMs(error, state.strikes);
-    state.lastError = { code: error.code, message: error.message };
+    state.lastError = lastErrorOf(error);
     return state.coolingUntil;
   }
 
   markInvalid(providerId: string, keyId: string, error: AppError): void {
     const state = this.state(providerId, keyId);
     state.invalid = true;
-    state.lastError = { code: error.code, message: error.message };
+    state.lastError = lastErrorOf(error);
   }
 
   markFailed(providerId: string, keyId: string, error: AppError): void {
-    this.state(providerId, keyId).lastError = { code: error.code, message: error.message };
+    this.state(providerId, keyId).lastError = lastErrorOf(error);
   }
 
   /** The user edited (or removed) the key: what was learned about the old one no longer holds. */
@@ -139,6 +143,7 @@ export class KeyHealthBook {
       lastUsedAt: iso(state?.lastUsedAt),
       lastError: state?.lastError?.message ?? null,
       lastErrorCode: state?.lastError?.code ?? null,
+      ...(state?.lastError?.params ? { lastErrorParams: { ...state.lastError.params } } : {}),
       coolingUntil: availability.kind === 'cooling' ? iso(availability.until) : null,
     };
   }
