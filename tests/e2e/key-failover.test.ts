@@ -134,6 +134,12 @@ describe('Key pool and fallback', () => {
     await failed.locator('.route-details summary').click();
     expect(await failed.locator('.route-attempts li').count()).toBe(2);
     expect(backup.requestsTo('/chat/completions').filter((r) => JSON.stringify(r.body).includes('four'))).toEqual([]);
+
+    // In Traditional Chinese the sentence and the answered-by lines follow, names and masks as they are.
+    await mainCall('app:setPreferences', { language: 'zh-TW' });
+    await failed.getByText(/^沒有任何供應商能夠回答。已嘗試：Primary · gpt-4o-mini，金鑰 /).waitFor();
+    await chat.getByText(`由 Backup · gpt-4o-mini，金鑰 ${hint(BACKUP_KEY)} 回答。 （先前嘗試了 2 個）`, { exact: true }).waitFor();
+    await mainCall('app:setPreferences', { language: 'en' });
     expect(e2e.pageErrors).toEqual([]);
   });
 });
