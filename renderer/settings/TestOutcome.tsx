@@ -47,6 +47,7 @@ export function TestOutcome({ state }: { state: TestState }) {
     content = (
       <div className="banner banner-error" role="alert">
         <p>{errorText(t, state.error)}</p>
+        {typeof state.error.params?.failedKeys === 'number' ? <p className="banner-detail">{t('test.allKeysFailed', { count: state.error.params.failedKeys })}</p> : null}
         {hint ? <p className="banner-detail">{hint}</p> : null}
       </div>
     );

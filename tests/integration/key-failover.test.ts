@@ -365,6 +365,10 @@ describe('older configs and bad input', () => {
       ['other', '…C333', true, undefined],
     ]);
     expect(result.message).toMatch(/1 of 3 keys failed/);
+    // No key works: the first key's failure, saying it was all of them.
+    const none = await rig.raw('providers:test', draft({ baseUrl: local.server.url, keys: [{ label: 'x', value: 'sk-pool-revoked-zzzzzzzzzz-Z999' }, { label: 'y', value: 'sk-pool-revoked-yyyyyyyyyy-Y888' }] }));
+    expect(none.ok).toBe(false);
+    if (!none.ok) expect(none.error).toMatchObject({ code: 'AUTH_FAILED', params: { failedKeys: 2 } });
   });
 
   it('the pool, its order, labels, strategy and fallbacks survive a restart', async () => {

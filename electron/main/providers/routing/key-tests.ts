@@ -28,7 +28,13 @@ export async function testEveryKey(
       keyResults.push({ ...base, ok: false, error: { code: appError.code, message: appError.message, ...(appError.params ? { params: appError.params } : {}) } });
     }
   }
-  if (!first) throw firstFailure;
+  if (!first) {
+    // No key works: the first key's failure is shown, saying it was the same for all of them.
+    if (firstFailure instanceof AppFailure && keys.length > 1) {
+      throw new AppFailure({ ...firstFailure.appError, params: { ...firstFailure.appError.params, failedKeys: keys.length } });
+    }
+    throw firstFailure;
+  }
   const failed = keyResults.filter((k) => !k.ok).length;
   return {
     ...first,
