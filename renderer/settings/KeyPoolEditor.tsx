@@ -19,16 +19,16 @@ interface Props {
 export function KeyHealthLine({ health }: { health: KeyHealth }) {
   const { t } = useTranslation('settings');
   const time = (iso: string) => new Date(iso).toLocaleTimeString();
+  const error = health.lastErrorCode
+    ? errorText(t, { code: health.lastErrorCode as AppError['code'], message: health.lastError ?? '', ...(health.lastErrorParams ? { params: health.lastErrorParams } : {}) })
+    : (health.lastError ?? '');
   let text: string;
-  if (health.state === 'invalid') {
-    const error = health.lastErrorCode
-      ? errorText(t, { code: health.lastErrorCode as AppError['code'], message: health.lastError ?? '', ...(health.lastErrorParams ? { params: health.lastErrorParams } : {}) })
-      : (health.lastError ?? '');
-    text = t('keys.health.invalid', { error });
-  }
+  if (health.state === 'invalid') text = t('keys.health.invalid', { error });
   else if (health.state === 'cooling') text = t('keys.health.cooling', { until: time(health.coolingUntil ?? '') });
   else if (health.lastUsedAt) text = t('keys.health.usedAt', { time: time(health.lastUsedAt) });
   else text = t('keys.health.unused');
+  // A key that works may still have failed lately (its server was down): say so after the state.
+  if (health.state === 'ok' && error) text = `${text} ${t('keys.health.lastError', { error })}`;
   return <p className={`field-note key-health key-health-${health.state}`}>{text}</p>;
 }
 
