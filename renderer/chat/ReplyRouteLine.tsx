@@ -28,7 +28,7 @@ export function localizedRouteError(error: AppError | undefined, route: ReplyRou
  */
 export function ReplyRouteLine({ route }: { route: ReplyRoute }) {
   const { t } = useTranslation('chat');
-  const line = route.exhausted ? t('route.exhausted') : t('route.answeredBy', { who: who(route, t) });
+  const line = route.exhausted ? t('route.exhausted') : route.failed ? t('route.askedLast', { who: who(route, t) }) : t('route.answeredBy', { who: who(route, t) });
   return (
     <div className="reply-route">
       {route.attempts.length === 0 ? (

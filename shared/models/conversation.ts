@@ -81,6 +81,8 @@ export interface ReplyRoute {
   attempts: RouteAttempt[];
   /** No one answered: every way was tried (the reply's error says so). */
   exhausted?: boolean;
+  /** This one was asked after the others and refused the request itself (its error is the reply's). */
+  failed?: boolean;
 }
 
 /** Why a finished reply is held in memory, not yet on disk. */

@@ -248,9 +248,20 @@ describe('failover to another provider', () => {
     await addPool(rig, [KEY_A, KEY_B], { fallbacks: [{ providerId: fallback.id, model: '' }] });
     // Twice: a first 400 is retried once without stream_options (some servers refuse it).
     local.server.nextResponses({ ...faults.badRequest('This request is malformed.'), times: 2 });
-    const { result } = await turn(rig);
+    const { result, reply } = await turn(rig);
     expect(result.final.error?.code).toBe('BAD_REQUEST');
+    // Nothing was tried before, so nothing to tell beyond the error.
+    expect(reply.route).toBeUndefined();
     expect(backup.requestsTo('/chat/completions')).toHaveLength(0);
+  });
+
+  it('after a key was passed over, a request the next key gets refused ends the reply with that error, saying who was asked', async () => {
+    const rig = local.rig();
+    await addPool(rig, [KEY_A, KEY_B]);
+    local.server.nextResponses(faults.rateLimited({ seconds: 30 }, forKey(KEY_A)), { ...faults.badRequest('No.', forKey(KEY_B)), times: 2 });
+    const { result, reply } = await turn(rig);
+    expect(result.final.error?.code).toBe('BAD_REQUEST');
+    expect(reply.route).toMatchObject({ keyHint: '…B222', failed: true, attempts: [{ keyHint: '…A111', reason: 'rate-limited' }] });
   });
 
   it('a deleted fallback is passed over with the reason', async () => {

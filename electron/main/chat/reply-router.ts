@@ -35,6 +35,10 @@ function isAnswer(event: ChatEvent): boolean {
   return event.type === 'delta' || event.type === 'reasoning' || event.type === 'annotations' || event.type === 'done' || event.type === 'reset';
 }
 
+function keyOf(step: PlanStep): Pick<ReplyRoute, 'keyHint' | 'keyLabel'> {
+  return step.key.hint ? { keyHint: step.key.hint, ...(step.key.label ? { keyLabel: step.key.label } : {}) } : {};
+}
+
 /** The conversation's own fallbacks when it has them, else its provider's. */
 function fallbacksOf(request: Pick<ChatRequest, 'provider' | 'fallbacks'>): FallbackTarget[] {
   return request.fallbacks ?? request.provider.config.fallbacks ?? [];
@@ -183,7 +187,7 @@ export class ReplyRouter {
       if (request.signal.aborted || failure.code === 'CANCELLED' || !plan.failed(step, failure)) {
         if (record && plan.attempts.length > 0) {
           const t = candidate.target;
-          onRoute({ providerId: t.providerId, providerName: t.providerName, model: t.model, attempts: [...plan.attempts] });
+          onRoute({ providerId: t.providerId, providerName: t.providerName, model: t.model, ...keyOf(step), attempts: [...plan.attempts], failed: true });
         }
         yield [{ type: 'error', error: failure }];
         return;

@@ -38,6 +38,7 @@ const replyRouteSchema = z.object({
   keyHint: z.string().optional(),
   attempts: z.array(routeAttemptSchema),
   exhausted: z.boolean().optional(),
+  failed: z.boolean().optional(),
 });
 
 const messageSchema = z
