@@ -7,6 +7,7 @@ import { MarkdownContent } from './markdown/MarkdownContent';
 import { MessageEditor } from './MessageEditor';
 import { MessageError } from './MessageError';
 import { ReplySettings } from './ReplySettings';
+import { localizedRouteError, ReplyRouteLine } from './ReplyRouteLine';
 import { RetryCountdown } from './RetryCountdown';
 import { ThinkingBlock } from './ThinkingBlock';
 import { splitThinkTags } from './think-tags';
@@ -112,7 +113,7 @@ function AssistantMessage({ message, stream, isLastReply, idle, onRegenerate }: 
       )}
       {message.status === 'failed' && (
         <MessageError
-          error={message.error}
+          error={localizedRouteError(message.error, message.route, t)}
           onRetry={isLastReply && idle ? () => onRegenerate() : undefined}
           onSendWithout={isLastReply && idle ? (parameter) => onRegenerate(parameter) : undefined}
         />
@@ -124,6 +125,7 @@ function AssistantMessage({ message, stream, isLastReply, idle, onRegenerate }: 
           {t(message.unsaved === 'disk-full' ? 'message.notSavedDiskFull' : 'message.notSaved')}
         </p>
       )}
+      {message.route && <ReplyRouteLine route={message.route} />}
       {!live && <ReplySettings message={message} />}
       {!live && (
         <div className="message-actions">
