@@ -1,5 +1,6 @@
 import type { AppError } from '../result';
 import type { GenerationSettings } from './generation-settings';
+import type { ConversationTools, ToolRound } from './tools';
 
 export type MessageRole = 'user' | 'assistant';
 
@@ -41,6 +42,8 @@ export interface Message {
   settings?: GenerationSettings;
   /** A reply: request parameters left out because the provider refused them for this model ("Send without it"). */
   omittedParameters?: string[];
+  /** A reply: the tool calls the model made, round by round, with their results (see models/tools.ts). */
+  toolRounds?: ToolRound[];
   /**
    * Never saved: main sets it on a reply it holds in memory because its final save failed (a full disk),
    * so a window shows it as not saved yet. Only in what main sends, never in a file.
@@ -68,6 +71,10 @@ export interface Conversation {
   threadProviderId?: string;
   /** System prompt and parameters of this conversation; absent (files of older versions) = server defaults. */
   settings?: GenerationSettings;
+  /** The MCP servers whose tools this conversation offers to its model; absent = none. */
+  tools?: ConversationTools;
+  /** Tools the user chose to always allow in this conversation: `serverId/toolName`. */
+  toolApprovals?: string[];
 }
 
 export interface ConversationSummary {
@@ -83,6 +90,8 @@ export interface ConversationSummary {
   threadProviderId?: string;
   /** The conversation's system prompt and parameters, when it has any (the header shows it). */
   settings?: GenerationSettings;
+  /** The MCP servers the conversation offers its model, when any. */
+  tools?: ConversationTools;
 }
 
 /**
@@ -119,5 +128,6 @@ export function summarizeConversation(conversation: Conversation): ConversationS
     ...(conversation.threadId ? { threadId: conversation.threadId } : {}),
     ...(conversation.threadId && conversation.threadProviderId ? { threadProviderId: conversation.threadProviderId } : {}),
     ...(conversation.settings ? { settings: structuredClone(conversation.settings) } : {}),
+    ...(conversation.tools ? { tools: structuredClone(conversation.tools) } : {}),
   };
 }

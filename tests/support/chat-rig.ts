@@ -44,6 +44,8 @@ export interface RigOptions {
   fetch?: typeof globalThis.fetch;
   /** The config file store (default conf, as in the browser host); tests wrap it to inject write failures. */
   createStore?: ServiceDeps['createStore'];
+  /** MCP tuning (short timeouts and back-off). */
+  mcp?: ServiceDeps['mcp'];
 }
 
 export interface Rig {
@@ -122,6 +124,7 @@ export function startRig(options: RigOptions = {}): Rig {
     http: { connectTimeoutMs: 5000, idleTimeoutMs: 5000, ...options.http },
     chat: { persistIntervalMs: 50, ...options.chat },
     ...(options.assistant ? { assistant: options.assistant } : {}),
+    ...(options.mcp ? { mcp: options.mcp } : {}),
   });
   const dispatcher = createDispatcher(services.handlers, log);
   const ctx = (windowId: number) => ({ windowId, windowKind: 'chat' as const });

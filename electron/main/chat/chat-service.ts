@@ -33,6 +33,8 @@ import type { ChatEvent } from '../../../shared/models/chat-event';
 import type { KindOf } from '../providers/kinds';
 import { limitHistory, omittedFor, withOmitted } from '../providers/generation-parameters';
 import { replyBatches, type ChatAdapter, type ChatRequest, type HistoryMessage, type ResolvedProvider } from '../providers/provider-kind';
+import { closeOpenCalls, withTools } from '../tools/tool-loop';
+import type { TurnTools } from '../tools/mcp-service';
 import { EventCoalescer, realTimers, type StreamPatch, type Timers } from './event-coalescer';
 import { UnsavedReplies } from './unsaved-replies';
 
@@ -56,6 +58,8 @@ export interface ChatServiceDeps {
   saveRetryDelaysMs?: readonly number[];
   /** Deletes server-side state of a conversation (an Assistants thread, a Responses conversation). */
   deleteRemoteThread?(conversation: Conversation): Promise<void>;
+  /** The MCP tools a conversation offers (tools/mcp-service.ts); absent or null: a turn without tools. */
+  tools?: { forConversation(conversation: Conversation): TurnTools | null };
 }
 
 /** The longest title derived from a first message; the user can rename to anything up to 500. */
@@ -69,11 +73,11 @@ export function titleFromMessage(text: string): string {
   return `${(lastSpace > TITLE_MAX / 2 ? cut.slice(0, lastSpace) : cut).trimEnd()}…`;
 }
 
-/** What goes back to the model: user and assistant text only. Reasoning never does (DeepSeek answers 400). */
+/** What goes back to the model: user and assistant text, and tool calls with their results. Reasoning never does (DeepSeek answers 400). */
 export function historyFor(messages: readonly Message[]): HistoryMessage[] {
   return messages
-    .filter((m) => m.role === 'user' || m.content.trim().length > 0)
-    .map((m) => ({ role: m.role, content: m.content }));
+    .filter((m) => m.role === 'user' || m.content.trim().length > 0 || (m.toolRounds?.length ?? 0) > 0)
+    .map((m) => (m.role === 'assistant' && m.toolRounds?.length ? { role: m.role, content: m.content, toolRounds: m.toolRounds } : { role: m.role, content: m.content }));
 }
 
 interface ActiveStream {
@@ -530,7 +534,9 @@ export class ChatService {
       const history = limitHistory(historyFor(saved.messages.slice(0, -1)), saved.settings?.historyLimit);
       const live = this.register(conversationId, assistantMessage, ctx.windowId);
       this.changed(saved);
+      const turnTools = this.deps.tools?.forConversation(saved) ?? null;
       const request: ChatRequest = {
+        ...(turnTools ? { tools: turnTools.specs } : {}),
         provider: resolved.provider,
         model: resolved.model,
         history,
@@ -559,7 +565,7 @@ export class ChatService {
           }
         },
       };
-      live.finished = this.run(live, resolved.adapter, request);
+      live.finished = this.run(live, turnTools ? withTools(resolved.adapter, turnTools.loop) : resolved.adapter, request);
       return { ...prepared, streamId: live.streamId, assistantMessage: structuredClone(assistantMessage) };
     } finally {
       this.starting.delete(conversationId);
@@ -639,6 +645,10 @@ export class ChatService {
       live.persistTimer = null;
     }
     message.status = error ? 'failed' : live.controller.signal.aborted ? 'stopped' : 'complete';
+    if (message.toolRounds) {
+      closeOpenCalls(message.toolRounds);
+      coalescer.set({ toolRounds: structuredClone(message.toolRounds) });
+    }
     if (error) message.error = error;
     else delete message.error;
     if (live.retryWaiting) coalescer.set({ retryWait: null });
@@ -706,6 +716,14 @@ export class ChatService {
         break;
       case 'done':
         if (event.finishReason) message.finishReason = event.finishReason;
+        break;
+      case 'tool-rounds':
+        message.toolRounds = structuredClone(event.rounds);
+        coalescer.set({ toolRounds: event.rounds });
+        this.schedulePersist(live);
+        break;
+      case 'tool-calls':
+        // Only the tool loop acts on calls; a turn without tools has nothing to run them with.
         break;
       case 'error':
         fail(event.error);

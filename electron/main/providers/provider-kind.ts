@@ -19,6 +19,7 @@
  */
 import type { ChatEvent } from '../../../shared/models/chat-event';
 import type { GenerationSettings } from '../../../shared/models/generation-settings';
+import type { ToolRound } from '../../../shared/models/tools';
 import type { ConnectionTestResult, ConversationStateMode, ProviderConfig, ProviderDraft, ProviderType } from '../../../shared/models/provider';
 import type { ProviderQuirks } from '../config/config-store';
 import type { ProviderEndpoint } from './wire/openai-client';
@@ -34,6 +35,15 @@ export interface ResolvedProvider {
 export interface HistoryMessage {
   role: 'user' | 'assistant';
   content: string;
+  /** An assistant reply that called tools: its rounds (text before each, calls, results); see models/tools.ts. */
+  toolRounds?: ToolRound[];
+}
+
+/** A function the model may call (an MCP tool under the name the model sees). */
+export interface ToolSpec {
+  name: string;
+  description: string;
+  parameters: Record<string, unknown>;
 }
 
 export interface ChatRequest {
@@ -49,6 +59,8 @@ export interface ChatRequest {
   saveThreadId?(threadId: string): Promise<void>;
   /** Remembers a fact about this provider across restarts (e.g. it rejects stream_options). */
   rememberQuirk?(quirks: ProviderQuirks): void;
+  /** Functions offered to the model (the conversation's MCP tools); absent or empty: none. */
+  tools?: ToolSpec[];
 }
 
 export interface ChatAdapter {
