@@ -85,7 +85,8 @@ export const sdkConnector: McpConnector = async (server, { timeoutMs }) => {
   client.onclose = () => {
     if (closing) return;
     if (!connected) {
-      rejectStart?.(garbage ?? startFailure('exited', server, null, stderrTail.text));
+      // A process that exits before the handshake; an HTTP failure is reported by connect() itself, with its status.
+      if (server.transport === 'stdio') rejectStart?.(garbage ?? startFailure('exited', server, null, stderrTail.text));
       return;
     }
     const tail = stderrTail.text.trim().split('\n').pop()?.trim();

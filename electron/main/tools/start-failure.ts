@@ -47,9 +47,12 @@ export function startFailure(kind: StartFailureKind, server: McpServerConfig, er
   if (code === 'ECONNREFUSED') return new StartFailure('failed', `Nothing is listening at ${server.url}. Is the server running?`);
   if (code === 'ENOTFOUND') return new StartFailure('failed', `The host of ${server.url} was not found.`);
   const message = error instanceof Error ? error.message : String(error ?? '');
-  const status = /HTTP (\d{3})/.exec(message)?.[1];
+  // The SDK's StreamableHTTPError carries the status as `code`; older wordings put it in the message.
+  const numeric = (error as { code?: unknown } | null)?.code;
+  const status = typeof numeric === 'number' ? String(numeric) : /HTTP (\d{3})/.exec(message)?.[1];
   if (status === '401' || status === '403') return new StartFailure('failed', `The server at ${server.url} refused the request (HTTP ${status}); check its headers.`);
   if (status === '404') return new StartFailure('failed', `There is no MCP endpoint at ${server.url} (HTTP 404); check the URL.`);
+  if (status && Number(status) >= 400) return new StartFailure('failed', `The server at ${server.url} answered HTTP ${status}; is it an MCP (Streamable HTTP) endpoint?`);
   if (kind === 'garbage') return new StartFailure('garbage', `The server at ${server.url} did not answer in MCP (JSON-RPC).`);
   return new StartFailure('failed', `Could not connect to the MCP server at ${server.url}${message ? `: ${message.slice(0, 300)}` : '.'}`);
 }

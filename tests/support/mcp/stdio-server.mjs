@@ -27,7 +27,7 @@ if (flag('--garbage')) {
 } else {
   const server = new McpServer({ name: option('--name', 'test-tools'), version: '1.0.0' });
   server.registerTool('echo', { description: 'Repeats the text it is given.', inputSchema: { text: z.string() } }, async ({ text }) => ({
-    content: [{ type: 'text', text: `echo: ${text}${process.env.ECHO_SUFFIX ? ` ${process.env.ECHO_SUFFIX}` : ''}` }],
+    content: [{ type: 'text', text: ['echo:', text, process.env.ECHO_SUFFIX, process.env.API_TOKEN].filter(Boolean).join(' ') }],
   }));
   server.registerTool('add', { description: 'Adds two numbers.', inputSchema: { a: z.number(), b: z.number() } }, async ({ a, b }) => ({
     content: [{ type: 'text', text: String(a + b) }],
