@@ -65,6 +65,7 @@ export class McpSupervisor {
   sync(configs: readonly McpServerConfig[]): void {
     if (this.disposed) return;
     const wanted = new Map(configs.map((c) => [c.id, c]));
+    const restarting = new Set<string>();
     for (const [id, entry] of this.entries) {
       const config = wanted.get(id);
       if (!config || !config.enabled) {
@@ -76,15 +77,17 @@ export class McpSupervisor {
       if (configKey(config) !== entry.key) {
         entry.config = config;
         entry.key = configKey(config);
+        restarting.add(config.id);
         void this.restartEntry(entry);
       } else {
         entry.config = config;
       }
     }
     for (const config of configs) {
-      if (this.entries.has(config.id)) {
-        const entry = this.entries.get(config.id);
-        if (entry && config.enabled && (entry.status.state === 'stopped')) void this.start(entry);
+      const known = this.entries.get(config.id);
+      if (known) {
+        // Enabled again (a changed one is being restarted above and is not `stopped` by then).
+        if (config.enabled && known.status.state === 'stopped' && known.connection === null && !restarting.has(config.id)) void this.start(known);
         continue;
       }
       const entry: Entry = {
