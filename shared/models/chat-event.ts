@@ -25,7 +25,7 @@ export type ChatEvent =
   | { type: 'reset' }
   | { type: 'done'; finishReason: string | null }
   /** The model asks for these function calls (assembled from the stream); the tool loop answers them. */
-  | { type: 'tool-calls'; calls: ModelToolCall[] }
+  | { type: 'tool-calls'; calls: ModelToolCall[]; inline?: boolean }
   /** The tool loop's state changed (a call asked, approved, ran …): the whole list of rounds so far. */
   | { type: 'tool-rounds'; rounds: ToolRound[] }
   | { type: 'error'; error: AppError };

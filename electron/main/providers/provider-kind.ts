@@ -61,6 +61,12 @@ export interface ChatRequest {
   rememberQuirk?(quirks: ProviderQuirks): void;
   /** Functions offered to the model (the conversation's MCP tools); absent or empty: none. */
   tools?: ToolSpec[];
+  /**
+   * For an API whose run waits for tool outputs (Assistants `requires_action`): the adapter yields
+   * `tool-calls` with `inline`, and when iteration resumes the tool loop has put each call's output here
+   * (by call id), or null when the turn was stopped.
+   */
+  toolAnswers?: { outputs: Map<string, string> | null };
 }
 
 export interface ChatAdapter {

@@ -14,6 +14,7 @@ import { appError } from '../../../shared/result';
 import { replyBatches, type ChatAdapter, type ChatRequest } from '../providers/provider-kind';
 import type { ToolCallOutcome } from './mcp-connection';
 import { checkArguments } from './tool-arguments';
+import { toolMessageFor } from './tool-result';
 import type { OfferedTool } from './tool-catalog';
 
 export interface ToolLoopDeps {
@@ -39,14 +40,37 @@ export function unknownToolMessage(name: string): string {
 export async function* toolLoop(adapter: ChatAdapter, request: ChatRequest, deps: ToolLoopDeps): AsyncGenerator<ChatEvent[], void, undefined> {
   const rounds: ToolRound[] = [];
   let content = '';
+  let round = 0;
   const snapshot = (): ChatEvent => ({ type: 'tool-rounds', rounds: structuredClone(rounds) });
-  for (let round = 0; ; round++) {
+  const tooMany = (): ChatEvent[] => [
+    {
+      type: 'error',
+      error: appError('TOOL_ROUNDS_EXCEEDED', `The model asked for tools more than ${deps.maxRounds} times in one reply, so Switchboard stopped it.`, {
+        hint: 'Ask again, or ask for fewer steps at a time.',
+        params: { rounds: deps.maxRounds },
+      }),
+    },
+  ];
+  const toolAnswers: { outputs: Map<string, string> | null } = { outputs: null };
+  for (; ; round++) {
     const history = rounds.length === 0 ? request.history : [...request.history, { role: 'assistant' as const, content, toolRounds: structuredClone(rounds) }];
     let asked: ModelToolCall[] | null = null;
-    for await (const batch of replyBatches(adapter, { ...request, history })) {
+    for await (const batch of replyBatches(adapter, { ...request, history, toolAnswers })) {
       const passed: ChatEvent[] = [];
       for (const event of batch) {
-        if (event.type === 'tool-calls') asked = event.calls;
+        if (event.type === 'tool-calls' && event.inline) {
+          // The run waits for the outputs (Assistants): answer now, then let the adapter go on.
+          if (passed.length > 0) yield passed.splice(0);
+          if (round >= deps.maxRounds) {
+            toolAnswers.outputs = null;
+            yield tooMany();
+            return;
+          }
+          round += 1;
+          const answered = yield* answerRound(event.calls, content.length, rounds, snapshot, request, deps);
+          toolAnswers.outputs = answered ? new Map(answered.calls.map((c) => [c.id, toolMessageFor(c)])) : null;
+          if (!answered) return;
+        } else if (event.type === 'tool-calls') asked = event.calls;
         // The reply is not done while calls are answered; only the last round's `done` ends it.
         else if (event.type === 'done' && asked) continue;
         else {
@@ -59,78 +83,83 @@ export async function* toolLoop(adapter: ChatAdapter, request: ChatRequest, deps
     }
     if (!asked || asked.length === 0 || request.signal.aborted) return;
     if (round >= deps.maxRounds) {
-      yield [
-        {
-          type: 'error',
-          error: appError('TOOL_ROUNDS_EXCEEDED', `The model asked for tools more than ${deps.maxRounds} times in one reply, so Switchboard stopped it.`, {
-            hint: 'Ask again, or ask for fewer steps at a time.',
-            params: { rounds: deps.maxRounds },
-          }),
-        },
-      ];
+      yield tooMany();
       return;
     }
-    const current: ToolRound = { contentLength: content.length, calls: asked.map((call) => recordFor(call, deps.tools)) };
-    rounds.push(current);
-    // Every call is checked and put up for a decision at once, so the user may answer the cards in any
-    // order; they then run one after another, in the model's order.
-    const offeredFor = current.calls.map((_, i) => deps.tools.find((t) => t.name === asked?.[i]?.name));
-    const decisions = current.calls.map((call, i): Promise<ToolDecision> | null => {
-      const offered = offeredFor[i];
-      if (call.state !== 'pending' || !offered) return null;
-      const checked = checkArguments(call.arguments, offered.tool.inputSchema);
-      if (!checked.ok) {
-        call.state = 'error';
-        call.message = checked.message;
-        return null;
-      }
-      if (deps.isAllowed(offered)) return Promise.resolve('once');
-      const waiting = deps.decide(structuredClone(call), request.signal);
-      waiting.catch(() => undefined);
-      return waiting;
-    });
-    yield [snapshot()];
-    for (const [i, call] of current.calls.entries()) {
-      const offered = offeredFor[i];
-      const decided = decisions[i];
-      if (!offered || !decided) continue;
-      let decision: ToolDecision;
-      try {
-        decision = await decided;
-      } catch {
-        cancelRest(current);
-        yield [snapshot()];
-        return;
-      }
-      if (decision === 'deny') {
-        call.state = 'denied';
-        call.message = DENIED_MESSAGE;
-        yield [snapshot()];
-        continue;
-      }
-      if (decision !== 'once') await deps.remember(offered, decision);
-      const checked = checkArguments(call.arguments, offered.tool.inputSchema);
-      if (!checked.ok) continue;
-      call.state = 'running';
-      yield [snapshot()];
-      try {
-        const outcome = await deps.call(offered, checked.value, request.signal);
-        call.state = outcome.isError ? 'error' : 'done';
-        call.result = outcome.text;
-        if (outcome.isError) call.message = 'The tool reported an error.';
-      } catch (error) {
-        if (request.signal.aborted) {
-          cancelRest(current);
-          yield [snapshot()];
-          return;
-        }
-        call.state = 'error';
-        call.message = error instanceof Error && error.message ? error.message : 'The tool call failed.';
-      }
-      yield [snapshot()];
-    }
+    if (!(yield* answerRound(asked, content.length, rounds, snapshot, request, deps))) return;
     if (request.signal.aborted) return;
   }
+}
+
+/** Checks the calls of one round, waits for the user's decisions, runs them; null when the turn was stopped. */
+async function* answerRound(
+  asked: ModelToolCall[],
+  contentLength: number,
+  rounds: ToolRound[],
+  snapshot: () => ChatEvent,
+  request: ChatRequest,
+  deps: ToolLoopDeps,
+): AsyncGenerator<ChatEvent[], ToolRound | null, undefined> {
+  const current: ToolRound = { contentLength, calls: asked.map((call) => recordFor(call, deps.tools)) };
+  rounds.push(current);
+  // Every call is checked and put up for a decision at once, so the user may answer the cards in any
+  // order; they then run one after another, in the model's order.
+  const offeredFor = current.calls.map((_, i) => deps.tools.find((t) => t.name === asked?.[i]?.name));
+  const decisions = current.calls.map((call, i): Promise<ToolDecision> | null => {
+    const offered = offeredFor[i];
+    if (call.state !== 'pending' || !offered) return null;
+    const checked = checkArguments(call.arguments, offered.tool.inputSchema);
+    if (!checked.ok) {
+      call.state = 'error';
+      call.message = checked.message;
+      return null;
+    }
+    if (deps.isAllowed(offered)) return Promise.resolve('once');
+    const waiting = deps.decide(structuredClone(call), request.signal);
+    waiting.catch(() => undefined);
+    return waiting;
+  });
+  yield [snapshot()];
+  for (const [i, call] of current.calls.entries()) {
+    const offered = offeredFor[i];
+    const decided = decisions[i];
+    if (!offered || !decided) continue;
+    let decision: ToolDecision;
+    try {
+      decision = await decided;
+    } catch {
+      cancelRest(current);
+      yield [snapshot()];
+      return null;
+    }
+    if (decision === 'deny') {
+      call.state = 'denied';
+      call.message = DENIED_MESSAGE;
+      yield [snapshot()];
+      continue;
+    }
+    if (decision !== 'once') await deps.remember(offered, decision);
+    const checked = checkArguments(call.arguments, offered.tool.inputSchema);
+    if (!checked.ok) continue;
+    call.state = 'running';
+    yield [snapshot()];
+    try {
+      const outcome = await deps.call(offered, checked.value, request.signal);
+      call.state = outcome.isError ? 'error' : 'done';
+      call.result = outcome.text;
+      if (outcome.isError) call.message = 'The tool reported an error.';
+    } catch (error) {
+      if (request.signal.aborted) {
+        cancelRest(current);
+        yield [snapshot()];
+        return null;
+      }
+      call.state = 'error';
+      call.message = error instanceof Error && error.message ? error.message : 'The tool call failed.';
+    }
+    yield [snapshot()];
+  }
+  return current;
 }
 
 function recordFor(call: ModelToolCall, tools: readonly OfferedTool[]): ToolCallRecord {
