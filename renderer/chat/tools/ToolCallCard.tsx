@@ -29,6 +29,8 @@ export function ToolCallCard({ call, live, conversationId }: Props) {
   const [sending, setSending] = useState(false);
   const [error, setError] = useState<AppError | null>(null);
   const waiting = live && call.state === 'pending';
+  // A reply that ended (stopped, or the app quit) with a call still open: that call never finished.
+  const state = !live && (call.state === 'pending' || call.state === 'running') ? 'cancelled' : call.state;
 
   const decide = async (decision: ToolDecision) => {
     setSending(true);
@@ -39,11 +41,11 @@ export function ToolCallCard({ call, live, conversationId }: Props) {
   };
 
   return (
-    <section className={`tool-call tool-call-${call.state}`} aria-label={t('tools.card', { tool: call.tool })}>
+    <section className={`tool-call tool-call-${state}`} aria-label={t('tools.card', { tool: call.tool })}>
       <header className="tool-call-header">
         <span className="tool-call-name">{call.tool}</span>
         {call.serverName && <span className="tool-call-server">{t('tools.onServer', { server: call.serverName })}</span>}
-        <span className="tool-call-state">{t(`tools.state.${call.state}`)}</span>
+        <span className="tool-call-state">{t(`tools.state.${state}`)}</span>
       </header>
       <details className="tool-call-arguments" open={waiting}>
         <summary>{t('tools.arguments')}</summary>
