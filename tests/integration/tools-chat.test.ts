@@ -78,6 +78,8 @@ describe('tools: a stdio MCP server and Chat Completions', () => {
     expect(saved?.toolRounds?.[0]?.calls[0]).toMatchObject({ state: 'done', result: 'echo: hello' });
     const again = local.keep(await rig.restart());
     await serverIn(again, server.id, 'ready');
+    // The list (read from the index after a restart) still says which servers the conversation offers.
+    expect((await again.call('conversations:list', undefined)).find((c) => c.id === conversation.id)?.tools).toEqual({ serverIds: [server.id] });
     const next = await again.call('chat:send', { conversationId: conversation.id, text: 'Thanks' });
     await again.finished(next.streamId);
     const history = (local.server.lastRequest('/chat/completions')?.body as { messages: { role: string }[] }).messages.map((m) => m.role);
