@@ -189,7 +189,9 @@ export const contract = {
   /** The user's decision on a tool call waiting in a reply. */
   'chat:decideTool': channel(z.object({ conversationId: id, callId: z.string().min(1).max(500), decision: z.enum(TOOL_DECISIONS) })).returns<void>(),
   /** The MCP servers whose tools the conversation offers its model (none: an empty list). */
-  'conversations:setTools': channel(z.object({ id, serverIds: z.array(id).max(100) })).returns<{ serverIds: string[] }>(),
+  'conversations:setTools': channel(
+    z.object({ id, serverIds: z.array(id).max(100), disabledTools: z.array(z.string().min(1).max(500)).max(1000).optional() }),
+  ).returns<{ serverIds: string[]; disabledTools?: string[] }>(),
 } as const;
 
 export type Contract = typeof contract;

@@ -77,9 +77,11 @@ export interface McpServerList {
   collisions?: string[];
 }
 
-/** Which servers a conversation offers to its model (absent: none). */
+/** Which servers a conversation offers to its model (absent: none), and tools of them it leaves out. */
 export interface ConversationTools {
   serverIds: string[];
+  /** Tools of those servers not offered: `serverId/toolName`. */
+  disabledTools?: string[];
 }
 
 export type ToolDecision = 'once' | 'always-conversation' | 'always-global' | 'deny';

@@ -86,6 +86,16 @@ describe('tools: a stdio MCP server and Chat Completions', () => {
     expect(history).toEqual(['user', 'assistant', 'tool', 'assistant', 'user']);
   });
 
+  it('leaves out the tools the conversation turned off', async () => {
+    const { rig, server, conversation } = await setup();
+    const saved = await rig.call('conversations:setTools', { id: conversation.id, serverIds: [server.id, 'gone'], disabledTools: [`${server.id}/crash`, `${server.id}/huge`, 'gone/x'] });
+    expect(saved).toEqual({ serverIds: [server.id], disabledTools: [`${server.id}/crash`, `${server.id}/huge`] });
+    const sent = await rig.call('chat:send', { conversationId: conversation.id, text: 'hi' });
+    await rig.finished(sent.streamId);
+    const names = (local.server.lastRequest('/chat/completions')?.body as { tools: { function: { name: string } }[] }).tools.map((t) => t.function.name);
+    expect(names).toEqual(['echo', 'add', 'slow', 'fail']);
+  });
+
   it('assembles parallel calls whose arguments arrive interleaved in small pieces', async () => {
     const { rig, conversation } = await setup();
     local.server.nextResponses(

@@ -71,7 +71,7 @@ const toolCallSchema = z
   })
   .loose();
 const toolRoundsSchema = z.array(z.object({ contentLength: z.number().int().nonnegative(), calls: z.array(toolCallSchema) }).loose());
-const conversationToolsSchema = z.object({ serverIds: z.array(z.string()) });
+const conversationToolsSchema = z.object({ serverIds: z.array(z.string()), disabledTools: z.array(z.string()).optional() });
 
 function readStoredTools(conversation: Conversation): void {
   const fields = conversation as { tools?: unknown; toolApprovals?: unknown };

@@ -98,7 +98,10 @@ export class McpService {
   forConversation(conversation: Conversation): TurnTools | null {
     const ids = conversation.tools?.serverIds ?? [];
     if (ids.length === 0) return null;
-    const catalog = buildCatalog(this.readyServers(ids));
+    const disabled = new Set(conversation.tools?.disabledTools ?? []);
+    const catalog = buildCatalog(
+      this.readyServers(ids).map((s) => ({ ...s, tools: s.tools.filter((t) => !disabled.has(`${s.id}/${t.name}`)) })),
+    );
     if (catalog.tools.length === 0) return null;
     const conversationId = conversation.id;
     const allowedHere = new Set(conversation.toolApprovals ?? []);
@@ -150,15 +153,17 @@ export class McpService {
     this.approvals.decide(conversationId, callId, decision);
   }
 
-  async setConversationTools(id: string, serverIds: string[]): Promise<{ serverIds: string[] }> {
+  async setConversationTools(id: string, serverIds: string[], disabledTools: string[] = []): Promise<{ serverIds: string[]; disabledTools?: string[] }> {
     const known = new Set(this.store.list().map((s) => s.id));
     const clean = [...new Set(serverIds)].filter((s) => known.has(s));
+    const off = [...new Set(disabledTools)].filter((key) => clean.includes(key.slice(0, key.indexOf('/'))));
+    const tools = { serverIds: clean, ...(off.length > 0 ? { disabledTools: off } : {}) };
     const conversation = await this.deps.conversations.update(id, (c) => {
-      if (clean.length > 0) c.tools = { serverIds: clean };
+      if (clean.length > 0) c.tools = tools;
       else delete c.tools;
     }, { touch: false });
     this.deps.events.broadcast('conversations:changed', { summary: this.deps.conversations.summary(id) ?? summarizeConversation(conversation) });
-    return { serverIds: clean };
+    return tools;
   }
 
   async dispose(): Promise<void> {
@@ -190,7 +195,7 @@ export class McpService {
         return this.list();
       },
       'chat:decideTool': ({ conversationId, callId, decision }, _ctx: CallContext) => this.decide(conversationId, callId, decision),
-      'conversations:setTools': ({ id, serverIds }) => this.setConversationTools(id, serverIds),
+      'conversations:setTools': ({ id, serverIds, disabledTools }) => this.setConversationTools(id, serverIds, disabledTools),
     };
   }
 }

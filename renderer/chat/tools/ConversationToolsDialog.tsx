@@ -17,6 +17,14 @@ export function ConversationToolsDialog({ summary, onClose }: Props) {
   const { t } = useTranslation('chat');
   const [servers, setServers] = useState<McpServerView[] | null>(null);
   const [chosen, setChosen] = useState<Set<string>>(() => new Set(summary.tools?.serverIds ?? []));
+  const [disabled, setDisabled] = useState<Set<string>>(() => new Set(summary.tools?.disabledTools ?? []));
+  const toggle = (set: (update: (current: Set<string>) => Set<string>) => void, key: string, on: boolean) =>
+    set((current) => {
+      const next = new Set(current);
+      if (on) next.add(key);
+      else next.delete(key);
+      return next;
+    });
   const [error, setError] = useState<AppError | null>(null);
 
   useEffect(() => {
@@ -32,7 +40,7 @@ export function ConversationToolsDialog({ summary, onClose }: Props) {
   }, []);
 
   const save = async () => {
-    const result = await callApi(() => getApi().conversations.setTools({ id: summary.id, serverIds: [...chosen] }));
+    const result = await callApi(() => getApi().conversations.setTools({ id: summary.id, serverIds: [...chosen], disabledTools: [...disabled] }));
     if (result.ok) onClose();
     else setError(result.error);
   };
@@ -53,23 +61,27 @@ export function ConversationToolsDialog({ summary, onClose }: Props) {
           {servers.map((server) => (
             <li key={server.id}>
               <label>
-                <input
-                  type="checkbox"
-                  checked={chosen.has(server.id)}
-                  onChange={(e) =>
-                    setChosen((current) => {
-                      const next = new Set(current);
-                      if (e.target.checked) next.add(server.id);
-                      else next.delete(server.id);
-                      return next;
-                    })
-                  }
-                />
+                <input type="checkbox" checked={chosen.has(server.id)} onChange={(e) => toggle(setChosen, server.id, e.target.checked)} />
                 <span>{server.name}</span>{' '}
                 <span className="field-hint">
                   {server.status.state === 'ready' ? t('tools.serverTools', { count: server.status.tools.length }) : t('tools.notRunning')}
                 </span>
               </label>
+              {chosen.has(server.id) && server.status.state === 'ready' && server.status.tools.length > 0 && (
+                <ul className="tool-choices" aria-label={t('tools.toolsOf', { server: server.name })}>
+                  {server.status.tools.map((tool) => {
+                    const key = `${server.id}/${tool.name}`;
+                    return (
+                      <li key={key}>
+                        <label title={tool.description}>
+                          <input type="checkbox" checked={!disabled.has(key)} onChange={(e) => toggle(setDisabled, key, !e.target.checked)} />{' '}
+                          <code>{tool.name}</code>
+                        </label>
+                      </li>
+                    );
+                  })}
+                </ul>
+              )}
             </li>
           ))}
         </ul>
