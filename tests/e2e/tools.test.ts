@@ -105,6 +105,13 @@ describe('Tools (MCP) in the browser', () => {
     await second.getByRole('button', { name: 'Deny' }).click();
     await chat.locator('.message-assistant').getByText('The tool said: The user denied this tool call.').waitFor();
     await second.getByText('Denied', { exact: true }).waitFor();
+
+    // Deleting the server in Settings asks first, then it is gone.
+    await form.getByRole('button', { name: 'Delete', exact: true }).click();
+    const confirm = settings.getByRole('dialog', { name: 'Delete “Test tools”?' });
+    await confirm.getByRole('button', { name: 'Delete', exact: true }).click();
+    await settings.locator('.provider-sidebar').getByText('Test tools').waitFor({ state: 'detached' });
+    expect((await mainCall('mcp:list', undefined)).servers).toEqual([]);
     expect(e2e.pageErrors).toEqual([]);
   });
 });

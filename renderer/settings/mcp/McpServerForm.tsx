@@ -19,16 +19,16 @@ export function McpServerForm({ form, onChange, view, saving, onSave, onDelete, 
   const id = useId();
   const set = <K extends keyof McpForm>(key: K, value: McpForm[K]) => onChange({ ...form, [key]: value });
   const field = (key: 'name' | 'command' | 'cwd' | 'url', label: string, placeholder?: string) => (
-    <div className="form-field">
+    <div className="field">
       <label htmlFor={`${id}-${key}`}>{label}</label>
       <input id={`${id}-${key}`} type="text" value={form[key]} placeholder={placeholder} spellCheck={false} onChange={(e) => set(key, e.target.value)} />
     </div>
   );
   const area = (key: 'args' | 'env' | 'headers', label: string, hint: string) => (
-    <div className="form-field">
+    <div className="field">
       <label htmlFor={`${id}-${key}`}>{label}</label>
-      <textarea id={`${id}-${key}`} rows={3} value={form[key]} spellCheck={false} onChange={(e) => set(key, e.target.value)} />
-      <p className="field-hint">{hint}</p>
+      <textarea id={`${id}-${key}`} rows={3} className="mcp-textarea" value={form[key]} spellCheck={false} onChange={(e) => set(key, e.target.value)} />
+      <p className="field-note">{hint}</p>
     </div>
   );
   const status = view?.status;
@@ -49,12 +49,12 @@ export function McpServerForm({ form, onChange, view, saving, onSave, onDelete, 
         </p>
       )}
       {field('name', t('mcp.name'))}
-      <div className="form-field">
+      <div className="field mcp-enabled">
         <label>
           <input type="checkbox" checked={form.enabled} onChange={(e) => set('enabled', e.target.checked)} /> {t('mcp.enabled')}
         </label>
       </div>
-      <fieldset className="form-field">
+      <fieldset className="field mcp-transport">
         <legend>{t('mcp.transport')}</legend>
         <label>
           <input type="radio" name={`${id}-transport`} checked={form.transport === 'stdio'} onChange={() => set('transport', 'stdio')} /> {t('mcp.stdio')}
@@ -76,20 +76,21 @@ export function McpServerForm({ form, onChange, view, saving, onSave, onDelete, 
           {area('headers', t('mcp.headers'), t('mcp.headersHint'))}
         </>
       )}
-      <div className="form-actions">
-        <button type="submit" className="primary" disabled={saving}>
-          {t('mcp.save')}
-        </button>
-        {view && (
-          <button type="button" disabled={!view.enabled} onClick={onRestart}>
-            {t('mcp.restart')}
-          </button>
-        )}
+      <div className="form-footer">
         {view && (
           <button type="button" className="danger" onClick={onDelete}>
             {t('mcp.delete')}
           </button>
         )}
+        {view && (
+          <button type="button" disabled={!view.enabled} onClick={onRestart}>
+            {t('mcp.restart')}
+          </button>
+        )}
+        <span className="spacer" />
+        <button type="submit" className="primary" disabled={saving}>
+          {t('mcp.save')}
+        </button>
       </div>
       {status && status.tools.length > 0 && (
         <section className="mcp-tools" aria-label={t('mcp.tools')}>

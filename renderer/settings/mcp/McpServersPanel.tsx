@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { McpServerList, McpServerView } from '../../../shared/models/tools';
 import type { AppError, Result } from '../../../shared/result';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { callApi, getApi } from '../../lib/api';
 import { errorHint, errorText } from '../../lib/error-text';
 import { McpServerForm } from './McpServerForm';
@@ -15,6 +16,7 @@ export function McpServersPanel() {
   const [form, setForm] = useState<McpForm | null>(null);
   const [error, setError] = useState<AppError | null>(null);
   const [saving, setSaving] = useState(false);
+  const [confirmDelete, setConfirmDelete] = useState(false);
 
   useEffect(() => {
     const api = getApi();
@@ -51,6 +53,7 @@ export function McpServersPanel() {
   };
 
   const remove = async () => {
+    setConfirmDelete(false);
     if (!view) return;
     if ((await run(() => getApi().mcp.delete({ id: view.id }))) !== null) {
       setSelected(null);
@@ -60,13 +63,19 @@ export function McpServersPanel() {
 
   return (
     <div className="settings-body mcp-settings">
-      <nav className="provider-list" aria-label={t('mcp.listLabel')}>
-        <ul>
+      <nav className="provider-sidebar" aria-labelledby="mcp-heading">
+        <h2 id="mcp-heading">{t('mcp.listLabel')}</h2>
+        <ul className="provider-items">
           {(list?.servers ?? []).map((server) => (
             <li key={server.id}>
-              <button type="button" className="provider-item" aria-current={server.id === selected} onClick={() => select(server)}>
+              <button
+                type="button"
+                className={server.id === selected ? 'provider-item selected' : 'provider-item'}
+                aria-current={server.id === selected}
+                onClick={() => select(server)}
+              >
                 <span className="provider-item-name">{server.name}</span>
-                <span className={`mcp-state mcp-state-${server.status.state}`}>{t(`mcp.state.${server.status.state}`)}</span>
+                <span className={`provider-item-type mcp-state-${server.status.state}`}>{t(`mcp.state.${server.status.state}`)}</span>
               </button>
             </li>
           ))}
@@ -80,6 +89,7 @@ export function McpServersPanel() {
             setError(null);
           }}
         >
+          <span aria-hidden="true">+ </span>
           {t('mcp.add')}
         </button>
       </nav>
@@ -98,7 +108,7 @@ export function McpServersPanel() {
             view={view ?? null}
             saving={saving}
             onSave={() => void save()}
-            onDelete={() => void remove()}
+            onDelete={() => setConfirmDelete(true)}
             onRestart={() => view && void run(() => getApi().mcp.restart({ id: view.id }))}
           />
         ) : (
@@ -134,6 +144,18 @@ export function McpServersPanel() {
           </section>
         )}
       </main>
+      {confirmDelete && view && (
+        <ConfirmDialog
+          title={t('mcp.deleteTitle', { name: view.name })}
+          onCancel={() => setConfirmDelete(false)}
+          actions={[
+            { label: t('mcp.delete'), variant: 'danger', onClick: () => void remove() },
+            { label: t('common:actions.cancel'), initialFocus: true, onClick: () => setConfirmDelete(false) },
+          ]}
+        >
+          <p>{t('mcp.deleteBody')}</p>
+        </ConfirmDialog>
+      )}
     </div>
   );
 }
