@@ -11,7 +11,7 @@ import { AssistantsApi } from '../fixtures/openai-server/assistants';
 import { assistantsRoutes } from '../fixtures/openai-server/assistants-routes';
 import { expectWithinSpecThenReset } from '../support/api-fixture-checks';
 import { startRig, type Rig } from '../support/chat-rig';
-import { callIn, roundsOf, serverIn, stdioDraft } from '../support/mcp/mcp-rig';
+import { callIn, roundsOf, saveServer, serverIn, stdioDraft } from '../support/mcp/mcp-rig';
 
 const KEY = 'sk-assistant-tools-key-4242';
 let server: OpenAIServer;
@@ -37,7 +37,7 @@ async function setup() {
   });
   const assistantId = api.createAssistant({ name: 'Helper', model: 'gpt-4o', tools: ['code_interpreter'] });
   rig.addProvider({ type: 'openai-assistant', name: 'Assistant', baseUrl: server.url, model: '', assistantId }, KEY);
-  const tools = await rig.call('mcp:save', stdioDraft());
+  const tools = await saveServer(rig, stdioDraft());
   await serverIn(rig, tools.id, 'ready');
   const conversation: Conversation = await rig.call('conversations:create', undefined);
   await rig.call('conversations:setTools', { id: conversation.id, serverIds: [tools.id] });

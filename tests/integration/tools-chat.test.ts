@@ -11,7 +11,7 @@ import { faults } from '../fixtures/openai-server/index.js';
 import type { ChatRequestInfo } from '../fixtures/openai-server/types.js';
 import { errorOf, localServerAndRigs, waitUntil, type Rig, type RigOptions } from '../support/chat-rig';
 import { startMcpHttpServer, type McpHttpServer } from '../support/mcp/http-server';
-import { callIn, httpDraft, roundsOf, serverIn, stdioDraft } from '../support/mcp/mcp-rig';
+import { callIn, httpDraft, roundsOf, saveServer, serverIn, stdioDraft } from '../support/mcp/mcp-rig';
 
 const KEY = 'sk-test-tools-0123456789abcdef';
 const local = localServerAndRigs({ apiKey: KEY }, { checkRequests: true });
@@ -32,7 +32,7 @@ function toldByTools(info: ChatRequestInfo): string {
 async function setup(options: RigOptions = {}, draft = stdioDraft()) {
   const rig = local.rig({ mcp: { startTimeoutMs: 10_000, restartDelaysMs: [50, 50], ...options.mcp }, ...options });
   rig.addProvider({ baseUrl: local.server.url, model: 'gpt-4o-mini' }, KEY);
-  const server = await rig.call('mcp:save', draft);
+  const server = await saveServer(rig, draft);
   await serverIn(rig, server.id, 'ready');
   const conversation: Conversation = await rig.call('conversations:create', undefined);
   await rig.call('conversations:setTools', { id: conversation.id, serverIds: [server.id] });
@@ -261,7 +261,7 @@ describe('tools: a stdio MCP server and Chat Completions', () => {
 describe('tools: a Streamable HTTP MCP server', () => {
   it('calls a tool over HTTP, and names colliding tools apart with a sentence', async () => {
     const { rig, server: stdio, conversation } = await setup();
-    const remote = await rig.call('mcp:save', httpDraft(http.url));
+    const remote = await saveServer(rig, httpDraft(http.url));
     await serverIn(rig, remote.id, 'ready');
     await rig.call('conversations:setTools', { id: conversation.id, serverIds: [stdio.id, remote.id] });
     expect((await rig.call('mcp:list', undefined)).collisions).toEqual([

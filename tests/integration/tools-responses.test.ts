@@ -12,7 +12,7 @@ import { ResponsesApi } from '../fixtures/openai-server/responses.js';
 import { responsesRoutes } from '../fixtures/openai-server/responses-routes.js';
 import { expectWithinSpecThenReset } from '../support/api-fixture-checks';
 import { startRig, type Rig } from '../support/chat-rig';
-import { callIn, roundsOf, serverIn, stdioDraft } from '../support/mcp/mcp-rig';
+import { callIn, roundsOf, saveServer, serverIn, stdioDraft } from '../support/mcp/mcp-rig';
 
 const KEY = 'sk-responses-tools-key-7788';
 let server: OpenAIServer;
@@ -34,7 +34,7 @@ afterEach(async () => {
 async function setup(mode: ConversationStateMode) {
   rig = startRig({ mcp: { startTimeoutMs: 10_000 } });
   rig.addProvider({ type: 'openai-responses', name: 'Responses', baseUrl: server.url, model: 'gpt-4o-mini', conversationState: mode }, KEY);
-  const tools = await rig.call('mcp:save', stdioDraft());
+  const tools = await saveServer(rig, stdioDraft());
   await serverIn(rig, tools.id, 'ready');
   const conversation: Conversation = await rig.call('conversations:create', undefined);
   await rig.call('conversations:setTools', { id: conversation.id, serverIds: [tools.id] });

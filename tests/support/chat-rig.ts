@@ -35,6 +35,9 @@ export function memorySecretStore(): SecretStore & { values: Map<string, string>
   };
 }
 
+/** Calls made as this window id come from the Settings window (the others from a Chat window). */
+export const SETTINGS_WINDOW_ID = 1000;
+
 export interface RigOptions {
   dataDir?: string;
   secretStore?: ReturnType<typeof memorySecretStore>;
@@ -127,7 +130,7 @@ export function startRig(options: RigOptions = {}): Rig {
     ...(options.mcp ? { mcp: options.mcp } : {}),
   });
   const dispatcher = createDispatcher(services.handlers, log);
-  const ctx = (windowId: number) => ({ windowId, windowKind: 'chat' as const });
+  const ctx = (windowId: number) => ({ windowId, windowKind: windowId === SETTINGS_WINDOW_ID ? ('settings' as const) : ('chat' as const) });
 
   const rig: Rig = {
     dataDir,

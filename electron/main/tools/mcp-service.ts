@@ -173,7 +173,12 @@ export class McpService {
   handlers(): Pick<Handlers, 'mcp:list' | 'mcp:save' | 'mcp:delete' | 'mcp:restart' | 'mcp:setAllowed' | 'chat:decideTool' | 'conversations:setTools'> {
     return {
       'mcp:list': () => this.list(),
-      'mcp:save': async (draft) => {
+      'mcp:save': async (draft, ctx) => {
+        // A server is a program Switchboard will run: only the Settings window may add or change one, so
+        // nothing a reply could do in the Chat window's page can configure a command.
+        if (ctx.windowKind !== 'settings') {
+          throw new AppFailure({ code: 'UNTRUSTED_SENDER', message: 'MCP servers can only be added or changed in the Settings window.' });
+        }
         const saved = await this.store.save(draft);
         if (!saved) throw new AppFailure({ code: 'INTERNAL', message: 'The MCP server could not be saved.' });
         this.supervisor.sync(this.store.list());

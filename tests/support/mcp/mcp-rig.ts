@@ -3,7 +3,17 @@ import path from 'node:path';
 import type { McpServerDraft, McpServerView } from '../../../shared/models/tools';
 import type { ChatStreamEvent } from '../../../shared/models/chat-event';
 import type { ToolRound } from '../../../shared/models/tools';
-import { waitUntil, type Rig } from '../chat-rig';
+import type { Result } from '../../../shared/result';
+import { SETTINGS_WINDOW_ID, waitUntil, type Rig } from '../chat-rig';
+
+/** Saves a server as the Settings window does (the only window allowed to). */
+export function saveServer(rig: Rig, draft: McpServerDraft & { id?: string }): Promise<McpServerView> {
+  return rig.call('mcp:save', draft, SETTINGS_WINDOW_ID);
+}
+
+export function saveServerRaw(rig: Rig, draft: McpServerDraft & { id?: string }): Promise<Result<unknown>> {
+  return rig.raw('mcp:save', draft, SETTINGS_WINDOW_ID);
+}
 
 export const STDIO_SERVER = path.resolve(import.meta.dirname, 'stdio-server.mjs');
 
