@@ -77,8 +77,8 @@ export async function toolRoundRun(turns: number, warmup: number): Promise<ToolR
   });
   const dispatcher = createDispatcher(services.handlers, createMemoryLogger());
   const call = async <T>(channel: string, input: unknown): Promise<T> => {
-    // A server is saved from the Settings window (the only one allowed to); the chat calls from a Chat window.
-    const result = await dispatcher.dispatch(channel, input, channel === 'mcp:save' ? { windowId: 2, windowKind: 'settings' } : { windowId: 1, windowKind: 'chat' });
+    // Servers and approvals are set from the Settings window (the only one allowed to); chat calls from a Chat window.
+    const result = await dispatcher.dispatch(channel, input, channel.startsWith('mcp:') ? { windowId: 2, windowKind: 'settings' } : { windowId: 1, windowKind: 'chat' });
     if (!result.ok) throw new Error(`${channel}: ${result.error.message}`);
     return result.value as T;
   };

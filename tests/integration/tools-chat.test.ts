@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Conversation } from '../../shared/models/conversation';
 import { faults } from '../fixtures/openai-server/index.js';
 import type { ChatRequestInfo } from '../fixtures/openai-server/types.js';
-import { errorOf, localServerAndRigs, waitUntil, type Rig, type RigOptions } from '../support/chat-rig';
+import { SETTINGS_WINDOW_ID, errorOf, localServerAndRigs, waitUntil, type Rig, type RigOptions } from '../support/chat-rig';
 import { startMcpHttpServer, type McpHttpServer } from '../support/mcp/http-server';
 import { callIn, httpDraft, roundsOf, saveServer, serverIn, stdioDraft } from '../support/mcp/mcp-rig';
 
@@ -236,7 +236,8 @@ describe('tools: a stdio MCP server and Chat Completions', () => {
 
   it('stops after the allowed number of tool rounds with a sentence', async () => {
     const { rig, server, conversation } = await setup({ mcp: { maxRounds: 2 } });
-    await rig.call('mcp:setAllowed', { key: `${server.id}/echo`, allowed: true });
+    expect(errorOf(await rig.raw('mcp:setAllowed', { key: `${server.id}/echo`, allowed: true })).code).toBe('UNTRUSTED_SENDER');
+    await rig.call('mcp:setAllowed', { key: `${server.id}/echo`, allowed: true }, SETTINGS_WINDOW_ID);
     local.server.alwaysRespond(callEcho('again'));
     const sent = await rig.call('chat:send', { conversationId: conversation.id, text: 'loop' });
     const result = await rig.finished(sent.streamId);

@@ -194,7 +194,11 @@ export class McpService {
         await this.supervisor.restart(id);
         await this.broadcast();
       },
-      'mcp:setAllowed': async ({ key, allowed }) => {
+      'mcp:setAllowed': async ({ key, allowed }, ctx) => {
+        // Allowing a tool everywhere happens on a call's card (chat:decideTool); here only Settings may.
+        if (allowed && ctx.windowKind !== 'settings') {
+          throw new AppFailure({ code: 'UNTRUSTED_SENDER', message: 'Tools can only be allowed everywhere from a tool call or the Settings window.' });
+        }
         await this.store.setAllowed(key, allowed);
         await this.broadcast();
         return this.list();
