@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --only first-token,throughput,cost-growth,history,weight,long-line,search,failover,pool-first-token]`
+ * `npm run bench [-- --quick] [-- --only first-token,throughput,cost-growth,history,weight,long-line,search,failover,pool-first-token,tools]`
  *
  * Measures the figures of the benchmark issue against the local OpenAI-compatible test server and the
  * browser host in Debian's Chromium, prints a table and writes bench/results/latest.json. `--quick` runs
@@ -29,8 +29,9 @@ import type { SdkMethods } from './sdk-process';
 import { round, summarize } from './stats';
 import { THROUGHPUT_TOKENS, throughputRun, type ThroughputRun } from './stream-throughput';
 import { startTimedServer, type TimedServer } from './timed-server';
+import { toolRoundRun } from './tool-round';
 
-const PHASES = ['weight', 'first-token', 'throughput', 'cost-growth', 'history', 'long-line', 'search', 'failover', 'pool-first-token'] as const;
+const PHASES = ['weight', 'first-token', 'throughput', 'cost-growth', 'history', 'long-line', 'search', 'failover', 'pool-first-token', 'tools'] as const;
 type Phase = (typeof PHASES)[number];
 
 const { values } = parseArgs({
@@ -350,6 +351,26 @@ async function main(): Promise<void> {
             longestTaskMs: runs.map((r) => round(r.scrollLongestTaskMs)),
             maxFrameGapMs: runs.map((r) => round(r.scrollMaxFrameGapMs)),
             messagesScrolledPast: runs.map((r) => r.scrolledMessages),
+          },
+        }),
+      );
+    }
+
+    if (phases.has('tools')) {
+      log('tools: one MCP tool round per turn (stdio server, always allowed)');
+      const run = await toolRoundRun(quick ? 20 : 60, 5);
+      figures.push(
+        figure({
+          id: 'tool-round-overhead',
+          title: "Tools: main's time for a tool round beyond the tool's own",
+          unit: 'ms',
+          per: 'tool round',
+          samples: run.overheadMs,
+          budget: '≤ 10 ms',
+          check: (s) => s.median <= 10,
+          details: {
+            definition: "first response's [DONE] read -> second request leaves, minus the MCP call (SDK callTool round trip)",
+            toolCallMs: summarize(run.toolMs),
           },
         }),
       );

@@ -34,6 +34,8 @@ export type ErrorCode =
   | 'BAD_REQUEST'
   /** A 400 naming one parameter of the conversation's settings (`params.parameter`): "Send without it". */
   | 'PARAMETER_REJECTED'
+  /** The model asked for tools more times in one reply than the tool loop allows. */
+  | 'TOOL_ROUNDS_EXCEEDED'
   | 'RATE_LIMITED'
   /** Several keys or providers were tried before the first token and none could answer (`params.tried`). */
   | 'ALL_ROUTES_FAILED'

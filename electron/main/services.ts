@@ -26,6 +26,7 @@ import type { SecretStore } from './secrets/secret-store';
 import { KeyVault } from './secrets/key-vault';
 import { ProviderService } from './providers/provider-service';
 import { withRedirectPolicy } from './providers/wire/redirect-policy';
+import { McpService, type McpServiceDeps } from './tools/mcp-service';
 
 export interface ServiceDeps {
   /** All app data (config, conversations) lives under this directory. */
@@ -56,6 +57,8 @@ export interface ServiceDeps {
   providers?: { connectTimeoutMs?: number };
   /** Search index tuning: when it starts reading its file after start-up, how often it is saved. */
   search?: { startDelayMs?: number; saveDelayMs?: number };
+  /** MCP tuning (tests shorten timeouts and back-off, or pass a stand-in connector). */
+  mcp?: Pick<McpServiceDeps, 'connect' | 'timers' | 'startTimeoutMs' | 'restartDelaysMs' | 'callTimeoutMs' | 'maxRounds'>;
 }
 
 /** Headers may take long when a local server first loads a model; silence mid-stream is rarer. */
@@ -72,6 +75,7 @@ export interface Services {
   handlers: Partial<Handlers>;
   config: ConfigStore;
   providers: ProviderService;
+  mcp: McpService;
   /** Stops streams and flushes pending writes; called before the app quits. */
   dispose(): Promise<void>;
 }
@@ -130,7 +134,10 @@ export function createServices(deps: ServiceDeps): Services {
     ...(deps.now ? { now: deps.now } : {}),
     ...(deps.providers?.connectTimeoutMs !== undefined ? { connectTimeoutMs: deps.providers.connectTimeoutMs } : {}),
   });
+  const mcp = new McpService({ dataDir: deps.dataDir, vault, conversations, events: deps.events, log: deps.log, ...deps.mcp });
+  mcp.start();
   const chat = new ChatService({
+    tools: mcp,
     store: conversations,
     config,
     kindOf,
@@ -158,6 +165,7 @@ export function createServices(deps: ServiceDeps): Services {
     ...chat.handlers(),
     ...archive.handlers(),
     ...prompts.handlers(),
+    ...mcp.handlers(),
     'search:query': ({ query, sort, includeReasoning, limit }) => search.search(query, { sort, includeReasoning, limit }),
   };
 
@@ -165,9 +173,12 @@ export function createServices(deps: ServiceDeps): Services {
     handlers,
     config,
     providers,
+    mcp,
     async dispose() {
       clearTimeout(searchStart);
       await chat.dispose();
+      // Every MCP server process we started ends with the app.
+      await mcp.dispose();
       await search.flush();
       await prompts.flush();
     },

@@ -8,6 +8,7 @@ import { ConversationSettingsPanel } from './ConversationSettingsPanel';
 import { Icon } from './icons';
 import { ProviderModelPicker } from './ProviderModelPicker';
 import { shortcutLabel } from './shortcut-label';
+import { ConversationToolsDialog } from './tools/ConversationToolsDialog';
 
 interface Props {
   summary: ConversationSummary | null;
@@ -18,6 +19,8 @@ export function ChatHeader({ summary, providers }: Props) {
   const { t } = useTranslation('chat');
   const settingsLabel = t('common:actions.openSettings');
   const [panelOpen, setPanelOpen] = useState(false);
+  const [toolsOpen, setToolsOpen] = useState(false);
+  const toolCount = summary?.tools?.serverIds.length ?? 0;
   const custom = hasCustomSettings(summary?.settings);
   return (
     <header className="chat-header">
@@ -38,6 +41,13 @@ export function ChatHeader({ summary, providers }: Props) {
           {custom && <span className="settings-indicator">{t('settingsPanel.custom')}</span>}
         </button>
       )}
+      {summary && (
+        <button type="button" className="ghost conversation-tools-button" aria-haspopup="dialog" onClick={() => setToolsOpen(true)}>
+          <span>{t('tools.choose')}</span>
+          {toolCount > 0 && <span className="settings-indicator">{t('tools.activeCount', { count: toolCount })}</span>}
+        </button>
+      )}
+      {summary && toolsOpen && <ConversationToolsDialog key={summary.id} summary={summary} onClose={() => setToolsOpen(false)} />}
       {summary && panelOpen && <ConversationSettingsPanel key={summary.id} summary={summary} onClose={() => setPanelOpen(false)} />}
       <button
         type="button"

@@ -12,9 +12,12 @@ import { RetryCountdown } from './RetryCountdown';
 import { ThinkingBlock } from './ThinkingBlock';
 import { splitThinkTags } from './think-tags';
 import { TokenUsageLine } from './TokenUsageLine';
+import { ToolRoundsView } from './tools/ToolRoundsView';
 
 interface Props {
   message: Message;
+  /** The conversation the message is in (tool call decisions name it). */
+  conversationId?: string;
   /** The stream filling this message, when it is streaming now. */
   stream: ActiveStream | null;
   isLastUser: boolean;
@@ -63,7 +66,7 @@ function UserMessage({ message, isLastUser, idle, onEditAndResend }: Props) {
   );
 }
 
-function AssistantMessage({ message, stream, isLastReply, idle, onRegenerate }: Props) {
+function AssistantMessage({ message, conversationId, stream, isLastReply, idle, onRegenerate }: Props) {
   const { t } = useTranslation('chat');
   const live = stream !== null;
   const split = message.reasoning
@@ -90,8 +93,12 @@ function AssistantMessage({ message, stream, isLastReply, idle, onRegenerate }: 
       {split.thinking !== null && split.thinking !== '' && (
         <ThinkingBlock text={split.thinking} active={live && split.thinkingOpen} />
       )}
-      {answer !== '' && <MarkdownContent text={answer} streaming={live} />}
-      {live && answer === '' && !stream.retryWait && (
+      {message.toolRounds && message.toolRounds.length > 0 ? (
+        <ToolRoundsView content={message.content} rounds={message.toolRounds} live={live} conversationId={conversationId ?? ''} />
+      ) : (
+        answer !== '' && <MarkdownContent text={answer} streaming={live} />
+      )}
+      {live && answer === '' && !message.toolRounds?.length && !stream.retryWait && (
         <p className="typing" aria-hidden="true">
           <span />
           <span />

@@ -180,6 +180,7 @@ export function MessageList({ conversationId }: Props) {
               >
                 <MessageItem
                   message={message}
+                  conversationId={conversationId}
                   stream={stream?.messageId === message.id ? stream : null}
                   isLastUser={item.index === lastUser}
                   isLastReply={item.index === lastReply}

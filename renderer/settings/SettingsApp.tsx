@@ -11,6 +11,7 @@ import { providersStore, startProvidersSync, useProvidersStore } from '../stores
 import { KeychainBanner } from './KeychainBanner';
 import { ProviderForm, type SaveFeedback } from './ProviderForm';
 import { ProviderListPanel } from './ProviderListPanel';
+import { McpServersPanel } from './mcp/McpServersPanel';
 import { draftForSubmit, draftFromView, isDraftDirty, newDraft } from './provider-form-state';
 import './settings.css';
 
@@ -84,6 +85,7 @@ export function SettingsApp() {
   const [pendingLeave, setPendingLeave] = useState<{ proceed: () => void } | null>(null);
   const [pendingDelete, setPendingDelete] = useState<{ id: string | null; name: string } | null>(null);
   const [actionError, setActionError] = useState<AppError | null>(null);
+  const [section, setSection] = useState<'providers' | 'mcp'>('providers');
   // Read inside the store subscription, which must not see a save or delete of ours as someone else's change.
   const busyIdRef = useRef<string | null>(null);
   // Focus moves in an effect, after React has committed the change that calls for it (an update made after
@@ -295,6 +297,14 @@ export function SettingsApp() {
         <h1>{t('title')}</h1>
         <LanguageSelect />
       </header>
+      <nav className="settings-sections" aria-label={t('mcp.sections')}>
+        <button type="button" className="ghost" aria-current={section === 'providers'} onClick={() => leaveThen(() => setSection('providers'))}>
+          {t('mcp.providersTab')}
+        </button>
+        <button type="button" className="ghost" aria-current={section === 'mcp'} onClick={() => leaveThen(() => setSection('mcp'))}>
+          {t('mcp.tab')}
+        </button>
+      </nav>
       <NoticeBanner />
       {keychain ? <KeychainBanner keychain={keychain} /> : null}
       {actionError ? (
@@ -306,7 +316,8 @@ export function SettingsApp() {
           </button>
         </div>
       ) : null}
-      <div className="settings-body">
+      {section === 'mcp' && <McpServersPanel />}
+      <div className="settings-body" hidden={section !== 'providers'}>
         <ProviderListPanel
           providers={providers}
           selectedId={editor ? (editor.view?.id ?? null) : undefined}

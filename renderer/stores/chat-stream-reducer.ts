@@ -115,6 +115,7 @@ export function applyStreamEvents(
     if (ev.usage) next.usage = ev.usage;
     if (ev.annotations) next.annotations = ev.annotations;
     if (ev.route) next.route = ev.route;
+    if (ev.toolRounds) next.toolRounds = ev.toolRounds;
     const ours = stream !== null && stream.streamId === ev.streamId;
 
     if (ev.final) {

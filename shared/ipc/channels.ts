@@ -45,6 +45,13 @@ export const CHANNEL_NAMES = [
   'prompts:duplicate',
   'prompts:import',
   'prompts:export',
+  'mcp:list',
+  'mcp:save',
+  'mcp:delete',
+  'mcp:restart',
+  'mcp:setAllowed',
+  'chat:decideTool',
+  'conversations:setTools',
 ] as const;
 
 export const EVENT_NAMES = [
@@ -57,6 +64,7 @@ export const EVENT_NAMES = [
   'app:command',
   'archive:importProgress',
   'prompts:changed',
+  'mcp:changed',
 ] as const;
 
 /** The global the preload (or the browser host's bridge) defines in every window. */

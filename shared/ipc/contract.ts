@@ -15,6 +15,7 @@ import type { CHANNEL_NAMES, EVENT_NAMES } from './channels';
 import { SEARCH_LIMIT_MAX, SEARCH_QUERY_MAX, type SearchResults } from '../models/search';
 import { PROMPT_IMPORT_MAX_CHARS, promptDraftSchema, type Prompt, type PromptImportSummary } from '../models/prompts';
 import { IMPORT_MAX_CHARS, type ExportOutcome, type ImportProgress, type ImportSummary } from '../models/archive';
+import { TOOL_DECISIONS, mcpServerDraftSchema, type McpServerList, type McpServerView } from '../models/tools';
 
 /** A channel: its input schema, and (as a type only) what a successful call returns. */
 export interface ChannelSpec<S extends z.ZodType, R> {
@@ -184,6 +185,21 @@ export const contract = {
   ).returns<PromptImportSummary>(),
   /** The whole library as our JSON: saved through the save dialog, or handed back to download. */
   'prompts:export': channel(noInput).returns<ExportOutcome>(),
+
+  // ---- MCP servers and tools ----
+  'mcp:list': channel(noInput).returns<McpServerList>(),
+  /** Without `id` a new server; with it, an edit (a running server restarts with the new settings). */
+  'mcp:save': channel(mcpServerDraftSchema).returns<McpServerView>(),
+  'mcp:delete': channel(z.object({ id })).returns<void>(),
+  'mcp:restart': channel(z.object({ id })).returns<void>(),
+  /** Allow a tool everywhere, or revoke that (`key`: `serverId/toolName`). */
+  'mcp:setAllowed': channel(z.object({ key: z.string().min(1).max(500), allowed: z.boolean() })).returns<McpServerList>(),
+  /** The user's decision on a tool call waiting in a reply. */
+  'chat:decideTool': channel(z.object({ conversationId: id, callId: z.string().min(1).max(500), decision: z.enum(TOOL_DECISIONS) })).returns<void>(),
+  /** The MCP servers whose tools the conversation offers its model (none: an empty list). */
+  'conversations:setTools': channel(
+    z.object({ id, serverIds: z.array(id).max(100), disabledTools: z.array(z.string().min(1).max(500)).max(1000).optional() }),
+  ).returns<{ serverIds: string[]; disabledTools?: string[] }>(),
 } as const;
 
 export type Contract = typeof contract;
@@ -214,6 +230,8 @@ export interface EventPayloads {
   'prompts:changed': Prompt[];
   /** How far an import has come, to the window that started it. */
   'archive:importProgress': ImportProgress;
+  /** Broadcast with the whole list when an MCP server changes (saved, status, tools) or an approval is revoked. */
+  'mcp:changed': McpServerList;
 }
 export type EventName = keyof EventPayloads;
 

@@ -1,5 +1,6 @@
 import type { AppError } from '../result';
 import type { MessageAnnotation, MessageStatus, ReplyRoute, TokenUsage } from './conversation';
+import type { ToolRound } from './tools';
 
 /**
  * Why an automatic retry waits: the server limits the request rate (429), or it is unavailable for now and
@@ -23,7 +24,18 @@ export type ChatEvent =
   /** The adapter discarded partial text (a retry restarted the reply). */
   | { type: 'reset' }
   | { type: 'done'; finishReason: string | null }
+  /** The model asks for these function calls (assembled from the stream); the tool loop answers them. */
+  | { type: 'tool-calls'; calls: ModelToolCall[]; inline?: boolean }
+  /** The tool loop's state changed (a call asked, approved, ran …): the whole list of rounds so far. */
+  | { type: 'tool-rounds'; rounds: ToolRound[] }
   | { type: 'error'; error: AppError };
+
+/** A function call as the model wrote it. */
+export interface ModelToolCall {
+  id: string;
+  name: string;
+  arguments: string;
+}
 
 /**
  * One coalesced push to the window that asked (about one per animation frame per stream).
@@ -45,6 +57,8 @@ export interface ChatStreamEvent {
   retryWait?: { attempt: number; seconds: number; reason?: RetryReason } | null;
   /** Who is answering (or, at the end, that no one could) and what was tried before. */
   route?: ReplyRoute;
+  /** The reply's tool rounds as they are now (replaces what the window has). */
+  toolRounds?: ToolRound[];
   /** Present on the final event of the stream. */
   final?: { status: Exclude<MessageStatus, 'streaming'>; finishReason?: string; error?: AppError };
 }

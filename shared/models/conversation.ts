@@ -1,6 +1,7 @@
 import type { AppError } from '../result';
 import type { GenerationSettings } from './generation-settings';
 import type { FallbackTarget } from './provider';
+import type { ConversationTools, ToolRound } from './tools';
 
 export type MessageRole = 'user' | 'assistant';
 
@@ -44,6 +45,8 @@ export interface Message {
   omittedParameters?: string[];
   /** A reply: who answered it and what was tried before (several keys or fallbacks; see providers/routing). */
   route?: ReplyRoute;
+  /** A reply: the tool calls the model made, round by round, with their results (see models/tools.ts). */
+  toolRounds?: ToolRound[];
   /**
    * Never saved: main sets it on a reply it holds in memory because its final save failed (a full disk),
    * so a window shows it as not saved yet. Only in what main sends, never in a file.
@@ -107,6 +110,10 @@ export interface Conversation {
   settings?: GenerationSettings;
   /** This conversation's own fallbacks (empty: none); absent = its provider's. */
   fallbacks?: FallbackTarget[];
+  /** The MCP servers whose tools this conversation offers to its model; absent = none. */
+  tools?: ConversationTools;
+  /** Tools the user chose to always allow in this conversation: `serverId/toolName`. */
+  toolApprovals?: string[];
 }
 
 export interface ConversationSummary {
@@ -124,6 +131,8 @@ export interface ConversationSummary {
   settings?: GenerationSettings;
   /** The conversation's own fallbacks, when it has them (the settings panel shows them). */
   fallbacks?: FallbackTarget[];
+  /** The MCP servers the conversation offers its model, when any. */
+  tools?: ConversationTools;
 }
 
 /**
@@ -161,5 +170,6 @@ export function summarizeConversation(conversation: Conversation): ConversationS
     ...(conversation.threadId && conversation.threadProviderId ? { threadProviderId: conversation.threadProviderId } : {}),
     ...(conversation.settings ? { settings: structuredClone(conversation.settings) } : {}),
     ...(conversation.fallbacks ? { fallbacks: structuredClone(conversation.fallbacks) } : {}),
+    ...(conversation.tools ? { tools: structuredClone(conversation.tools) } : {}),
   };
 }

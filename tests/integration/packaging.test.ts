@@ -166,7 +166,8 @@ describe('packaged app contents', () => {
     const files = listPackage(path.join(appDir, 'app.asar'), { isPack: false }).map((f) => f.replaceAll('\\', '/'));
     expect(files.filter((f) => /^\/(tests|renderer|electron|shared|bench|scripts)\//.test(f))).toEqual([]);
     expect(files.filter((f) => f.endsWith('.map'))).toEqual([]);
-    const shipped = new Set(files.filter((f) => /^\/node_modules\/[^/]+$|^\/node_modules\/@[^/]+\/[^/]+$/.test(f)).map((f) => f.slice('/node_modules/'.length)));
+    // A package is `name` or `@scope/name`; a scope's own directory (`@scope`) is not one.
+    const shipped = new Set(files.filter((f) => /^\/node_modules\/[^/@][^/]*$|^\/node_modules\/@[^/]+\/[^/]+$/.test(f)).map((f) => f.slice('/node_modules/'.length)));
     // Every shipped package must belong to the production dependency tree (as npm itself computes it).
     const prodTree = new Set(
       execFileSync('npm', ['ls', '--omit=dev', '--all', '--parseable'], { cwd: root, encoding: 'utf8' })

@@ -35,6 +35,9 @@ export function memorySecretStore(): SecretStore & { values: Map<string, string>
   };
 }
 
+/** Calls made as this window id come from the Settings window (the others from a Chat window). */
+export const SETTINGS_WINDOW_ID = 1000;
+
 export interface RigOptions {
   dataDir?: string;
   secretStore?: ReturnType<typeof memorySecretStore>;
@@ -44,6 +47,8 @@ export interface RigOptions {
   fetch?: typeof globalThis.fetch;
   /** The config file store (default conf, as in the browser host); tests wrap it to inject write failures. */
   createStore?: ServiceDeps['createStore'];
+  /** MCP tuning (short timeouts and back-off). */
+  mcp?: ServiceDeps['mcp'];
 }
 
 export interface Rig {
@@ -122,9 +127,10 @@ export function startRig(options: RigOptions = {}): Rig {
     http: { connectTimeoutMs: 5000, idleTimeoutMs: 5000, ...options.http },
     chat: { persistIntervalMs: 50, ...options.chat },
     ...(options.assistant ? { assistant: options.assistant } : {}),
+    ...(options.mcp ? { mcp: options.mcp } : {}),
   });
   const dispatcher = createDispatcher(services.handlers, log);
-  const ctx = (windowId: number) => ({ windowId, windowKind: 'chat' as const });
+  const ctx = (windowId: number) => ({ windowId, windowKind: windowId === SETTINGS_WINDOW_ID ? ('settings' as const) : ('chat' as const) });
 
   const rig: Rig = {
     dataDir,

@@ -33,6 +33,8 @@ import type { ChatEvent } from '../../../shared/models/chat-event';
 import type { KindOf } from '../providers/kinds';
 import { limitHistory, omittedFor, withOmitted } from '../providers/generation-parameters';
 import { replyBatches, type ChatAdapter, type ChatRequest, type HistoryMessage, type ResolvedProvider } from '../providers/provider-kind';
+import { closeOpenCalls, withTools } from '../tools/tool-loop';
+import type { TurnTools } from '../tools/mcp-service';
 import { EventCoalescer, realTimers, type StreamPatch, type Timers } from './event-coalescer';
 import { UnsavedReplies } from './unsaved-replies';
 import type { ReplyRouter } from './reply-router';
@@ -60,6 +62,8 @@ export interface ChatServiceDeps {
   deleteRemoteThread?(conversation: Conversation): Promise<void>;
   /** Key pools and fallbacks (reply-router.ts); without it a reply uses the provider's first key only. */
   router?: ReplyRouter;
+  /** The MCP tools a conversation offers (tools/mcp-service.ts); absent or null: a turn without tools. */
+  tools?: { forConversation(conversation: Conversation): TurnTools | null };
 }
 
 /** The longest title derived from a first message; the user can rename to anything up to 500. */
@@ -73,11 +77,11 @@ export function titleFromMessage(text: string): string {
   return `${(lastSpace > TITLE_MAX / 2 ? cut.slice(0, lastSpace) : cut).trimEnd()}…`;
 }
 
-/** What goes back to the model: user and assistant text only. Reasoning never does (DeepSeek answers 400). */
+/** What goes back to the model: user and assistant text, and tool calls with their results. Reasoning never does (DeepSeek answers 400). */
 export function historyFor(messages: readonly Message[]): HistoryMessage[] {
   return messages
-    .filter((m) => m.role === 'user' || m.content.trim().length > 0)
-    .map((m) => ({ role: m.role, content: m.content }));
+    .filter((m) => m.role === 'user' || m.content.trim().length > 0 || (m.toolRounds?.length ?? 0) > 0)
+    .map((m) => (m.role === 'assistant' && m.toolRounds?.length ? { role: m.role, content: m.content, toolRounds: m.toolRounds } : { role: m.role, content: m.content }));
 }
 
 interface ActiveStream {
@@ -552,7 +556,9 @@ export class ChatService {
       const history = limitHistory(historyFor(saved.messages.slice(0, -1)), saved.settings?.historyLimit);
       const live = this.register(conversationId, assistantMessage, ctx.windowId);
       this.changed(saved);
+      const turnTools = this.deps.tools?.forConversation(saved) ?? null;
       const request: ChatRequest = {
+        ...(turnTools ? { tools: turnTools.specs } : {}),
         provider: resolved.provider,
         model: resolved.model,
         history,
@@ -582,7 +588,9 @@ export class ChatService {
           }
         },
       };
-      live.finished = this.run(live, resolved.adapter, request);
+      // Tools wrap whichever adapter answers: the provider's own, or (with a router) each key's or fallback's.
+      const wrap = turnTools ? (adapter: ChatAdapter) => withTools(adapter, turnTools.loop) : undefined;
+      live.finished = this.run(live, wrap ? wrap(resolved.adapter) : resolved.adapter, request, wrap);
       return { ...prepared, streamId: live.streamId, assistantMessage: structuredClone(assistantMessage) };
     } finally {
       this.starting.delete(conversationId);
@@ -619,7 +627,7 @@ export class ChatService {
     if (!this.deps.events.sendTo(windowId, 'chat:event', this.event(live, patch))) live.targets.delete(windowId);
   }
 
-  private async run(live: ActiveStream, adapter: ChatAdapter, request: ChatRequest): Promise<void> {
+  private async run(live: ActiveStream, adapter: ChatAdapter, request: ChatRequest, wrap?: (adapter: ChatAdapter) => ChatAdapter): Promise<void> {
     const { message, coalescer } = live;
     let error: AppError | undefined;
     try {
@@ -632,7 +640,7 @@ export class ChatService {
               message.model = route.model;
             }
             coalescer.set({ route });
-          })
+          }, wrap)
         : replyBatches(adapter, request);
       for await (const batch of batches) {
         if (live.controller.signal.aborted) break;
@@ -673,6 +681,10 @@ export class ChatService {
       live.persistTimer = null;
     }
     message.status = error ? 'failed' : live.controller.signal.aborted ? 'stopped' : 'complete';
+    if (message.toolRounds) {
+      closeOpenCalls(message.toolRounds);
+      coalescer.set({ toolRounds: structuredClone(message.toolRounds) });
+    }
     if (error) message.error = error;
     else delete message.error;
     if (live.retryWaiting) coalescer.set({ retryWait: null });
@@ -740,6 +752,14 @@ export class ChatService {
         break;
       case 'done':
         if (event.finishReason) message.finishReason = event.finishReason;
+        break;
+      case 'tool-rounds':
+        message.toolRounds = structuredClone(event.rounds);
+        coalescer.set({ toolRounds: event.rounds });
+        this.schedulePersist(live);
+        break;
+      case 'tool-calls':
+        // Only the tool loop acts on calls; a turn without tools has nothing to run them with.
         break;
       case 'error':
         fail(event.error);

@@ -15,7 +15,7 @@ import type { AppError } from '../../../shared/result';
 import type { ConfigStore } from '../config/config-store';
 import type { Logger } from '../logger';
 import type { KindOf } from '../providers/kinds';
-import { replyBatches, type ChatRequest, type ResolvedProvider } from '../providers/provider-kind';
+import { replyBatches, type ChatAdapter, type ChatRequest, type ResolvedProvider } from '../providers/provider-kind';
 import { FailoverPlan, NO_KEY_ID, type PlanKey, type PlanStep, type PlanTarget } from '../providers/routing/failover-plan';
 import type { KeyHealthBook } from '../providers/routing/key-pool';
 
@@ -30,9 +30,21 @@ export interface ReplyRouterDeps {
   onHealthChanged?(): void;
 }
 
-/** Events that mean the answer has started (or, for an empty reply, ended): from here on there is no way back. */
+/**
+ * Events that mean the answer has started (or, for an empty reply, ended): from here on there is no way back.
+ * A model asking for tools has answered too: its calls are shown and run on this route, and the rounds that
+ * follow stay on it (the tool loop sits inside the route), so a reply is never stitched from two models.
+ */
 function isAnswer(event: ChatEvent): boolean {
-  return event.type === 'delta' || event.type === 'reasoning' || event.type === 'annotations' || event.type === 'done' || event.type === 'reset';
+  return (
+    event.type === 'delta' ||
+    event.type === 'reasoning' ||
+    event.type === 'annotations' ||
+    event.type === 'done' ||
+    event.type === 'reset' ||
+    event.type === 'tool-calls' ||
+    event.type === 'tool-rounds'
+  );
 }
 
 function keyOf(step: PlanStep): Pick<ReplyRoute, 'keyHint' | 'keyLabel'> {
@@ -133,8 +145,16 @@ export class ReplyRouter {
     };
   }
 
-  /** The reply's batches; `onRoute` hears who answers (or that no one could) before the batch that shows it. */
-  async *batches(request: ChatRequest, onRoute: (route: ReplyRoute) => void): AsyncGenerator<readonly ChatEvent[], void, undefined> {
+  /**
+   * The reply's batches; `onRoute` hears who answers (or that no one could) before the batch that shows it.
+   * `wrap` wraps each route's adapter (the conversation's tool loop), so every round of tools stays on the
+   * route that answered first.
+   */
+  async *batches(
+    request: ChatRequest,
+    onRoute: (route: ReplyRoute) => void,
+    wrap?: (adapter: ChatAdapter) => ChatAdapter,
+  ): AsyncGenerator<readonly ChatEvent[], void, undefined> {
     const candidates = await this.candidates(request);
     const plan = new FailoverPlan(
       candidates.map((c) => c.target),
@@ -155,7 +175,7 @@ export class ReplyRouter {
       if (!kind) return;
       let answered = false;
       let failure: AppError | undefined;
-      for await (const batch of replyBatches(kind.chat, this.requestFor(request, candidate, step))) {
+      for await (const batch of replyBatches(wrap ? wrap(kind.chat) : kind.chat, this.requestFor(request, candidate, step))) {
         if (answered) {
           yield batch;
           continue;

@@ -78,6 +78,35 @@ const messageSchema = z
   })
   .loose();
 
+/**
+ * Tool fields (issue 19) arrived without a version bump, like settings: a damaged one is dropped on its own
+ * (a reply keeps its text) rather than reaching a window that would fail to draw it.
+ */
+const toolCallSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    serverId: z.string(),
+    serverName: z.string(),
+    tool: z.string(),
+    arguments: z.string(),
+    state: z.enum(['pending', 'running', 'done', 'error', 'denied', 'cancelled']),
+    result: z.string().optional(),
+    message: z.string().optional(),
+  })
+  .loose();
+const toolRoundsSchema = z.array(z.object({ contentLength: z.number().int().nonnegative(), calls: z.array(toolCallSchema) }).loose());
+const conversationToolsSchema = z.object({ serverIds: z.array(z.string()), disabledTools: z.array(z.string()).optional() });
+
+function readStoredTools(conversation: Conversation): void {
+  const fields = conversation as { tools?: unknown; toolApprovals?: unknown };
+  if (fields.tools !== undefined && !conversationToolsSchema.safeParse(fields.tools).success) delete fields.tools;
+  if (fields.toolApprovals !== undefined && !z.array(z.string()).safeParse(fields.toolApprovals).success) delete fields.toolApprovals;
+  for (const message of conversation.messages) {
+    if (message.toolRounds !== undefined && !toolRoundsSchema.safeParse(message.toolRounds).success) delete message.toolRounds;
+  }
+}
+
 /** What a conversation file and its index entry both carry. */
 const conversationHeaderSchema = z.object({
   id: z.string().min(1),
@@ -142,6 +171,7 @@ function checkedConversation(parsed: z.infer<typeof conversationSchema>, expecte
   // A damaged field is dropped on its own rather than losing the conversation.
   const settings = readStoredSettings(rawSettings);
   if (settings) conversation.settings = settings;
+  readStoredTools(conversation);
   // A reply still `streaming` on disk was cut off by a crash or a quit: nothing will ever finish it.
   for (const message of conversation.messages) {
     if (message.status === 'streaming') message.status = 'stopped';
@@ -156,6 +186,7 @@ export function serializeConversation(conversation: Conversation): string {
 const summarySchema = conversationHeaderSchema.extend({
   messageCount: z.number().int().nonnegative(),
   settings: z.unknown().transform(readStoredSettings).optional(),
+  tools: conversationToolsSchema.optional().catch(undefined),
 });
 
 export const INDEX_VERSION = 1;

@@ -20,6 +20,7 @@
 import type { ChatEvent } from '../../../shared/models/chat-event';
 import type { GenerationSettings } from '../../../shared/models/generation-settings';
 import type { ConnectionTestResult, ConversationStateMode, FallbackTarget, ProviderConfig, ProviderDraft, ProviderType } from '../../../shared/models/provider';
+import type { ToolRound } from '../../../shared/models/tools';
 import type { ProviderQuirks } from '../config/config-store';
 import type { ProviderEndpoint } from './wire/openai-client';
 
@@ -45,6 +46,15 @@ export interface PooledKey {
 export interface HistoryMessage {
   role: 'user' | 'assistant';
   content: string;
+  /** An assistant reply that called tools: its rounds (text before each, calls, results); see models/tools.ts. */
+  toolRounds?: ToolRound[];
+}
+
+/** A function the model may call (an MCP tool under the name the model sees). */
+export interface ToolSpec {
+  name: string;
+  description: string;
+  parameters: Record<string, unknown>;
 }
 
 export interface ChatRequest {
@@ -67,6 +77,14 @@ export interface ChatRequest {
   maxRateLimitRetries?: number;
   /** The conversation's own fallbacks, which replace its provider's (absent: the provider's). */
   fallbacks?: FallbackTarget[];
+  /** Functions offered to the model (the conversation's MCP tools); absent or empty: none. */
+  tools?: ToolSpec[];
+  /**
+   * For an API whose run waits for tool outputs (Assistants `requires_action`): the adapter yields
+   * `tool-calls` with `inline`, and when iteration resumes the tool loop has put each call's output here
+   * (by call id), or null when the turn was stopped.
+   */
+  toolAnswers?: { outputs: Map<string, string> | null };
 }
 
 export interface ChatAdapter {

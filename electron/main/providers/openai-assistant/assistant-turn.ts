@@ -155,31 +155,83 @@ export class AssistantTurn {
     }
   }
 
+  /** Our functions added to the assistant's own tools (a run's `tools` replaces them), when the conversation offers any. */
+  private async runTools(): Promise<Record<string, unknown>> {
+    const ours = this.request.tools ?? [];
+    if (ours.length === 0 || omittedFor(this.provider.quirks, this.request.model).has('tools')) return {};
+    const names = new Set(ours.map((t) => t.name));
+    const own = (await this.client.assistantTools(this.assistantId, this.signal)).filter((t) => {
+      const tool = t as { type?: string; function?: { name?: string } };
+      return tool.type !== 'function' || !names.has(tool.function?.name ?? '');
+    });
+    return { tools: [...own, ...ours.map((t) => ({ type: 'function', function: { name: t.name, description: t.description, parameters: t.parameters } }))] };
+  }
+
   private async *runOnce(): AsyncGenerator<ChatEvent> {
     const threadId = this.threadId as string;
     let answer: CreateRunAnswer;
+    const tools = await this.runTools();
     try {
-      answer = await this.client.createRun(threadId, this.assistantId, this.runParameters(), true, this.signal);
+      answer = await this.client.createRun(threadId, this.assistantId, { ...this.runParameters(), ...tools }, true, this.signal);
     } catch (error) {
       const refused = rejectedParameter(error, new Set(Object.keys(this.runParameters())));
       if (refused) throw new TurnError(parameterRejectedError(refused, this.request.model));
       // A server that cannot stream runs may refuse `stream` outright: run again without it and poll.
       if (!(error instanceof HttpStatusError && error.status === 400 && /stream/i.test(error.bodyText))) throw error;
       this.deps.log.info('assistant', 'the server refused a streamed run; polling instead');
-      answer = await this.client.createRun(threadId, this.assistantId, this.runParameters(), false, this.signal);
+      answer = await this.client.createRun(threadId, this.assistantId, { ...this.runParameters(), ...tools }, false, this.signal);
     }
+    for (;;) {
+      const { run, polled } = yield* this.follow(answer);
+      if (run.status === 'requires_action' && this.canAnswer(run)) {
+        const next = yield* this.answerTools(run, polled);
+        if (!next) return;
+        answer = next;
+        continue;
+      }
+      yield* this.settle(run, polled);
+      return;
+    }
+  }
+
+  /** Every function the run asks for is one the conversation offers, and a tool loop is there to answer. */
+  private canAnswer(run: WireRun): boolean {
+    const calls = run.required_action?.submit_tool_outputs?.tool_calls ?? [];
+    const offered = new Set((this.request.tools ?? []).map((t) => t.name));
+    return this.request.toolAnswers !== undefined && calls.length > 0 && calls.every((c) => offered.has(c.function?.name ?? ''));
+  }
+
+  /** The calls go to the tool loop (approval, the tools); their outputs are submitted and the run goes on. */
+  private async *answerTools(run: WireRun, polled: boolean): AsyncGenerator<ChatEvent, CreateRunAnswer | null> {
+    const slot = this.request.toolAnswers as { outputs: Map<string, string> | null };
+    const calls = (run.required_action?.submit_tool_outputs?.tool_calls ?? []).map((c, i) => ({
+      id: c.id ?? `call_${i}`,
+      name: c.function?.name ?? '',
+      arguments: c.function?.arguments ?? '{}',
+    }));
+    slot.outputs = null;
+    yield { type: 'tool-calls', calls, inline: true };
+    const outputs = slot.outputs as Map<string, string> | null;
+    if (!outputs || this.signal.aborted) {
+      await this.cancelRun();
+      return null;
+    }
+    const tool_outputs = calls.map((c) => ({ tool_call_id: c.id, output: outputs.get(c.id) ?? '' }));
+    this.runOpen = true;
+    return this.client.submitToolOutputs(this.threadId as string, run.id, tool_outputs, !polled, this.signal);
+  }
+
+  /** Follows a run (its stream, or polling) until it settles or waits for tool outputs. */
+  private async *follow(answer: CreateRunAnswer): AsyncGenerator<ChatEvent, { run: WireRun; polled: boolean }> {
+    const threadId = this.threadId as string;
     if (answer.kind === 'run') {
       this.runId = answer.run.id;
       this.runOpen = !TERMINAL.has(answer.run.status);
       const run = yield* this.poll(answer.run, answer.pollAfterMs);
-      yield* this.settle(run, true);
-      return;
+      return { run, polled: true };
     }
     const outcome = yield* this.consumeStream(answer);
-    if (outcome.run) {
-      yield* this.settle(outcome.run, false);
-      return;
-    }
+    if (outcome.run) return { run: outcome.run, polled: false };
     if (outcome.error) {
       throw new TurnError(outcome.error);
     }
@@ -197,7 +249,7 @@ export class AssistantTurn {
     const { data, headers } = await this.client.retrieveRun(threadId, this.runId, this.signal);
     this.runOpen = !TERMINAL.has(data.status);
     const run = yield* this.poll(data, pollAfterOf(headers));
-    yield* this.settle(run, true);
+    return { run, polled: true };
   }
 
   private *setStatus(code: string | null): Generator<ChatEvent> {

@@ -149,6 +149,22 @@ export class AssistantsClient {
   ): Promise<CreateRunAnswer> {
     const path = `/threads/${encodeURIComponent(threadId)}/runs`;
     const body = { ...parameters, assistant_id: assistantId, ...(stream ? { stream: true } : {}) };
+    return this.startRun(path, body, stream, signal);
+  }
+
+  /** The outputs of a `requires_action` run's function calls; the run goes on (streamed, or to be polled). */
+  submitToolOutputs(threadId: string, runId: string, outputs: { tool_call_id: string; output: string }[], stream: boolean, signal: AbortSignal): Promise<CreateRunAnswer> {
+    const path = `/threads/${encodeURIComponent(threadId)}/runs/${encodeURIComponent(runId)}/submit_tool_outputs`;
+    return this.startRun(path, { tool_outputs: outputs, ...(stream ? { stream: true } : {}) }, stream, signal);
+  }
+
+  /** The assistant's own tools (code interpreter, file search, functions), kept when a run adds ours. */
+  async assistantTools(assistantId: string, signal: AbortSignal): Promise<unknown[]> {
+    const { data } = await this.json<{ tools?: unknown[] }>('GET', `/assistants/${encodeURIComponent(assistantId)}`, undefined, signal);
+    return Array.isArray(data?.tools) ? data.tools : [];
+  }
+
+  private async startRun(path: string, body: Record<string, unknown>, stream: boolean, signal: AbortSignal): Promise<CreateRunAnswer> {
     const { response, controller, stopTimer, release } = await this.send('POST', path, body, signal, stream ? 'text/event-stream' : 'application/json');
     const contentType = response.headers.get('content-type') ?? '';
     if (response.ok && /text\/event-stream/i.test(contentType) && response.body) {

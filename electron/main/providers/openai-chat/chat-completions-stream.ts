@@ -24,6 +24,8 @@ import type { AppError } from '../../../../shared/result';
 import { mapProviderError, notOpenAIApi, type ErrorContext } from '../errors/request-failure';
 import { contentFilteredError, cutOffError, droppedError, idleTimeoutError, inStreamError, readUnstreamedJson, streamFailure } from '../errors/reply-failure';
 import { parameterRejectedError, rejectedParameter } from '../errors/rejected-parameter';
+import { toolsRejected, toolsRejectedError } from '../errors/tools-rejected';
+import { ToolCallAssembly, chatHistoryMessages, chatTools } from './tool-call-assembly';
 import { chatCompletionsParameters, omittedFor } from '../generation-parameters';
 import type { ChatAdapter, ChatRequest, HttpDeps } from '../provider-kind';
 import { inBatches } from '../wire/batching';
@@ -106,6 +108,11 @@ export class OpenAIChatAdapter implements ChatAdapter {
         const status = error instanceof APIError && typeof error.status === 'number' ? error.status : null;
         // A parameter of the conversation's settings the server refuses: the user decides (Send without it).
         const refused = rejectedParameter(error, new Set(Object.keys(this.parameters(request).fields)));
+        // A server or model without tool support (Ollama: "<model> does not support tools"): the user decides.
+        if (!refused && this.offersTools(request) && toolsRejected(error)) {
+          yield [{ type: 'error', error: toolsRejectedError(request.model) }];
+          return;
+        }
         if (refused) {
           yield [{ type: 'error', error: parameterRejectedError(refused, request.model) }];
           return;
@@ -148,6 +155,11 @@ export class OpenAIChatAdapter implements ChatAdapter {
     return chatCompletionsParameters(request.settings, request.model, omittedFor(request.provider.quirks, request.model));
   }
 
+  /** The conversation offers tools and the user has not chosen to send without them for this model. */
+  private offersTools(request: ChatRequest): boolean {
+    return (request.tools?.length ?? 0) > 0 && !omittedFor(request.provider.quirks, request.model).has('tools');
+  }
+
   /** Sends the request; resolves when the response headers arrived (or the request failed). */
   private async open(request: ChatRequest, streamOptions: boolean, watch: WireWatch, cancel: AbortSignal): Promise<Opened> {
     const { provider } = request;
@@ -156,7 +168,7 @@ export class OpenAIChatAdapter implements ChatAdapter {
       { fetch: watchedFetch(this.options.fetch, watch, cancel), timeoutMs: this.options.connectTimeoutMs },
     );
     const { fields, systemMessage } = this.parameters(request);
-    const messages: OpenAI.Chat.Completions.ChatCompletionMessageParam[] = request.history.map((m) => ({ role: m.role, content: m.content }));
+    const messages = chatHistoryMessages(request.history);
     if (systemMessage) messages.unshift(systemMessage);
     try {
       // A status other than 2xx is still thrown by the SDK as an APIError (with the server's error body).
@@ -166,6 +178,7 @@ export class OpenAIChatAdapter implements ChatAdapter {
           model: request.model,
           messages,
           stream: true,
+          ...(this.offersTools(request) ? { tools: chatTools(request.tools ?? []) } : {}),
           ...(streamOptions ? { stream_options: { include_usage: true } } : {}),
         })
         .asResponse();
@@ -200,6 +213,7 @@ export class OpenAIChatAdapter implements ChatAdapter {
       }
 
       const parser = new ThinkTagParser();
+      const toolCalls = new ToolCallAssembly();
       let finishReason: string | null = null;
       let failure: AppError | null = null;
       const takeChunk = (chunk: Chunk, batch: ChatEvent[]) => {
@@ -217,6 +231,7 @@ export class OpenAIChatAdapter implements ChatAdapter {
           if (parser.passesThrough) batch.push({ type: 'delta', text: content });
           else for (const segment of parser.push(content)) batch.push(segmentEvent(segment));
         }
+        toolCalls.push(choice.delta?.tool_calls);
         if (choice.finish_reason) finishReason = choice.finish_reason;
       };
       // Throwing here ends the reading with the events taken so far delivered (inBatches); see streamFailure.
@@ -254,7 +269,8 @@ export class OpenAIChatAdapter implements ChatAdapter {
         return;
       }
       const cutOff = this.finishError(finishReason, ctx);
-      yield [...rest, { type: 'done', finishReason }, ...(cutOff ? [{ type: 'error' as const, error: cutOff }] : [])];
+      const calls = toolCalls.size > 0 && !cutOff ? [{ type: 'tool-calls' as const, calls: toolCalls.finish() }] : [];
+      yield [...rest, ...calls, { type: 'done', finishReason }, ...(cutOff ? [{ type: 'error' as const, error: cutOff }] : [])];
     } finally {
       idleWatch.stop();
       // Leaving early (an error, or the consumer stopped) must also close the HTTP request; after a

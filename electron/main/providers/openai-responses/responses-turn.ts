@@ -37,6 +37,8 @@ import { ConversationStepError, incompleteError, responseCancelled, responseFail
 import { finishReasonOf, outputReasoning, outputText, usageOf } from './response-output';
 import { responsesFailure } from './route-probes';
 import { inputMessage, prepareConversation } from './server-conversation';
+import { toolsRejected, toolsRejectedError } from '../errors/tools-rejected';
+import { continuation, functionCallsOf, historyInput, responsesTools } from './function-tools';
 
 type ResponseObject = OpenAI.Responses.Response;
 type StreamEvent = OpenAI.Responses.ResponseStreamEvent;
@@ -109,10 +111,26 @@ export class ResponsesTurn {
     return responsesParameters(this.request.settings, this.config.instructions, omittedFor(this.provider.quirks, this.request.model));
   }
 
+  /** The conversation offers tools and the user has not chosen to send without them for this model. */
+  private get offersTools(): boolean {
+    return (this.request.tools?.length ?? 0) > 0 && !omittedFor(this.provider.quirks, this.request.model).has('tools');
+  }
+
   private async requestBody(): Promise<CreateBody> {
-    const base = { ...this.parameters(), model: this.request.model, stream: true as const };
+    const base = {
+      ...this.parameters(),
+      model: this.request.model,
+      stream: true as const,
+      ...(this.offersTools ? { tools: responsesTools(this.request.tools ?? []) } : {}),
+    };
     if ((this.config.conversationState ?? DEFAULT_CONVERSATION_STATE) === 'stateless') {
-      return { ...base, store: false, input: this.request.history.map(inputMessage) };
+      return { ...base, store: false, input: historyInput(this.request.history) };
+    }
+    // The tool outputs of the reply being written: the server conversation already holds its calls.
+    const { threadId, threadProviderId } = this.request.conversation;
+    const outputs = continuation(this.request.history);
+    if (outputs && threadId && threadProviderId === this.config.id) {
+      return { ...base, store: true, conversation: threadId, input: outputs, ...(this.provider.quirks.noBackground ? {} : { background: true }) };
     }
     const conversation = await prepareConversation({ request: this.request, client: this.client, ctx: this.ctx, log: this.deps.log });
     const last = this.request.history.at(-1);
@@ -149,6 +167,10 @@ export class ResponsesTurn {
         }
         // A parameter of the conversation's settings the server refuses: the user decides (Send without it).
         const refused = rejectedParameter(error, new Set(Object.keys(this.parameters())));
+        if (!refused && this.offersTools && toolsRejected(error)) {
+          yield { type: 'error', error: toolsRejectedError(this.request.model) };
+          return;
+        }
         if (refused) {
           yield { type: 'error', error: parameterRejectedError(refused, this.request.model) };
           return;
@@ -320,8 +342,11 @@ export class ResponsesTurn {
         yield { type: 'done', finishReason: finishReasonOf(response) };
         yield { type: 'error', error: incompleteError(response.incomplete_details?.reason ?? 'unknown', this.ctx) };
         return;
-      default:
-        yield { type: 'done', finishReason: 'stop' };
+      default: {
+        const calls = functionCallsOf(response);
+        if (calls.length > 0) yield { type: 'tool-calls', calls };
+        yield { type: 'done', finishReason: calls.length > 0 ? 'tool_calls' : 'stop' };
+      }
     }
   }
 

@@ -45,6 +45,9 @@ export async function prepareConversation(turn: ConversationTurn): Promise<strin
     // A proxy's web page (or other non-API answer) parses as text, not as a conversation object.
     if (typeof created !== 'object' || created === null || typeof created.id !== 'string') throw new AppFailure(notOpenAIApi(null, '', turn.ctx));
     await turn.request.saveThreadId?.(created.id);
+    // Later requests of this reply (a tool loop's next round) continue in it.
+    turn.request.conversation.threadId = created.id;
+    turn.request.conversation.threadProviderId = turn.request.provider.config.id;
     for (let i = ITEMS_PER_REQUEST; i < earlier.length; i += ITEMS_PER_REQUEST) {
       await turn.client.conversations.items.create(created.id, { items: earlier.slice(i, i + ITEMS_PER_REQUEST).map(inputMessage) }, { signal: turn.request.signal });
     }

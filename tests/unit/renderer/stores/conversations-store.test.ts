@@ -37,6 +37,7 @@ function api(list: ConversationSummary[]): Pick<SwitchboardApi, 'conversations'>
       setProvider: missing,
       setSettings: missing,
       setFallbacks: missing,
+      setTools: missing,
       delete: async () => ({ ok: true, value: { remoteThreadDeleted: false } }),
     },
   };
