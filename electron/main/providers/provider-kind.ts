@@ -17,6 +17,7 @@
  *    once and the rest of that frame in one state update on the next animation frame: several streams, or
  *    a burst after a busy moment, become one render however main's messages were cut.
  */
+import type { AttachmentRef } from '../../../shared/models/attachments';
 import type { ChatEvent } from '../../../shared/models/chat-event';
 import type { GenerationSettings } from '../../../shared/models/generation-settings';
 import type { ConnectionTestResult, ConversationStateMode, ProviderConfig, ProviderDraft, ProviderType } from '../../../shared/models/provider';
@@ -34,6 +35,17 @@ export interface ResolvedProvider {
 export interface HistoryMessage {
   role: 'user' | 'assistant';
   content: string;
+  /** Files attached to a user message, their content read from the attachment store (attachment-parts.ts maps them per API). */
+  attachments?: HistoryAttachment[];
+}
+
+/**
+ * An attachment as a request needs it: an image's bytes (base64) or a text file's text. Neither is set
+ * when the stored bytes are gone (the request then says so in words instead of failing).
+ */
+export interface HistoryAttachment extends AttachmentRef {
+  base64?: string;
+  text?: string;
 }
 
 export interface ChatRequest {

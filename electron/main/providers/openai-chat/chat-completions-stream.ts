@@ -24,6 +24,9 @@ import type { AppError } from '../../../../shared/result';
 import { mapProviderError, notOpenAIApi, type ErrorContext } from '../errors/request-failure';
 import { contentFilteredError, cutOffError, droppedError, idleTimeoutError, inStreamError, readUnstreamedJson, streamFailure } from '../errors/reply-failure';
 import { parameterRejectedError, rejectedParameter } from '../errors/rejected-parameter';
+import { attachmentRefusal } from '../errors/images-rejected';
+import { chatCompletionsMessage, hasImages, IMAGES_PARAMETER } from '../attachment-parts';
+import { hostOf } from '../errors/error-context';
 import { chatCompletionsParameters, omittedFor } from '../generation-parameters';
 import type { ChatAdapter, ChatRequest, HttpDeps } from '../provider-kind';
 import { inBatches } from '../wire/batching';
@@ -110,6 +113,12 @@ export class OpenAIChatAdapter implements ChatAdapter {
           yield [{ type: 'error', error: parameterRejectedError(refused, request.model) }];
           return;
         }
+        // A model without vision, or a request too large for the server (attachments): one sentence each.
+        const attachments = attachmentRefusal(error, this.sendsImages(request), request.model, hostOf(request.provider.config.baseUrl));
+        if (attachments) {
+          yield [{ type: 'error', error: attachments }];
+          return;
+        }
         // Some servers (older vLLM, LiteLLM routes, gateways) reject `stream_options` with a 400. One retry
         // without it tells whether that was the reason; only a success is remembered for the provider.
         if (status === 400 && streamOptions && !triedWithoutStreamOptions) {
@@ -147,6 +156,10 @@ export class OpenAIChatAdapter implements ChatAdapter {
     return chatCompletionsParameters(request.settings, request.model, omittedFor(request.provider.quirks, request.model));
   }
 
+  private sendsImages(request: ChatRequest): boolean {
+    return hasImages(request.history) && !omittedFor(request.provider.quirks, request.model).has(IMAGES_PARAMETER);
+  }
+
   /** Sends the request; resolves when the response headers arrived (or the request failed). */
   private async open(request: ChatRequest, streamOptions: boolean, watch: WireWatch, cancel: AbortSignal): Promise<Opened> {
     const { provider } = request;
@@ -155,7 +168,8 @@ export class OpenAIChatAdapter implements ChatAdapter {
       { fetch: watchedFetch(this.options.fetch, watch, cancel), timeoutMs: this.options.connectTimeoutMs },
     );
     const { fields, systemMessage } = this.parameters(request);
-    const messages: OpenAI.Chat.Completions.ChatCompletionMessageParam[] = request.history.map((m) => ({ role: m.role, content: m.content }));
+    const omitImages = omittedFor(request.provider.quirks, request.model).has(IMAGES_PARAMETER);
+    const messages: OpenAI.Chat.Completions.ChatCompletionMessageParam[] = request.history.map((m) => chatCompletionsMessage(m, omitImages));
     if (systemMessage) messages.unshift(systemMessage);
     try {
       // A status other than 2xx is still thrown by the SDK as an APIError (with the server's error body).
