@@ -58,7 +58,6 @@ function tooLongText(name: string, chars: number): AppFailure {
 /** A file name as shown and sent: no path, no control characters, at most 200 characters. */
 export function cleanName(name: string): string {
   const base = name.split(/[\\/]/).pop() ?? '';
-  // eslint-disable-next-line no-control-regex
   const clean = base.replace(/[\u0000-\u001f\u007f]/g, '').trim().slice(0, 200);
   return clean || 'file';
 }
