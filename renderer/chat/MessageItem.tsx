@@ -6,6 +6,7 @@ import { CopyButton } from './CopyButton';
 import { MarkdownContent } from './markdown/MarkdownContent';
 import { MessageEditor } from './MessageEditor';
 import { MessageError } from './MessageError';
+import { MessageAttachments } from './attachments/MessageAttachments';
 import { ReplySettings } from './ReplySettings';
 import { RetryCountdown } from './RetryCountdown';
 import { ThinkingBlock } from './ThinkingBlock';
@@ -47,7 +48,8 @@ function UserMessage({ message, isLastUser, idle, onEditAndResend }: Props) {
         />
       ) : (
         <>
-          <div className="message-bubble user-text">{message.content}</div>
+          {message.attachments && message.attachments.length > 0 && <MessageAttachments attachments={message.attachments} />}
+          {(message.content !== '' || !message.attachments?.length) && <div className="message-bubble user-text">{message.content}</div>}
           <div className="message-actions">
             <CopyButton text={message.content} label={t('message.copy')} />
             {isLastUser && (

@@ -1,0 +1,84 @@
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { formatBytes, type AttachmentRef } from '../../../shared/models/attachments';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { callApi, getApi } from '../../lib/api';
+
+/** Object URLs of stored images, shared by every message that shows the same attachment (content-addressed). */
+const imageUrls = new Map<string, Promise<string | null>>();
+
+function imageUrl(ref: AttachmentRef): Promise<string | null> {
+  let url = imageUrls.get(ref.id);
+  if (!url) {
+    url = callApi(() => getApi().attachments.read({ id: ref.id })).then((result) => {
+      if (!result.ok) {
+        imageUrls.delete(ref.id);
+        return null;
+      }
+      const bytes = Uint8Array.from(atob(result.value.data), (c) => c.charCodeAt(0));
+      return URL.createObjectURL(new Blob([bytes], { type: ref.mime }));
+    });
+    imageUrls.set(ref.id, url);
+  }
+  return url;
+}
+
+function SentImage({ attachment, onOpen }: { attachment: AttachmentRef; onOpen: (url: string) => void }) {
+  const { t } = useTranslation('chat');
+  const [url, setUrl] = useState<string | null | undefined>(undefined);
+  useEffect(() => {
+    let live = true;
+    void imageUrl(attachment).then((u) => {
+      if (live) setUrl(u);
+    });
+    return () => {
+      live = false;
+    };
+  }, [attachment]);
+  if (url === null) return <span className="sent-image missing">{t('attachments.missing', { name: attachment.name })}</span>;
+  return (
+    <button
+      type="button"
+      className="sent-image"
+      aria-label={t('attachments.view', { name: attachment.name })}
+      disabled={!url}
+      onClick={() => url && onOpen(url)}
+    >
+      {url && <img src={url} alt={attachment.name} />}
+    </button>
+  );
+}
+
+/** A sent message's images (click to see them larger) and file chips. */
+export function MessageAttachments({ attachments }: { attachments: AttachmentRef[] }) {
+  const { t } = useTranslation('chat');
+  const [open, setOpen] = useState<{ url: string; name: string } | null>(null);
+  const images = attachments.filter((a) => a.kind === 'image');
+  const files = attachments.filter((a) => a.kind !== 'image');
+  return (
+    <div className="message-attachments">
+      {images.length > 0 && (
+        <div className="sent-images">
+          {images.map((a) => (
+            <SentImage key={a.id} attachment={a} onOpen={(url) => setOpen({ url, name: a.name })} />
+          ))}
+        </div>
+      )}
+      {files.length > 0 && (
+        <ul className="sent-files" aria-label={t('attachments.listLabel')}>
+          {files.map((a) => (
+            <li key={a.id} className="sent-file">
+              <span className="attachment-name">{a.name}</span>
+              <span className="attachment-size">{formatBytes(a.size)}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+      {open && (
+        <ConfirmDialog title={open.name} onCancel={() => setOpen(null)} actions={[{ label: t('attachments.close'), onClick: () => setOpen(null), initialFocus: true }]}>
+          <img className="image-viewer" src={open.url} alt={open.name} />
+        </ConfirmDialog>
+      )}
+    </div>
+  );
+}
