@@ -74,6 +74,7 @@ async function prepareOne(key: string, pending: PendingAttachment, file: File): 
   if (!prepared || prepared.undecodable) {
     update(key, pending.localId, {
       status: 'failed',
+      thumbnailUrl: undefined,
       error: { code: 'ATTACHMENT_UNREADABLE', message: `“${pending.name}” cannot be read: the file looks damaged.`, params: { name: pending.name } },
     });
     return;

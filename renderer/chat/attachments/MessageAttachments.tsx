@@ -23,6 +23,16 @@ function imageUrl(ref: AttachmentRef): Promise<string | null> {
   return url;
 }
 
+/** Sent images are shown within this box (CSS pixels), keeping their aspect ratio. */
+const SHOWN_MAX = { width: 240, height: 180 };
+
+function shownSize(attachment: AttachmentRef): { width: number; height: number } {
+  const width = attachment.width ?? SHOWN_MAX.width;
+  const height = attachment.height ?? SHOWN_MAX.height;
+  const scale = Math.min(1, SHOWN_MAX.width / width, SHOWN_MAX.height / height);
+  return { width: Math.max(24, Math.round(width * scale)), height: Math.max(24, Math.round(height * scale)) };
+}
+
 function SentImage({ attachment, onOpen }: { attachment: AttachmentRef; onOpen: (url: string) => void }) {
   const { t } = useTranslation('chat');
   const [url, setUrl] = useState<string | null | undefined>(undefined);
@@ -36,15 +46,19 @@ function SentImage({ attachment, onOpen }: { attachment: AttachmentRef; onOpen: 
     };
   }, [attachment]);
   if (url === null) return <span className="sent-image missing">{t('attachments.missing', { name: attachment.name })}</span>;
+  // The box has its final size before the image loads: the message list measures rows once, and a row
+  // that grew later would push the newest reply out of view.
+  const box = shownSize(attachment);
   return (
     <button
       type="button"
       className="sent-image"
+      style={{ width: box.width, height: box.height }}
       aria-label={t('attachments.view', { name: attachment.name })}
       disabled={!url}
       onClick={() => url && onOpen(url)}
     >
-      {url && <img src={url} alt={attachment.name} />}
+      {url && <img src={url} alt={attachment.name} width={box.width} height={box.height} />}
     </button>
   );
 }

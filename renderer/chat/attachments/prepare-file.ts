@@ -1,14 +1,11 @@
 /**
  * Turns a pasted, dropped or picked file into what `attachments:add` takes. Images are decoded here (the
  * decoder is the browser's, with the EXIF orientation applied), downscaled to IMAGE_MAX_SIDE and re-encoded
- * under IMAGE_MAX_SEND_BYTES, and a thumbnail is drawn from the same decoded bitmap. Other files go as
- * their bytes; main decides what they are.
+ * under IMAGE_MAX_SEND_BYTES, and a small thumbnail is drawn for the chip first. Other files go as their
+ * bytes; main decides what they are.
  */
 import { IMAGE_MAX_SEND_BYTES, IMAGE_MAX_SIDE } from '../../../shared/models/attachments';
 import { canSendAsIs, fitWithin, nextAttempt, type Size } from './image-size-math';
-
-/** Thumbnails are drawn at this longest side (chips show them at 56 px; twice for sharp high-DPI screens). */
-export const THUMBNAIL_SIDE = 112;
 
 export interface PreparedFile {
   /** Bytes for main, base64. */
@@ -54,12 +51,6 @@ async function encode(bitmap: ImageBitmap, size: Size, type: string, quality: nu
   return canvas.convertToBlob({ type, quality });
 }
 
-/** The thumbnail as an object URL, drawn from the decoded bitmap. */
-export async function thumbnailOf(bitmap: ImageBitmap): Promise<string> {
-  const blob = await encode(bitmap, fitWithin({ width: bitmap.width, height: bitmap.height }, THUMBNAIL_SIDE), 'image/webp', 0.8);
-  return URL.createObjectURL(blob);
-}
-
 /** The image within the limits: as it is when it already fits, else downscaled and re-encoded. */
 export async function sendableImage(file: Blob, bitmap: ImageBitmap): Promise<Blob> {
   const natural = { width: bitmap.width, height: bitmap.height };
@@ -74,18 +65,60 @@ export async function sendableImage(file: Blob, bitmap: ImageBitmap): Promise<Bl
   return blob;
 }
 
-/** `onThumbnail` hears of the thumbnail as soon as it is drawn, before the (slower) downscaled image is ready. */
+/** Thumbnails are drawn at this longest side (chips show them at 56 px; twice for sharp high-DPI screens). */
+export const THUMBNAIL_SIDE = 112;
+
+/** The thumbnail as an object URL, drawn from a decoded image (bitmap, or a decoder's frame). */
+async function thumbnailOf(source: ImageBitmap | VideoFrame, natural: Size): Promise<string> {
+  const size = fitWithin(natural, THUMBNAIL_SIDE);
+  const canvas = canvasOf(size);
+  const context = canvas.getContext('2d');
+  if (!context) throw new Error('no 2d context');
+  context.drawImage(source, 0, 0, size.width, size.height);
+  return URL.createObjectURL(await canvas.convertToBlob({ type: 'image/webp', quality: 0.8 }));
+}
+
+/**
+ * A thumbnail without decoding the whole image, where the browser can (WebCodecs' ImageDecoder in a secure
+ * context: Chromium, Electron): asked for a small size, it decodes a JPEG at 1/8 scale, about twice as fast
+ * as a full decode of a 12 MP photo, and its frame carries the EXIF orientation, which drawing applies.
+ * Null where it cannot; the full decode then draws the thumbnail.
+ */
+async function scaledThumbnail(file: Blob): Promise<string | null> {
+  if (typeof ImageDecoder === 'undefined' || !(await ImageDecoder.isTypeSupported(file.type))) return null;
+  const decoder = new ImageDecoder({ data: await file.arrayBuffer(), type: file.type, desiredWidth: THUMBNAIL_SIDE, desiredHeight: THUMBNAIL_SIDE });
+  try {
+    const { image } = await decoder.decode();
+    try {
+      return await thumbnailOf(image, { width: image.displayWidth, height: image.displayHeight });
+    } finally {
+      image.close();
+    }
+  } finally {
+    decoder.close();
+  }
+}
+
+/**
+ * `onThumbnail` hears of the thumbnail as soon as it is drawn, before the (slower) downscaled image for
+ * sending is ready.
+ */
 export async function prepareFile(file: Blob, onThumbnail?: (url: string) => void): Promise<PreparedFile> {
   if (!isImageFile(file)) return { data: await base64Of(file) };
+  let thumbnailUrl = await scaledThumbnail(file).catch(() => null);
+  if (thumbnailUrl) onThumbnail?.(thumbnailUrl);
   let bitmap: ImageBitmap;
   try {
     bitmap = await createImageBitmap(file, { imageOrientation: 'from-image' });
   } catch {
+    if (thumbnailUrl) URL.revokeObjectURL(thumbnailUrl);
     return { data: '', undecodable: true };
   }
   try {
-    const thumbnailUrl = await thumbnailOf(bitmap);
-    onThumbnail?.(thumbnailUrl);
+    if (!thumbnailUrl) {
+      thumbnailUrl = await thumbnailOf(bitmap, { width: bitmap.width, height: bitmap.height });
+      onThumbnail?.(thumbnailUrl);
+    }
     const sendable = await sendableImage(file, bitmap);
     return { data: await base64Of(sendable), thumbnailUrl };
   } finally {
