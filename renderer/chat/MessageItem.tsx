@@ -39,6 +39,7 @@ function UserMessage({ message, isLastUser, idle, onEditAndResend }: Props) {
       {editing ? (
         <MessageEditor
           initialText={message.content}
+          allowEmpty={(message.attachments?.length ?? 0) > 0}
           onCancel={() => setEditing(false)}
           onSubmit={async (text) => {
             const ok = await onEditAndResend(message.id, text);

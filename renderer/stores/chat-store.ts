@@ -303,7 +303,9 @@ export function createChatStore(getChatApi: () => ChatApi, options: ChatStoreOpt
       },
 
       async editAndResend(id, messageId, text) {
-        if (!canStart(id) || text.trim() === '') return false;
+        // A message with attachments keeps them (main does), so its text may be left empty.
+        const attached = get().conversations[id]?.messages.find((m) => m.id === messageId)?.attachments?.length ?? 0;
+        if (!canStart(id) || (text.trim() === '' && attached === 0)) return false;
         patch(id, { busy: true, actionError: null });
         const result = await callApi(() =>
           getChatApi().chat.editAndResend({ conversationId: id, messageId, text }),
