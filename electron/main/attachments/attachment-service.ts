@@ -17,7 +17,7 @@ import { AppFailure } from '../../../shared/result';
 import type { Logger } from '../logger';
 import type { HistoryAttachment, HistoryMessage } from '../providers/provider-kind';
 import type { AttachmentStore } from './attachment-store';
-import { detectType } from './detect-type';
+import { detectType, type Detected } from './detect-type';
 import { readImageInfo } from './image-header';
 import { pdfText } from './pdf-text';
 
@@ -28,11 +28,13 @@ export interface AttachmentServiceDeps {
   referencedIds(): Promise<Set<string>>;
 }
 
-function unsupported(name: string, type: string): AppFailure {
+function unsupported(name: string, detected: Extract<Detected, { kind: 'unsupported' }>): AppFailure {
+  const type = detected.typeName;
   return new AppFailure({
     code: 'ATTACHMENT_UNSUPPORTED',
     message: `“${name}” is a ${type}: Switchboard can attach images (PNG, JPEG, WebP, GIF), text files and PDFs.`,
-    params: { name, type },
+    // typeKey (and ext) let the window say the type in its own language.
+    params: { name, type, typeKey: detected.typeKey, ...(detected.ext ? { ext: detected.ext } : {}) },
   });
 }
 
@@ -80,7 +82,7 @@ export class AttachmentService {
     const detected = detectType(bytes, name);
     switch (detected.kind) {
       case 'unsupported':
-        throw unsupported(name, detected.typeName);
+        throw unsupported(name, detected);
       case 'image': {
         const info = readImageInfo(bytes);
         if (!info || info.width * info.height > IMAGE_MAX_PIXELS) throw unreadable(name);

@@ -10,7 +10,44 @@ export type Detected =
   | { kind: 'image'; mime: 'image/png' | 'image/jpeg' | 'image/webp' | 'image/gif' }
   | { kind: 'pdf' }
   | { kind: 'text'; text: string; mime: string; encoding: string }
-  | { kind: 'unsupported'; typeName: string };
+  /** `typeKey` names the type for translation (attachments.types.* in the locales); `ext` goes with 'binaryExt'. */
+  | { kind: 'unsupported'; typeName: string; typeKey: string; ext?: string };
+
+/** English names of the types refused, by key (the renderer translates the key; main's sentence uses these). */
+export const TYPE_NAMES: Record<string, string> = {
+  zip: 'ZIP archive',
+  gzip: 'gzip archive',
+  sevenZip: '7-Zip archive',
+  rar: 'RAR archive',
+  windowsProgram: 'Windows program',
+  linuxProgram: 'Linux program',
+  macProgram: 'macOS program',
+  bmp: 'BMP image',
+  tiff: 'TIFF image',
+  icon: 'icon file',
+  mp3: 'MP3 audio file',
+  ogg: 'Ogg audio file',
+  flac: 'FLAC audio file',
+  video: 'video file',
+  oldOffice: 'Microsoft Office 97–2003 file',
+  sqlite: 'SQLite database',
+  word: 'Word document',
+  excel: 'Excel workbook',
+  powerpoint: 'PowerPoint presentation',
+  odt: 'OpenDocument text',
+  ods: 'OpenDocument spreadsheet',
+  epub: 'EPUB book',
+  jar: 'Java archive',
+  heic: 'HEIC image',
+  avif: 'AVIF image',
+  audio: 'audio file',
+  wav: 'WAV audio file',
+  riff: 'RIFF file',
+  binary: 'binary file',
+  empty: 'empty file',
+};
+
+const keyOf = (typeName: string): string => Object.keys(TYPE_NAMES).find((k) => TYPE_NAMES[k] === typeName) ?? 'binary';
 
 /** Binary formats people try to attach, by signature, named as a user would name them. */
 const KNOWN_BINARY: readonly { signature: readonly number[]; offset?: number; name: string }[] = [
@@ -132,16 +169,18 @@ export function decodeText(bytes: Uint8Array): { text: string; encoding: string 
 }
 
 export function detectType(bytes: Uint8Array, name: string): Detected {
-  if (bytes.length === 0) return { kind: 'unsupported', typeName: 'empty file' };
+  if (bytes.length === 0) return { kind: 'unsupported', typeName: 'empty file', typeKey: 'empty' };
   const image = imageMimeOf(bytes);
   if (image) return { kind: 'image', mime: image };
   if (startsWith(bytes, [0x25, 0x50, 0x44, 0x46, 0x2d])) return { kind: 'pdf' };
   const binary = binaryName(bytes, name);
-  if (binary) return { kind: 'unsupported', typeName: binary };
+  if (binary) return { kind: 'unsupported', typeName: binary, typeKey: keyOf(binary) };
   const decoded = decodeText(bytes);
   if (!decoded || looksBinary(decoded.text)) {
     const ext = extensionOf(name);
-    return { kind: 'unsupported', typeName: ext ? `binary .${ext} file` : 'binary file' };
+    return ext
+      ? { kind: 'unsupported', typeName: `binary .${ext} file`, typeKey: 'binaryExt', ext }
+      : { kind: 'unsupported', typeName: 'binary file', typeKey: 'binary' };
   }
   const mime = TEXT_MIME_BY_EXTENSION[extensionOf(name)] ?? 'text/plain';
   return { kind: 'text', text: decoded.text, mime, encoding: decoded.encoding };

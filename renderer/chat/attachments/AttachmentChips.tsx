@@ -3,6 +3,7 @@ import { formatBytes } from '../../../shared/models/attachments';
 import { errorText } from '../../lib/error-text';
 import { removeAttachment, type PendingAttachment } from '../../stores/attachment-drafts-store';
 import { Icon } from '../icons';
+import { withTranslatedType } from './attachment-error';
 
 /** Element Timing names the thumbnail, so its paint can be timed (npm run bench). */
 const ELEMENT_TIMING = { elementtiming: 'attachment-thumbnail' };
@@ -38,7 +39,7 @@ export function AttachmentChips({ draftKey, attachments }: { draftKey: string; a
               {a.status === 'preparing'
                 ? t('attachments.preparing')
                 : a.status === 'failed' && a.error
-                  ? errorText(t, a.error)
+                  ? errorText(t, withTranslatedType(t, a.error))
                   : formatBytes(a.size)}
             </span>
           </span>

@@ -59,15 +59,16 @@ describe('detectType', () => {
     expect(detectType(Buffer.from('\u001b[31mred\u001b[0m log line\n'), 'build.log')).toMatchObject({ kind: 'text' });
   });
   it('names what it refuses', () => {
-    expect(detectType(Buffer.from('PK\u0003\u0004....'), 'sheet.xlsx')).toEqual({ kind: 'unsupported', typeName: 'Excel workbook' });
-    expect(detectType(Buffer.from('PK\u0003\u0004....'), 'files.zip')).toEqual({ kind: 'unsupported', typeName: 'ZIP archive' });
-    expect(detectType(Buffer.from('MZ\u0090\u0000'), 'setup.exe')).toEqual({ kind: 'unsupported', typeName: 'Windows program' });
+    expect(detectType(Buffer.from('PK\u0003\u0004....'), 'sheet.xlsx')).toEqual({ kind: 'unsupported', typeName: 'Excel workbook', typeKey: 'excel' });
+    expect(detectType(Buffer.from('PK\u0003\u0004....'), 'files.zip')).toEqual({ kind: 'unsupported', typeName: 'ZIP archive', typeKey: 'zip' });
+    expect(detectType(Buffer.from('MZ\u0090\u0000'), 'setup.exe')).toEqual({ kind: 'unsupported', typeName: 'Windows program', typeKey: 'windowsProgram' });
     expect(detectType(Buffer.concat([Buffer.from([0, 0, 0, 0x20]), Buffer.from('ftypisom'), Buffer.alloc(8)]), 'v.mp4')).toEqual({
       kind: 'unsupported',
       typeName: 'video file',
+      typeKey: 'video',
     });
-    expect(detectType(Buffer.from([0x42, 0x4d, 1, 2]), 'a.bmp')).toEqual({ kind: 'unsupported', typeName: 'BMP image' });
-    expect(detectType(Buffer.from([1, 0, 2, 0, 3, 0, 0, 0, 9]), 'data.dat')).toEqual({ kind: 'unsupported', typeName: 'binary .dat file' });
-    expect(detectType(new Uint8Array(), 'empty.txt')).toEqual({ kind: 'unsupported', typeName: 'empty file' });
+    expect(detectType(Buffer.from([0x42, 0x4d, 1, 2]), 'a.bmp')).toEqual({ kind: 'unsupported', typeName: 'BMP image', typeKey: 'bmp' });
+    expect(detectType(Buffer.from([1, 0, 2, 0, 3, 0, 0, 0, 9]), 'data.dat')).toEqual({ kind: 'unsupported', typeName: 'binary .dat file', typeKey: 'binaryExt', ext: 'dat' });
+    expect(detectType(new Uint8Array(), 'empty.txt')).toEqual({ kind: 'unsupported', typeName: 'empty file', typeKey: 'empty' });
   });
 });
