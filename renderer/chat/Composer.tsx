@@ -10,6 +10,7 @@ import { MessageError } from './MessageError';
 import { AttachButton } from './attachments/AttachButton';
 import { AttachmentChips } from './attachments/AttachmentChips';
 import { useFileDrop } from './attachments/use-file-drop';
+import { filesToAttach } from './attachments/pasted-files';
 import {
   addFiles,
   clearAttachments,
@@ -178,7 +179,7 @@ export function Composer({ conversationId, ensureConversation, sendBlocked }: Pr
           onKeyDown={onKeyDown}
           onPaste={(e) => {
             // Ctrl/Cmd+V of an image or a copied file attaches it; pasted text goes into the box as usual.
-            const files = [...e.clipboardData.files];
+            const files = filesToAttach([...e.clipboardData.files], e.clipboardData.getData('text/plain'));
             if (files.length === 0) return;
             e.preventDefault();
             addFiles(key, files);

@@ -273,6 +273,17 @@ describe('refusals', () => {
     expect(refused.final.error).toMatchObject({ code: 'REQUEST_TOO_LARGE', params: { status: 413 } });
   });
 
+  it('Assistants: a 413 on the image upload is "too large", in one sentence', async () => {
+    rig = startRig();
+    const assistantId = assistants.createAssistant({ model: 'gpt-4o' });
+    const provider = rig.addProvider({ type: 'openai-assistant', name: 'Assistant', baseUrl: server.url, model: '', assistantId }, KEY);
+    const c = await turns.newConversation(rig, provider);
+    server.nextResponses(faults.openaiError(413, { message: 'File too large' }, { path: '/files' }));
+    const refused = await sendWith(c.id, 'Q', [await add('s.png', pngOf(1, 1))]);
+    expect(refused.final.error).toMatchObject({ code: 'REQUEST_TOO_LARGE' });
+    expect(uploads).toEqual([]);
+  });
+
   it('a text-only model that receives no images answers as usual', async () => {
     rig = startRig();
     const c = await turns.newConversation(rig, chatProvider('text-only-vllm'));
