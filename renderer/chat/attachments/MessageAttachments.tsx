@@ -4,12 +4,20 @@ import { formatBytes, type AttachmentRef } from '../../../shared/models/attachme
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { callApi, getApi } from '../../lib/api';
 
-/** Object URLs of stored images, shared by every message that shows the same attachment (content-addressed). */
+/**
+ * Object URLs of stored images, shared by every message that shows the same attachment (content-addressed),
+ * the most recently used kept: a long session through many conversations does not keep every image's bytes.
+ * An image already on screen keeps showing when its URL is let go; the next mount reads it again.
+ */
 const imageUrls = new Map<string, Promise<string | null>>();
+const KEPT_IMAGE_URLS = 64;
 
 function imageUrl(ref: AttachmentRef): Promise<string | null> {
   let url = imageUrls.get(ref.id);
-  if (!url) {
+  if (url) {
+    imageUrls.delete(ref.id);
+    imageUrls.set(ref.id, url);
+  } else {
     url = callApi(() => getApi().attachments.read({ id: ref.id })).then((result) => {
       if (!result.ok) {
         imageUrls.delete(ref.id);
@@ -19,6 +27,11 @@ function imageUrl(ref: AttachmentRef): Promise<string | null> {
       return URL.createObjectURL(new Blob([bytes], { type: ref.mime }));
     });
     imageUrls.set(ref.id, url);
+    while (imageUrls.size > KEPT_IMAGE_URLS) {
+      const [oldest, gone] = imageUrls.entries().next().value as [string, Promise<string | null>];
+      imageUrls.delete(oldest);
+      void gone.then((u) => u && URL.revokeObjectURL(u));
+    }
   }
   return url;
 }
