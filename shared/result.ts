@@ -35,6 +35,8 @@ export type ErrorCode =
   /** A 400 naming one parameter of the conversation's settings (`params.parameter`): "Send without it". */
   | 'PARAMETER_REJECTED'
   | 'RATE_LIMITED'
+  /** Several keys or providers were tried before the first token and none could answer (`params.tried`). */
+  | 'ALL_ROUTES_FAILED'
   | 'SERVER_ERROR'
   | 'CONNECTION_REFUSED'
   | 'DNS_FAILED'

@@ -8,6 +8,8 @@ import type { AppInfo, AppNotice } from '../../shared/models/preferences';
 import type { AppShell } from './app-shell';
 import { AppService } from './app-service';
 import { ChatService } from './chat/chat-service';
+import { ReplyRouter } from './chat/reply-router';
+import { KeyHealthBook } from './providers/routing/key-pool';
 import type { Timers } from './chat/event-coalescer';
 import { ConfigStore, type JsonFileStoreFactory } from './config/config-store';
 import { ConversationStore } from './conversations/conversation-store';
@@ -152,7 +154,9 @@ export function createServices(deps: ServiceDeps): Services {
     log: deps.log,
     ...(deps.assistant ? { assistant: deps.assistant } : {}),
   });
+  const health = new KeyHealthBook(deps.now ? () => (deps.now as () => Date)().getTime() : Date.now);
   const providers = new ProviderService({
+    health,
     config,
     vault,
     kindOf,
@@ -169,6 +173,14 @@ export function createServices(deps: ServiceDeps): Services {
     resolveProvider: (providerId) => providers.resolve(providerId),
     events: deps.events,
     deleteRemoteThread: (conversation) => providers.deleteRemoteState(conversation),
+    router: new ReplyRouter({
+      kindOf,
+      config,
+      resolveProvider: (providerId) => providers.resolve(providerId),
+      health,
+      log: deps.log,
+      onHealthChanged: () => void providers.healthChanged(),
+    }),
     log: deps.log,
     ...(deps.now ? { now: deps.now } : {}),
     ...(deps.chat?.timers ? { timers: deps.chat.timers } : {}),

@@ -8,6 +8,7 @@ import { MessageEditor } from './MessageEditor';
 import { MessageError } from './MessageError';
 import { MessageAttachments } from './attachments/MessageAttachments';
 import { ReplySettings } from './ReplySettings';
+import { localizedRouteError, ReplyRouteLine } from './ReplyRouteLine';
 import { RetryCountdown } from './RetryCountdown';
 import { ThinkingBlock } from './ThinkingBlock';
 import { splitThinkTags } from './think-tags';
@@ -115,7 +116,7 @@ function AssistantMessage({ message, stream, isLastReply, idle, onRegenerate }: 
       )}
       {message.status === 'failed' && (
         <MessageError
-          error={message.error}
+          error={localizedRouteError(message.error, message.route, t)}
           onRetry={isLastReply && idle ? () => onRegenerate() : undefined}
           onSendWithout={isLastReply && idle ? (parameter) => onRegenerate(parameter) : undefined}
         />
@@ -127,6 +128,7 @@ function AssistantMessage({ message, stream, isLastReply, idle, onRegenerate }: 
           {t(message.unsaved === 'disk-full' ? 'message.notSavedDiskFull' : 'message.notSaved')}
         </p>
       )}
+      {message.route && <ReplyRouteLine route={message.route} />}
       {!live && <ReplySettings message={message} />}
       {!live && (
         <div className="message-actions">

@@ -114,6 +114,7 @@ export function applyStreamEvents(
     if (ev.reasoningDelta) next.reasoning = (next.reasoning ?? '') + ev.reasoningDelta;
     if (ev.usage) next.usage = ev.usage;
     if (ev.annotations) next.annotations = ev.annotations;
+    if (ev.route) next.route = ev.route;
     const ours = stream !== null && stream.streamId === ev.streamId;
 
     if (ev.final) {

@@ -27,6 +27,7 @@ export const CHANNEL_NAMES = [
   'conversations:rename',
   'conversations:setProvider',
   'conversations:setSettings',
+  'conversations:setFallbacks',
   'conversations:delete',
   'chat:send',
   'chat:stop',

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { ConnectionTestResult, KeychainStatus, ProviderList, ProviderView } from '../models/provider';
-import { CONVERSATION_STATE_MODES, PROVIDER_TYPES } from '../models/provider';
+import { CONVERSATION_STATE_MODES, KEY_STRATEGIES, PROVIDER_TYPES } from '../models/provider';
 import { MESSAGE_PAGE_MAX } from '../models/conversation';
 import { generationSettingsSchema } from '../models/generation-settings';
 import type { Conversation, ConversationPage, ConversationSummary, Message, MessagePage, UnsavedReason } from '../models/conversation';
@@ -40,6 +40,8 @@ export const apiKeyChangeSchema = z.discriminatedUnion('action', [
   z.object({ action: z.literal('clear') }),
 ]);
 
+const fallbacksSchema = z.array(z.object({ providerId: id, model: z.string().max(500) })).max(50);
+
 export const providerDraftSchema = z.object({
   id: id.optional(),
   type: z.enum(PROVIDER_TYPES),
@@ -54,6 +56,10 @@ export const providerDraftSchema = z.object({
   conversationState: z.enum(CONVERSATION_STATE_MODES).optional(),
   defaults: generationSettingsSchema.optional(),
   apiKey: apiKeyChangeSchema,
+  // Key pools and fallbacks (optional: a draft without them keeps what is saved).
+  keys: z.array(z.object({ id: id.optional(), label: z.string().max(200), value: z.string().max(16_384).optional() })).max(50).optional(),
+  keyStrategy: z.enum(KEY_STRATEGIES).optional(),
+  fallbacks: fallbacksSchema.optional(),
 });
 
 /** A reference to a stored attachment, as `attachments:add` answered it (main checks the blob exists). */
@@ -120,6 +126,8 @@ export const contract = {
   ).returns<ConversationSummary>(),
   /** The conversation's system prompt and parameters (replaces them all; out-of-range values are refused). */
   'conversations:setSettings': channel(z.object({ id, settings: generationSettingsSchema })).returns<Conversation>(),
+  /** The conversation's own fallbacks (empty: none), or null to use its provider's. */
+  'conversations:setFallbacks': channel(z.object({ id, fallbacks: fallbacksSchema.nullable() })).returns<ConversationSummary>(),
   'conversations:delete': channel(
     z.object({ id, deleteRemoteThread: z.boolean().optional() }),
   ).returns<{ remoteThreadDeleted: boolean; remoteError?: string }>(),

@@ -1,5 +1,5 @@
 import type { AppError } from '../result';
-import type { MessageAnnotation, MessageStatus, TokenUsage } from './conversation';
+import type { MessageAnnotation, MessageStatus, ReplyRoute, TokenUsage } from './conversation';
 
 /**
  * Why an automatic retry waits: the server limits the request rate (429), or it is unavailable for now and
@@ -43,6 +43,8 @@ export interface ChatStreamEvent {
   statusLine?: { code: string | null; text: string | null };
   annotations?: MessageAnnotation[];
   retryWait?: { attempt: number; seconds: number; reason?: RetryReason } | null;
+  /** Who is answering (or, at the end, that no one could) and what was tried before. */
+  route?: ReplyRoute;
   /** Present on the final event of the stream. */
   final?: { status: Exclude<MessageStatus, 'streaming'>; finishReason?: string; error?: AppError };
 }

@@ -22,7 +22,7 @@ import {
   type MessagePage,
 } from '../../../shared/models/conversation';
 import { normalizeSettings, type GenerationSettings } from '../../../shared/models/generation-settings';
-import type { ProviderConfig } from '../../../shared/models/provider';
+import type { FallbackTarget, ProviderConfig } from '../../../shared/models/provider';
 import type { AttachmentRef } from '../../../shared/models/attachments';
 import { AppFailure, type AppError } from '../../../shared/result';
 import type { ConfigStore } from '../config/config-store';
@@ -36,6 +36,8 @@ import { limitHistory, omittedFor, withOmitted } from '../providers/generation-p
 import { replyBatches, type ChatAdapter, type ChatRequest, type HistoryMessage, type ResolvedProvider } from '../providers/provider-kind';
 import { EventCoalescer, realTimers, type StreamPatch, type Timers } from './event-coalescer';
 import { UnsavedReplies } from './unsaved-replies';
+import type { ReplyRouter } from './reply-router';
+import { checkConversationFallbacks } from './conversation-fallbacks';
 
 export interface ChatServiceDeps {
   store: ConversationStore;
@@ -57,6 +59,8 @@ export interface ChatServiceDeps {
   saveRetryDelaysMs?: readonly number[];
   /** Deletes server-side state of a conversation (an Assistants thread, a Responses conversation). */
   deleteRemoteThread?(conversation: Conversation): Promise<void>;
+  /** Key pools and fallbacks (reply-router.ts); without it a reply uses the provider's first key only. */
+  router?: ReplyRouter;
   /** Attachments: checks that a message's references are stored, and reads their content for a request. */
   attachments?: {
     checkStored(refs: readonly AttachmentRef[]): Promise<void>;
@@ -223,6 +227,22 @@ export class ChatService {
     return { ...structuredClone(header), messages: [] };
   }
 
+  /** The conversation's own fallbacks, checked like a provider's (conversation-fallbacks.ts); null: its provider's. */
+  async setFallbacks(id: string, fallbacks: FallbackTarget[] | null): Promise<ConversationSummary> {
+    const current = await this.deps.store.latest(id, 0);
+    const owner = current.providerId ? this.deps.config.getProvider(current.providerId) : undefined;
+    checkConversationFallbacks(owner, fallbacks, this.deps.config.listProviders());
+    const conversation = await this.deps.store.update(
+      id,
+      (c) => {
+        if (fallbacks === null) delete c.fallbacks;
+        else c.fallbacks = fallbacks.map((f) => ({ providerId: f.providerId, model: f.model.trim() }));
+      },
+      { touch: false },
+    );
+    return this.changed(conversation);
+  }
+
   async delete(id: string, deleteRemoteThread = false): Promise<{ remoteThreadDeleted: boolean; remoteError?: string }> {
     const live = this.active.get(id);
     if (live) {
@@ -379,6 +399,7 @@ export class ChatService {
     | 'conversations:setProvider'
     | 'conversations:delete'
     | 'conversations:setSettings'
+    | 'conversations:setFallbacks'
     | 'chat:send'
     | 'chat:stop'
     | 'chat:regenerate'
@@ -395,6 +416,7 @@ export class ChatService {
       'conversations:setProvider': ({ id, providerId, model }) => this.setProvider(id, providerId, model),
       'conversations:delete': ({ id, deleteRemoteThread }) => this.delete(id, deleteRemoteThread ?? false),
       'conversations:setSettings': ({ id, settings }) => this.setSettings(id, settings),
+      'conversations:setFallbacks': ({ id, fallbacks }) => this.setFallbacks(id, fallbacks),
       'chat:send': ({ conversationId, text, attachments }, ctx) => this.send(conversationId, text, ctx, attachments),
       'chat:stop': ({ conversationId }) => this.stop(conversationId),
       'chat:regenerate': ({ conversationId }, ctx) => this.regenerate(conversationId, ctx),
@@ -573,6 +595,7 @@ export class ChatService {
         model: resolved.model,
         history,
         ...(saved.settings ? { settings: structuredClone(saved.settings) } : {}),
+        ...(saved.fallbacks ? { fallbacks: structuredClone(saved.fallbacks) } : {}),
         conversation: {
           id: saved.id,
           ...(saved.threadId ? { threadId: saved.threadId } : {}),
@@ -638,7 +661,18 @@ export class ChatService {
     const { message, coalescer } = live;
     let error: AppError | undefined;
     try {
-      for await (const batch of replyBatches(adapter, request)) {
+      const batches = this.deps.router
+        ? this.deps.router.batches(request, (route) => {
+            message.route = route;
+            // The message says which provider and model produced it (a fallback, when one answered).
+            if (!route.exhausted) {
+              message.providerId = route.providerId;
+              message.model = route.model;
+            }
+            coalescer.set({ route });
+          })
+        : replyBatches(adapter, request);
+      for await (const batch of batches) {
         if (live.controller.signal.aborted) break;
         // The deltas of one batch (one network read) reach the message, coalescer and save timer as one.
         let content = '';

@@ -20,7 +20,7 @@
 import type { AttachmentRef } from '../../../shared/models/attachments';
 import type { ChatEvent } from '../../../shared/models/chat-event';
 import type { GenerationSettings } from '../../../shared/models/generation-settings';
-import type { ConnectionTestResult, ConversationStateMode, ProviderConfig, ProviderDraft, ProviderType } from '../../../shared/models/provider';
+import type { ConnectionTestResult, ConversationStateMode, FallbackTarget, ProviderConfig, ProviderDraft, ProviderType } from '../../../shared/models/provider';
 import type { ProviderQuirks } from '../config/config-store';
 import type { ProviderEndpoint } from './wire/openai-client';
 
@@ -29,6 +29,17 @@ export interface ResolvedProvider {
   /** null when no key is stored (then no Authorization header is sent at all). */
   apiKey: string | null;
   quirks: ProviderQuirks;
+  /** The whole key pool in order (`apiKey` is the first); the reply router picks among them. */
+  keys?: PooledKey[];
+}
+
+/** A key of a provider's pool with its value, for a request. */
+export interface PooledKey {
+  id: string;
+  label: string;
+  /** `…abcd` */
+  hint: string;
+  value: string;
 }
 
 /** History as sent to the model: reasoning is never included. */
@@ -61,6 +72,13 @@ export interface ChatRequest {
   saveThreadId?(threadId: string): Promise<void>;
   /** Remembers a fact about this provider across restarts (e.g. it rejects stream_options). */
   rememberQuirk?(quirks: ProviderQuirks): void;
+  /**
+   * Overrides how many times a 429 (or a 503 naming a time) is waited out on this request: the reply
+   * router sets 0 when another key or provider can answer at once instead.
+   */
+  maxRateLimitRetries?: number;
+  /** The conversation's own fallbacks, which replace its provider's (absent: the provider's). */
+  fallbacks?: FallbackTarget[];
 }
 
 export interface ChatAdapter {

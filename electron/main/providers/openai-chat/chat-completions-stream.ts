@@ -128,7 +128,8 @@ export class OpenAIChatAdapter implements ChatAdapter {
         }
         const appErr = mapProviderError(error, ctx);
         if (appErr.code === 'CANCELLED') return;
-        const waiting = waitOutRetry(error, appErr, rateLimitRetries, this.options, signal);
+        const retryOptions = request.maxRateLimitRetries === undefined ? this.options : { ...this.options, maxRateLimitRetries: request.maxRateLimitRetries };
+        const waiting = waitOutRetry(error, appErr, rateLimitRetries, retryOptions, signal);
         let step = await waiting.next();
         while (!step.done) {
           yield [step.value];

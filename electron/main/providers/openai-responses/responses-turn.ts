@@ -166,7 +166,8 @@ export class ResponsesTurn {
         if (await this.endStaleResponse(error)) continue;
         const appError = await responsesFailure(error, this.client, this.ctx, 'responses', this.signal);
         if (appError.code === 'CANCELLED') return;
-        if (yield* waitOutRetry(error, appError, rateLimitRetries, this.deps, this.signal)) {
+        const retryOptions = this.request.maxRateLimitRetries === undefined ? this.deps : { ...this.deps, maxRateLimitRetries: this.request.maxRateLimitRetries };
+        if (yield* waitOutRetry(error, appError, rateLimitRetries, retryOptions, this.signal)) {
           rateLimitRetries += 1;
           continue;
         }

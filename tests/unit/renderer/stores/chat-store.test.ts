@@ -50,6 +50,7 @@ function fakeApi(overrides: { [K in keyof ChatApi['chat']]?: ChatApi['chat'][K] 
       rename: missing,
       setProvider: missing,
       setSettings: missing,
+      setFallbacks: missing,
       delete: missing,
     },
   };
