@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --only first-token,throughput,cost-growth,history,weight,long-line,search,failover,pool-first-token,tools]`
+ * `npm run bench [-- --quick] [-- --only first-token,throughput,cost-growth,history,weight,long-line,search,failover,pool-first-token,tools,attachments]`
  *
  * Measures the figures of the benchmark issue against the local OpenAI-compatible test server and the
  * browser host in Debian's Chromium, prints a table and writes bench/results/latest.json. `--quick` runs
@@ -27,11 +27,12 @@ import { firstPaint, windowWeight } from './renderer-weight';
 import { figure, machine, markdownTable, printTable, sourceState, writeResults, type Figure, type Results } from './report';
 import type { SdkMethods } from './sdk-process';
 import { round, summarize } from './stats';
+import { attachmentsRun } from './attachments';
 import { THROUGHPUT_TOKENS, throughputRun, type ThroughputRun } from './stream-throughput';
 import { startTimedServer, type TimedServer } from './timed-server';
 import { toolRoundRun } from './tool-round';
 
-const PHASES = ['weight', 'first-token', 'throughput', 'cost-growth', 'history', 'long-line', 'search', 'failover', 'pool-first-token', 'tools'] as const;
+const PHASES = ['weight', 'first-token', 'throughput', 'cost-growth', 'history', 'long-line', 'search', 'failover', 'pool-first-token', 'tools', 'attachments'] as const;
 type Phase = (typeof PHASES)[number];
 
 const { values } = parseArgs({
@@ -477,6 +478,52 @@ async function main(): Promise<void> {
             definition: "PerformanceObserver 'longtask' (> 50 ms) from the list painted until search:query stops answering indexing",
             longestTaskMs: round(run.buildLongTasks.reduce((m, t) => Math.max(m, t.duration), 0)),
             buildSeenFromWindowMs: round(run.buildMs),
+          },
+        }),
+      );
+    }
+
+    if (phases.has('attachments')) {
+      log('attachments: paste of a 12 MP photo -> thumbnail, its request once downscaled, main memory over 50 turns with images');
+      const run = await attachmentsRun({ browser, rendererDir, pasteRuns: quick ? 5 : 12, turns: 50, log });
+      figures.push(
+        figure({
+          id: 'attachment-paste-thumbnail',
+          title: 'Attachments: paste of a 12 MP photo -> its thumbnail painted',
+          unit: 'ms',
+          per: 'paste',
+          samples: run.pasteToThumbnailMs,
+          budget: 'median ≤ 150 ms',
+          check: (st) => st.median <= 150,
+          details: {
+            definition: 'paste event on the composer -> the chip thumbnail painted (Element Timing renderTime, page clock); 4000×3000 JPEG drawn in the page',
+            originalJpegMB: round(mb(run.originalBytes)),
+          },
+        }),
+        figure({
+          id: 'attachment-request-size',
+          title: 'Attachments: request carrying that 12 MP photo, once downscaled',
+          unit: 'MB',
+          per: 'request',
+          samples: [mb(run.requestBytes)],
+          budget: '≤ 2.1 MB (image ≤ 1.5 MB, base64)',
+          check: (st) => st.median <= 2.1,
+          details: { imageMB: round(mb(run.imageBytes)), sentSize: run.sentSide, originalJpegMB: round(mb(run.originalBytes)) },
+        }),
+        figure({
+          id: 'attachment-main-rss-growth',
+          title: `Attachments: main-process RSS growth over ${run.turns} turns with an image each`,
+          unit: 'MB',
+          per: `${run.turns} turns (RSS after ${run.turns} - after 5)`,
+          samples: [run.rssAfterTurnsMB - run.rssAfterWarmupMB],
+          budget: '≤ 30 MB',
+          check: (st) => st.median <= 30,
+          details: {
+            rssAfter5MB: round(run.rssAfterWarmupMB),
+            rssAfterTurnsMB: round(run.rssAfterTurnsMB),
+            heapGrowthMB: round(run.heapGrowthMB),
+            series: run.memorySeries,
+            definition: '1600×1200 photo pasted and sent each turn, new conversation every 10 turns; RSS median after last-resort GC',
           },
         }),
       );

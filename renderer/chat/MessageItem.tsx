@@ -6,6 +6,7 @@ import { CopyButton } from './CopyButton';
 import { MarkdownContent } from './markdown/MarkdownContent';
 import { MessageEditor } from './MessageEditor';
 import { MessageError } from './MessageError';
+import { MessageAttachments } from './attachments/MessageAttachments';
 import { ReplySettings } from './ReplySettings';
 import { localizedRouteError, ReplyRouteLine } from './ReplyRouteLine';
 import { RetryCountdown } from './RetryCountdown';
@@ -42,6 +43,7 @@ function UserMessage({ message, isLastUser, idle, onEditAndResend }: Props) {
       {editing ? (
         <MessageEditor
           initialText={message.content}
+          allowEmpty={(message.attachments?.length ?? 0) > 0}
           onCancel={() => setEditing(false)}
           onSubmit={async (text) => {
             const ok = await onEditAndResend(message.id, text);
@@ -51,7 +53,8 @@ function UserMessage({ message, isLastUser, idle, onEditAndResend }: Props) {
         />
       ) : (
         <>
-          <div className="message-bubble user-text">{message.content}</div>
+          {message.attachments && message.attachments.length > 0 && <MessageAttachments attachments={message.attachments} />}
+          {(message.content !== '' || !message.attachments?.length) && <div className="message-bubble user-text">{message.content}</div>}
           <div className="message-actions">
             <CopyButton text={message.content} label={t('message.copy')} />
             {isLastUser && (

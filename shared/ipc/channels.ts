@@ -35,6 +35,8 @@ export const CHANNEL_NAMES = [
   'chat:sendWithout',
   'chat:editAndResend',
   'chat:attach',
+  'attachments:add',
+  'attachments:read',
   'search:query',
   'archive:export',
   'archive:exportAll',

@@ -1,4 +1,5 @@
 import type { AppError } from '../result';
+import type { AttachmentRef } from './attachments';
 import type { GenerationSettings } from './generation-settings';
 import type { FallbackTarget } from './provider';
 import type { ConversationTools, ToolRound } from './tools';
@@ -39,6 +40,8 @@ export interface Message {
   finishReason?: string;
   error?: AppError;
   annotations?: MessageAnnotation[];
+  /** A user message: its attached files, by reference to main's attachment store (never their bytes). */
+  attachments?: AttachmentRef[];
   /** A reply: the conversation's system prompt and parameters in effect when it was requested ("what was sent"). */
   settings?: GenerationSettings;
   /** A reply: request parameters left out because the provider refused them for this model ("Send without it"). */

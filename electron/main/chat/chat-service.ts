@@ -23,6 +23,7 @@ import {
 } from '../../../shared/models/conversation';
 import { normalizeSettings, type GenerationSettings } from '../../../shared/models/generation-settings';
 import type { FallbackTarget, ProviderConfig } from '../../../shared/models/provider';
+import type { AttachmentRef } from '../../../shared/models/attachments';
 import { AppFailure, type AppError } from '../../../shared/result';
 import type { ConfigStore } from '../config/config-store';
 import type { ConversationStore } from '../conversations/conversation-store';
@@ -64,6 +65,11 @@ export interface ChatServiceDeps {
   router?: ReplyRouter;
   /** The MCP tools a conversation offers (tools/mcp-service.ts); absent or null: a turn without tools. */
   tools?: { forConversation(conversation: Conversation): TurnTools | null };
+  /** Attachments: checks that a message's references are stored, and reads their content for a request. */
+  attachments?: {
+    checkStored(refs: readonly AttachmentRef[]): Promise<void>;
+    resolve(history: readonly HistoryMessage[]): Promise<HistoryMessage[]>;
+  };
 }
 
 /** The longest title derived from a first message; the user can rename to anything up to 500. */
@@ -77,11 +83,17 @@ export function titleFromMessage(text: string): string {
   return `${(lastSpace > TITLE_MAX / 2 ? cut.slice(0, lastSpace) : cut).trimEnd()}…`;
 }
 
-/** What goes back to the model: user and assistant text, and tool calls with their results. Reasoning never does (DeepSeek answers 400). */
+/** What goes back to the model: user and assistant text, the user's attachments, and tool calls with their results. Reasoning never does (DeepSeek answers 400). */
 export function historyFor(messages: readonly Message[]): HistoryMessage[] {
   return messages
     .filter((m) => m.role === 'user' || m.content.trim().length > 0 || (m.toolRounds?.length ?? 0) > 0)
-    .map((m) => (m.role === 'assistant' && m.toolRounds?.length ? { role: m.role, content: m.content, toolRounds: m.toolRounds } : { role: m.role, content: m.content }));
+    .map((m) =>
+      m.role === 'user' && m.attachments?.length
+        ? { role: m.role, content: m.content, attachments: structuredClone(m.attachments) }
+        : m.role === 'assistant' && m.toolRounds?.length
+          ? { role: m.role, content: m.content, toolRounds: m.toolRounds }
+          : { role: m.role, content: m.content },
+    );
 }
 
 interface ActiveStream {
@@ -268,11 +280,20 @@ export class ChatService {
     conversationId: string,
     text: string,
     ctx: CallContext,
+    attachments: readonly AttachmentRef[] = [],
   ): Promise<{ streamId: string; userMessage: Message; assistantMessage: Message }> {
+    await this.checkAttachments(attachments);
     return this.startTurn(conversationId, ctx, (c, now) => {
-      const userMessage: Message = { id: randomUUID(), role: 'user', content: text, status: 'complete', createdAt: now };
+      const userMessage: Message = {
+        id: randomUUID(),
+        role: 'user',
+        content: text,
+        status: 'complete',
+        createdAt: now,
+        ...(attachments.length > 0 ? { attachments: structuredClone([...attachments]) } : {}),
+      };
       c.messages.push(userMessage);
-      if (!c.title.trim()) c.title = titleFromMessage(text);
+      if (!c.title.trim()) c.title = titleFromMessage(text.trim() ? text : attachments.map((a) => a.name).join(', '));
       return { userMessage };
     });
   }
@@ -294,7 +315,9 @@ export class ChatService {
     messageId: string,
     text: string,
     ctx: CallContext,
+    attachments?: readonly AttachmentRef[],
   ): Promise<{ streamId: string; userMessage: Message; assistantMessage: Message }> {
+    if (attachments) await this.checkAttachments(attachments);
     return this.startTurn(conversationId, ctx, (c, now) => {
       const lastUser = findLastIndex(c.messages, (m) => m.role === 'user');
       const target = c.messages[lastUser];
@@ -305,7 +328,15 @@ export class ChatService {
           params: { context: 'edit_last_only' },
         });
       }
+      // The edited message keeps its attachments unless new ones are given.
       const userMessage: Message = { ...target, content: text, status: 'complete', createdAt: now };
+      if (attachments) {
+        if (attachments.length > 0) userMessage.attachments = structuredClone([...attachments]);
+        else delete userMessage.attachments;
+      }
+      if (!userMessage.content.trim() && !userMessage.attachments?.length) {
+        throw new AppFailure({ code: 'VALIDATION', message: 'A message needs text or an attachment.', params: { context: 'empty_message' } });
+      }
       c.messages.splice(lastUser, c.messages.length - lastUser, userMessage);
       return { userMessage };
     });
@@ -392,17 +423,25 @@ export class ChatService {
       'conversations:delete': ({ id, deleteRemoteThread }) => this.delete(id, deleteRemoteThread ?? false),
       'conversations:setSettings': ({ id, settings }) => this.setSettings(id, settings),
       'conversations:setFallbacks': ({ id, fallbacks }) => this.setFallbacks(id, fallbacks),
-      'chat:send': ({ conversationId, text }, ctx) => this.send(conversationId, text, ctx),
+      'chat:send': ({ conversationId, text, attachments }, ctx) => this.send(conversationId, text, ctx, attachments),
       'chat:stop': ({ conversationId }) => this.stop(conversationId),
       'chat:regenerate': ({ conversationId }, ctx) => this.regenerate(conversationId, ctx),
       'chat:sendWithout': ({ conversationId, parameter }, ctx) => this.sendWithout(conversationId, parameter, ctx),
-      'chat:editAndResend': ({ conversationId, messageId, text }, ctx) =>
-        this.editAndResend(conversationId, messageId, text, ctx),
+      'chat:editAndResend': ({ conversationId, messageId, text, attachments }, ctx) =>
+        this.editAndResend(conversationId, messageId, text, ctx, attachments),
       'chat:attach': ({ conversationId }, ctx) => this.attach(conversationId, ctx),
     };
   }
 
   // ---- internals ----
+
+  private async checkAttachments(attachments: readonly AttachmentRef[]): Promise<void> {
+    if (attachments.length === 0) return;
+    if (!this.deps.attachments) {
+      throw new AppFailure({ code: 'VALIDATION', message: 'Attachments cannot be sent here.', params: { context: 'no_attachments' } });
+    }
+    await this.deps.attachments.checkStored(attachments);
+  }
 
   private nowIso(): string {
     return (this.deps.now?.() ?? new Date()).toISOString();
@@ -553,7 +592,8 @@ export class ChatService {
       });
       if (!prepared) throw new Error('turn was not prepared');
       if (kept) this.unsaved.settled(conversationId, kept.id);
-      const history = limitHistory(historyFor(saved.messages.slice(0, -1)), saved.settings?.historyLimit);
+      const limited = limitHistory(historyFor(saved.messages.slice(0, -1)), saved.settings?.historyLimit);
+      const history = this.deps.attachments ? await this.deps.attachments.resolve(limited) : limited;
       const live = this.register(conversationId, assistantMessage, ctx.windowId);
       this.changed(saved);
       const turnTools = this.deps.tools?.forConversation(saved) ?? null;

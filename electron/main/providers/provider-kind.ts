@@ -17,6 +17,7 @@
  *    once and the rest of that frame in one state update on the next animation frame: several streams, or
  *    a burst after a busy moment, become one render however main's messages were cut.
  */
+import type { AttachmentRef } from '../../../shared/models/attachments';
 import type { ChatEvent } from '../../../shared/models/chat-event';
 import type { GenerationSettings } from '../../../shared/models/generation-settings';
 import type { ConnectionTestResult, ConversationStateMode, FallbackTarget, ProviderConfig, ProviderDraft, ProviderType } from '../../../shared/models/provider';
@@ -48,6 +49,8 @@ export interface HistoryMessage {
   content: string;
   /** An assistant reply that called tools: its rounds (text before each, calls, results); see models/tools.ts. */
   toolRounds?: ToolRound[];
+  /** Files attached to a user message, their content read from the attachment store (attachment-parts.ts maps them per API). */
+  attachments?: HistoryAttachment[];
 }
 
 /** A function the model may call (an MCP tool under the name the model sees). */
@@ -55,6 +58,15 @@ export interface ToolSpec {
   name: string;
   description: string;
   parameters: Record<string, unknown>;
+}
+
+/**
+ * An attachment as a request needs it: an image's bytes (base64) or a text file's text. Neither is set
+ * when the stored bytes are gone (the request then says so in words instead of failing).
+ */
+export interface HistoryAttachment extends AttachmentRef {
+  base64?: string;
+  text?: string;
 }
 
 export interface ChatRequest {

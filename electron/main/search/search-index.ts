@@ -116,7 +116,15 @@ function miniSearchOptions() {
 }
 
 function signature(message: Message): string {
-  return `${message.status}|${message.content.length}|${message.reasoning?.length ?? 0}|${message.createdAt}`;
+  // Attachments only add to the signature where there are any, so indexes written before them stay valid.
+  const attached = message.attachments?.length ? `|a${message.attachments.map((a) => a.id.slice(0, 8)).join(',')}` : '';
+  return `${message.status}|${message.content.length}|${message.reasoning?.length ?? 0}|${message.createdAt}${attached}`;
+}
+
+/** What a message is found by: its text and the names of its attachments. */
+function searchableContent(message: Message): string {
+  const names = message.attachments?.map((a) => a.name) ?? [];
+  return names.length > 0 ? `${message.content}\n${names.join('\n')}` : message.content;
 }
 
 const yieldToOthers = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -286,7 +294,7 @@ export class SearchIndex {
           ? conversation.messages[meta.position]
           : conversation?.messages.find((m) => m.id === meta.messageId);
         if (!message) continue;
-        text = field === 'reasoning' ? (message.reasoning ?? '') : message.content;
+        text = field === 'reasoning' ? (message.reasoning ?? '') : searchableContent(message);
       }
       if (exact) {
         checked++;
@@ -466,7 +474,7 @@ export class SearchIndex {
         role: message.role,
         date: message.createdAt,
         position,
-      }, message.content, message.reasoning ?? '');
+      }, searchableContent(message), message.reasoning ?? '');
       record.messages.set(message.id, { docId, seen: message });
       yield;
       if (!current()) return;
