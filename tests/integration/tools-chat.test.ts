@@ -121,6 +121,22 @@ describe('tools: a stdio MCP server and Chat Completions', () => {
     expect(result.content).toBe('Tools said: 42 | echo: parallel 漢字');
   });
 
+  it('reads the calls of a server that ignores stream: true and answers one JSON completion', async () => {
+    const { rig, conversation } = await setup();
+    const completion = {
+      id: 'chatcmpl-1',
+      object: 'chat.completion',
+      created: 1,
+      model: 'gpt-4o-mini',
+      choices: [{ index: 0, finish_reason: 'tool_calls', message: { role: 'assistant', content: null, tool_calls: [{ id: 'j1', type: 'function', function: { name: 'echo', arguments: '{"text":"json"}' } }] } }],
+    };
+    local.server.nextResponses({ kind: 'raw', status: 200, contentType: 'application/json', body: JSON.stringify(completion) });
+    const sent = await rig.call('chat:send', { conversationId: conversation.id, text: 'json' });
+    await callIn(rig, sent.streamId, 'pending', 'j1');
+    await rig.call('chat:decideTool', { conversationId: conversation.id, callId: 'j1', decision: 'once' });
+    expect((await rig.finished(sent.streamId)).content).toBe('Tools said: echo: json');
+  });
+
   it('tells the model a denied call was denied, and says which calls failed and why', async () => {
     const { rig, conversation } = await setup();
     local.server.nextResponses(
