@@ -92,6 +92,8 @@ export interface ConversationSummary {
   settings?: GenerationSettings;
   /** The MCP servers the conversation offers its model, when any. */
   tools?: ConversationTools;
+  /** Tools always allowed in this conversation (`serverId/toolName`), when any. */
+  toolApprovals?: string[];
 }
 
 /**
@@ -129,5 +131,6 @@ export function summarizeConversation(conversation: Conversation): ConversationS
     ...(conversation.threadId && conversation.threadProviderId ? { threadProviderId: conversation.threadProviderId } : {}),
     ...(conversation.settings ? { settings: structuredClone(conversation.settings) } : {}),
     ...(conversation.tools ? { tools: structuredClone(conversation.tools) } : {}),
+    ...(conversation.toolApprovals?.length ? { toolApprovals: [...conversation.toolApprovals] } : {}),
   };
 }

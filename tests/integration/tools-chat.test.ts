@@ -193,6 +193,16 @@ describe('tools: a stdio MCP server and Chat Completions', () => {
     const done = await rig.finished(second.streamId);
     expect(done.events.some((e) => e.toolRounds?.some((r) => r.calls.some((c) => c.state === 'pending')))).toBe(false);
     expect(done.content).toContain('echo: two');
+    expect((await rig.call('conversations:list', undefined)).find((c) => c.id === conversation.id)?.toolApprovals).toEqual([`${server.id}/echo`]);
+
+    // Revoked in the conversation's Tools dialog: the next call asks again (and setTools never adds one).
+    await rig.call('conversations:setTools', { id: conversation.id, serverIds: [server.id], toolApprovals: [`${server.id}/add`] });
+    await waitUntil(() => readFile(rig, conversation.id).toolApprovals === undefined);
+    local.server.nextResponses(callEcho('again', 'a2b'));
+    const asked = await rig.call('chat:send', { conversationId: conversation.id, text: 'again' });
+    await callIn(rig, asked.streamId, 'pending', 'a2b');
+    await rig.call('chat:decideTool', { conversationId: conversation.id, callId: 'a2b', decision: 'once' });
+    await rig.finished(asked.streamId);
 
     // Globally, in another conversation; then revoked.
     const other: Conversation = await rig.call('conversations:create', undefined);

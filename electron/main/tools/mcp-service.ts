@@ -153,7 +153,12 @@ export class McpService {
     this.approvals.decide(conversationId, callId, decision);
   }
 
-  async setConversationTools(id: string, serverIds: string[], disabledTools: string[] = []): Promise<{ serverIds: string[]; disabledTools?: string[] }> {
+  async setConversationTools(
+    id: string,
+    serverIds: string[],
+    disabledTools: string[] = [],
+    keepApprovals?: string[],
+  ): Promise<{ serverIds: string[]; disabledTools?: string[] }> {
     const known = new Set(this.store.list().map((s) => s.id));
     const clean = [...new Set(serverIds)].filter((s) => known.has(s));
     const off = [...new Set(disabledTools)].filter((key) => clean.includes(key.slice(0, key.indexOf('/'))));
@@ -161,6 +166,12 @@ export class McpService {
     const conversation = await this.deps.conversations.update(id, (c) => {
       if (clean.length > 0) c.tools = tools;
       else delete c.tools;
+      // Revoking only: an approval is never added here (that takes a decision on a call).
+      if (keepApprovals) {
+        const kept = (c.toolApprovals ?? []).filter((key) => keepApprovals.includes(key));
+        if (kept.length > 0) c.toolApprovals = kept;
+        else delete c.toolApprovals;
+      }
     }, { touch: false });
     this.deps.events.broadcast('conversations:changed', { summary: this.deps.conversations.summary(id) ?? summarizeConversation(conversation) });
     return tools;
@@ -204,7 +215,7 @@ export class McpService {
         return this.list();
       },
       'chat:decideTool': ({ conversationId, callId, decision }, _ctx: CallContext) => this.decide(conversationId, callId, decision),
-      'conversations:setTools': ({ id, serverIds, disabledTools }) => this.setConversationTools(id, serverIds, disabledTools),
+      'conversations:setTools': ({ id, serverIds, disabledTools, toolApprovals }) => this.setConversationTools(id, serverIds, disabledTools, toolApprovals),
     };
   }
 }
