@@ -115,6 +115,7 @@ export function applyStreamEvents(
     if (ev.usage) next.usage = ev.usage;
     if (ev.annotations) next.annotations = ev.annotations;
     if (ev.toolRounds) next.toolRounds = ev.toolRounds;
+    if (ev.toolNotice) next.toolNotice = ev.toolNotice;
     const ours = stream !== null && stream.streamId === ev.streamId;
 
     if (ev.final) {

@@ -44,6 +44,8 @@ export interface Message {
   omittedParameters?: string[];
   /** A reply: the tool calls the model made, round by round, with their results (see models/tools.ts). */
   toolRounds?: ToolRound[];
+  /** A reply: why tools the conversation chose were not offered (their server is not running). */
+  toolNotice?: string;
   /**
    * Never saved: main sets it on a reply it holds in memory because its final save failed (a full disk),
    * so a window shows it as not saved yet. Only in what main sends, never in a file.

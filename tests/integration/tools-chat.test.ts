@@ -86,6 +86,20 @@ describe('tools: a stdio MCP server and Chat Completions', () => {
     expect(history).toEqual(['user', 'assistant', 'tool', 'assistant', 'user']);
   });
 
+  it('says in the reply which chosen servers were not running, and answers with the tools of the others', async () => {
+    const { rig, server, conversation } = await setup();
+    const broken = await saveServer(rig, stdioDraft({ name: 'Broken' }, ['--exit']));
+    await serverIn(rig, broken.id, 'error');
+    await rig.call('conversations:setTools', { id: conversation.id, serverIds: [server.id, broken.id] });
+    const sent = await rig.call('chat:send', { conversationId: conversation.id, text: 'hi' });
+    const result = await rig.finished(sent.streamId);
+    expect(result.events.find((e) => e.toolNotice)?.toolNotice).toBe(
+      'The tools of “Broken” were not offered: the server is not running (see Settings › MCP servers).',
+    );
+    expect((local.server.lastRequest('/chat/completions')?.body as { tools?: unknown[] }).tools).toHaveLength(6);
+    await waitUntil(() => readFile(rig, conversation.id).messages.at(-1)?.toolNotice);
+  });
+
   it('leaves out the tools the conversation turned off', async () => {
     const { rig, server, conversation } = await setup();
     const saved = await rig.call('conversations:setTools', { id: conversation.id, serverIds: [server.id, 'gone'], disabledTools: [`${server.id}/crash`, `${server.id}/huge`, 'gone/x'] });

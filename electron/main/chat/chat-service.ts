@@ -565,7 +565,7 @@ export class ChatService {
           }
         },
       };
-      live.finished = this.run(live, turnTools ? withTools(resolved.adapter, turnTools.loop) : resolved.adapter, request);
+      live.finished = this.run(live, withTools(resolved.adapter, turnTools), request);
       return { ...prepared, streamId: live.streamId, assistantMessage: structuredClone(assistantMessage) };
     } finally {
       this.starting.delete(conversationId);
@@ -724,6 +724,11 @@ export class ChatService {
         break;
       case 'tool-calls':
         // Only the tool loop acts on calls; a turn without tools has nothing to run them with.
+        break;
+      case 'tool-notice':
+        message.toolNotice = event.text;
+        coalescer.set({ toolNotice: event.text });
+        this.schedulePersist(live);
         break;
       case 'error':
         fail(event.error);
