@@ -19,7 +19,8 @@ export interface AppSession {
   chatUrl: string;
   settingsUrl: string;
   /** Adds the timed route of the local server as the provider (key in the session-only store). */
-  addProvider(baseUrl: string, apiKey: string): Promise<void>;
+  /** With `extraKeys`, the provider holds a key pool: `apiKey` first (the one used), then these. */
+  addProvider(baseUrl: string, apiKey: string, extraKeys?: readonly string[]): Promise<void>;
   /** A new Chat window, loaded; a fresh page has its own sessionStorage, so it opens the newest conversation. */
   openChat(): Promise<Page>;
   close(): Promise<void>;
@@ -44,7 +45,7 @@ export async function startAppSession(options: { browser: Browser; rendererDir: 
       dataDir,
       chatUrl: urls.chatUrl,
       settingsUrl: urls.settingsUrl,
-      async addProvider(baseUrl, apiKey) {
+      async addProvider(baseUrl, apiKey, extraKeys) {
         await host.call('call', {
           channel: 'providers:save',
           input: {
@@ -54,7 +55,9 @@ export async function startAppSession(options: { browser: Browser; rendererDir: 
             model: BENCH_MODEL,
             assistantId: '',
             customHeaders: [],
-            apiKey: { action: 'set', value: apiKey },
+            ...(extraKeys
+              ? { apiKey: { action: 'keep' }, keys: [apiKey, ...extraKeys].map((value, i) => ({ label: `key ${i + 1}`, value })) }
+              : { apiKey: { action: 'set', value: apiKey } }),
           },
         });
       },

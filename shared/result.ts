@@ -37,6 +37,8 @@ export type ErrorCode =
   /** The model asked for tools more times in one reply than the tool loop allows. */
   | 'TOOL_ROUNDS_EXCEEDED'
   | 'RATE_LIMITED'
+  /** Several keys or providers were tried before the first token and none could answer (`params.tried`). */
+  | 'ALL_ROUTES_FAILED'
   | 'SERVER_ERROR'
   | 'CONNECTION_REFUSED'
   | 'DNS_FAILED'
@@ -90,7 +92,20 @@ export type ErrorCode =
   /** The library is full (params: max). */
   | 'PROMPTS_LIBRARY_FULL'
   /** Browser host only: a call larger than the WebSocket's frame limit (the bridge refuses to send it). */
-  | 'PAYLOAD_TOO_LARGE';
+  | 'PAYLOAD_TOO_LARGE'
+  // attachments
+  /** The model or server does not take image input (params: model, parameter 'images'): "Send without images". */
+  | 'IMAGES_REJECTED'
+  /** HTTP 413 from the provider (params: host). */
+  | 'REQUEST_TOO_LARGE'
+  /** A file of a type we cannot send (params: name, type). */
+  | 'ATTACHMENT_UNSUPPORTED'
+  /** A file over the size limit (params: name, maxMb; context 'text' for a text over the character limit, with maxChars). */
+  | 'ATTACHMENT_TOO_LARGE'
+  /** More attachments than one message takes (params: max). */
+  | 'ATTACHMENT_TOO_MANY'
+  /** An image that cannot be decoded, or a PDF that cannot be read (params: name; context 'pdf_no_text'). */
+  | 'ATTACHMENT_UNREADABLE';
 
 export interface AppError {
   code: ErrorCode;

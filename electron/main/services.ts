@@ -8,12 +8,16 @@ import type { AppInfo, AppNotice } from '../../shared/models/preferences';
 import type { AppShell } from './app-shell';
 import { AppService } from './app-service';
 import { ChatService } from './chat/chat-service';
+import { ReplyRouter } from './chat/reply-router';
+import { KeyHealthBook } from './providers/routing/key-pool';
 import type { Timers } from './chat/event-coalescer';
 import { ConfigStore, type JsonFileStoreFactory } from './config/config-store';
 import { ConversationStore } from './conversations/conversation-store';
 import { ArchiveService } from './archive/archive-service';
 import { PromptLibrary } from './prompts/prompt-library';
 import { SearchIndex } from './search/search-index';
+import { AttachmentStore } from './attachments/attachment-store';
+import { AttachmentService, attachmentIdsOf } from './attachments/attachment-service';
 import type { Handlers } from './ipc/dispatcher';
 import type { EventSink } from './ipc/events';
 import type { Logger } from './logger';
@@ -57,6 +61,8 @@ export interface ServiceDeps {
   search?: { startDelayMs?: number; saveDelayMs?: number };
   /** MCP tuning (tests shorten timeouts and back-off, or pass a stand-in connector). */
   mcp?: Pick<McpServiceDeps, 'connect' | 'timers' | 'startTimeoutMs' | 'restartDelaysMs' | 'callTimeoutMs' | 'maxRounds'>;
+  /** Attachment store tuning: when unused attachments are first collected, and how long an unsent one is kept. */
+  attachments?: { collectDelayMs?: number; graceMs?: number; now?: () => number };
 }
 
 /** Headers may take long when a local server first loads a model; silence mid-stream is rarer. */
@@ -74,6 +80,8 @@ export interface Services {
   config: ConfigStore;
   providers: ProviderService;
   mcp: McpService;
+  /** Collects attachments no conversation references (tests and the bench call it directly). */
+  collectAttachments(): Promise<number>;
   /** Stops streams and flushes pending writes; called before the app quits. */
   dispose(): Promise<void>;
 }
@@ -96,6 +104,36 @@ export function createServices(deps: ServiceDeps): Services {
   });
   const searchStart = setTimeout(() => void search.init(), deps.search?.startDelayMs ?? 2_000);
   searchStart.unref?.();
+  // Attachments: stored once by content; unreferenced ones are collected a while after start-up and after
+  // a conversation is deleted (each past a grace period, so one being composed stays).
+  const attachmentStore = new AttachmentStore({
+    dataDir: deps.dataDir,
+    log: deps.log,
+    ...(deps.attachments?.graceMs !== undefined ? { graceMs: deps.attachments.graceMs } : {}),
+    ...(deps.attachments?.now ? { now: deps.attachments.now } : {}),
+  });
+  const attachments = new AttachmentService({
+    store: attachmentStore,
+    log: deps.log,
+    referencedIds: async () => {
+      const ids = new Set<string>();
+      for (const summary of await conversations.list()) {
+        try {
+          attachmentIdsOf((await conversations.get(summary.id)).messages, ids);
+        } catch (error) {
+          // An unreadable conversation may reference anything: collect nothing this time.
+          throw new Error(`conversation ${summary.id} could not be read`, { cause: error });
+        }
+      }
+      return ids;
+    },
+  });
+  void attachmentStore.sweep();
+  const collectStart = setTimeout(() => void attachments.collect(), deps.attachments?.collectDelayMs ?? 30_000);
+  collectStart.unref?.();
+  conversations.onChanged((change) => {
+    if (!change.conversation) void attachments.collect();
+  });
   const archive = new ArchiveService({ store: conversations, events: deps.events, shell: deps.shell, log: deps.log, now: deps.now });
   const prompts = new PromptLibrary({ dataDir: deps.dataDir, events: deps.events, shell: deps.shell, log: deps.log, now: deps.now });
   const startupNotices = [...prompts.notices, ...(deps.startupNotices ?? [])];
@@ -120,7 +158,9 @@ export function createServices(deps: ServiceDeps): Services {
     log: deps.log,
     ...(deps.assistant ? { assistant: deps.assistant } : {}),
   });
+  const health = new KeyHealthBook(deps.now ? () => (deps.now as () => Date)().getTime() : Date.now);
   const providers = new ProviderService({
+    health,
     config,
     vault,
     kindOf,
@@ -140,11 +180,20 @@ export function createServices(deps: ServiceDeps): Services {
     resolveProvider: (providerId) => providers.resolve(providerId),
     events: deps.events,
     deleteRemoteThread: (conversation) => providers.deleteRemoteState(conversation),
+    router: new ReplyRouter({
+      kindOf,
+      config,
+      resolveProvider: (providerId) => providers.resolve(providerId),
+      health,
+      log: deps.log,
+      onHealthChanged: () => void providers.healthChanged(),
+    }),
     log: deps.log,
     ...(deps.now ? { now: deps.now } : {}),
     ...(deps.chat?.timers ? { timers: deps.chat.timers } : {}),
     ...(deps.chat?.persistIntervalMs !== undefined ? { persistIntervalMs: deps.chat.persistIntervalMs } : {}),
     ...(deps.chat?.saveRetryDelaysMs ? { saveRetryDelaysMs: deps.chat.saveRetryDelaysMs } : {}),
+    attachments,
   });
 
   const handlers: Partial<Handlers> = {
@@ -155,6 +204,8 @@ export function createServices(deps: ServiceDeps): Services {
     ...prompts.handlers(),
     ...mcp.handlers(),
     'search:query': ({ query, sort, includeReasoning, limit }) => search.search(query, { sort, includeReasoning, limit }),
+    'attachments:add': ({ name, data }) => attachments.add(name, data),
+    'attachments:read': ({ id }) => attachments.read(id),
   };
 
   return {
@@ -162,8 +213,10 @@ export function createServices(deps: ServiceDeps): Services {
     config,
     providers,
     mcp,
+    collectAttachments: () => attachments.collect(),
     async dispose() {
       clearTimeout(searchStart);
+      clearTimeout(collectStart);
       await chat.dispose();
       // Every MCP server process we started ends with the app.
       await mcp.dispose();

@@ -7,6 +7,20 @@ import { SLASH_LIST_ID, SlashPromptList, slashOptionId } from './prompts/SlashPr
 import { chatStore, useChatStore } from '../stores/chat-store';
 import { Icon } from './icons';
 import { MessageError } from './MessageError';
+import { AttachButton } from './attachments/AttachButton';
+import { AttachmentChips } from './attachments/AttachmentChips';
+import { useFileDrop } from './attachments/use-file-drop';
+import { filesToAttach } from './attachments/pasted-files';
+import {
+  addFiles,
+  clearAttachments,
+  dismissNotice,
+  moveAttachments,
+  useAttachmentDrafts,
+  type PendingAttachment,
+} from '../stores/attachment-drafts-store';
+
+const NO_ATTACHMENTS: PendingAttachment[] = [];
 
 /** Draft key for text typed before any conversation exists. */
 export const NEW_CONVERSATION_DRAFT = '';
@@ -41,6 +55,9 @@ export function Composer({ conversationId, ensureConversation, sendBlocked }: Pr
   const busy = useChatStore((s) => (conversationId ? (s.conversations[conversationId]?.busy ?? false) : false));
   const actionError = useChatStore((s) => (conversationId ? (s.conversations[conversationId]?.actionError ?? null) : null));
   const inputRef = useRef<HTMLTextAreaElement>(null);
+  const attachments = useAttachmentDrafts((s) => s.drafts[key] ?? NO_ATTACHMENTS);
+  const attachNotice = useAttachmentDrafts((s) => s.notice[key] ?? null);
+  const dragging = useFileDrop((files) => addFiles(key, files));
   const prompts = usePrompts((s) => s.prompts);
   // Esc closes the `/` list for this `/…` text; it opens again once the text no longer starts with `/`.
   const [slashClosed, setSlashClosed] = useState(false);
@@ -64,7 +81,9 @@ export function Composer({ conversationId, ensureConversation, sendBlocked }: Pr
   }, [conversationId]);
 
   const tooLong = draft.length > MAX_MESSAGE_LENGTH;
-  const canSend = !streaming && !busy && !sendBlocked && !tooLong && draft.trim() !== '';
+  const ready = attachments.filter((a) => a.status === 'ready');
+  const preparing = attachments.some((a) => a.status === 'preparing');
+  const canSend = !streaming && !busy && !sendBlocked && !tooLong && !preparing && (draft.trim() !== '' || ready.length > 0);
 
   const submit = async () => {
     if (!canSend) return;
@@ -75,10 +94,13 @@ export function Composer({ conversationId, ensureConversation, sendBlocked }: Pr
     if (id !== key) {
       chat.setDraft(id, text);
       chat.setDraft(key, '');
+      moveAttachments(key, id);
     }
-    const sent = await chat.send(id, text);
-    // Clear only what was sent: the user may have typed on while the request was on its way.
+    const sending = ready.flatMap((a) => (a.ref ? [a.ref] : []));
+    const sent = await chat.send(id, text, sending);
+    // Clear only what was sent: the user may have typed on (or attached more) while the request was on its way.
     if (sent && (chatStore.getState().drafts[id] ?? '') === text) chatStore.getState().setDraft(id, '');
+    if (sent) clearAttachments(id, new Set(ready.map((a) => a.localId)));
   };
 
   const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
@@ -119,6 +141,15 @@ export function Composer({ conversationId, ensureConversation, sendBlocked }: Pr
           onDismiss={() => chatStore.getState().dismissActionError(conversationId)}
         />
       )}
+      {attachNotice && (
+        <MessageError className="composer-error" error={attachNotice} onDismiss={() => dismissNotice(key)} />
+      )}
+      <AttachmentChips draftKey={key} attachments={attachments} />
+      {dragging && (
+        <div className="drop-hint" role="status">
+          {t('attachments.dropHere')}
+        </div>
+      )}
       {slashOpen && <SlashPromptList prompts={matches} active={active} onPick={pick} onHover={setSlashActive} />}
       <form
         className="composer-form"
@@ -146,7 +177,15 @@ export function Composer({ conversationId, ensureConversation, sendBlocked }: Pr
             chatStore.getState().setDraft(key, e.target.value);
           }}
           onKeyDown={onKeyDown}
+          onPaste={(e) => {
+            // Ctrl/Cmd+V of an image or a copied file attaches it; pasted text goes into the box as usual.
+            const files = filesToAttach([...e.clipboardData.files], e.clipboardData.getData('text/plain'));
+            if (files.length === 0) return;
+            e.preventDefault();
+            addFiles(key, files);
+          }}
         />
+        <AttachButton onFiles={(files) => addFiles(key, files)} />
         {streaming && conversationId ? (
           <button
             type="button"

@@ -5,16 +5,18 @@ interface Props {
   initialText: string;
   onSubmit: (text: string) => Promise<boolean>;
   onCancel: () => void;
+  /** The message keeps attachments, so it may be sent with no text. */
+  allowEmpty?: boolean;
 }
 
 /** Edits the last user message in place; sending drops the reply after it and asks again. */
-export function MessageEditor({ initialText, onSubmit, onCancel }: Props) {
+export function MessageEditor({ initialText, onSubmit, onCancel, allowEmpty = false }: Props) {
   const { t } = useTranslation('chat');
   const [text, setText] = useState(initialText);
   const [sending, setSending] = useState(false);
 
   const submit = async () => {
-    if (!text.trim() || sending) return;
+    if ((!text.trim() && !allowEmpty) || sending) return;
     setSending(true);
     const ok = await onSubmit(text);
     // On failure the editor stays open with the text; the composer area shows why.
@@ -53,7 +55,7 @@ export function MessageEditor({ initialText, onSubmit, onCancel }: Props) {
         <button type="button" onClick={onCancel}>
           {t('edit.cancel')}
         </button>
-        <button type="submit" className="primary" disabled={!text.trim() || sending}>
+        <button type="submit" className="primary" disabled={(!text.trim() && !allowEmpty) || sending}>
           {t('edit.send')}
         </button>
       </div>

@@ -18,6 +18,8 @@ interface Props {
 export function MessageError({ error, onRetry, onDismiss, onSendWithout, className }: Props) {
   const { t } = useTranslation('chat');
   const refused = error?.code === 'PARAMETER_REJECTED' && typeof error.params?.parameter === 'string' ? error.params.parameter : null;
+  // A model without vision: the same way out, for the images of the conversation (pseudo-parameter 'images').
+  const imagesRefused = error?.code === 'IMAGES_REJECTED';
   const text = error ? errorText(t, error) : t('message.failedUnknown');
   const hint = error ? errorHint(t, error) : undefined;
   return (
@@ -35,6 +37,11 @@ export function MessageError({ error, onRetry, onDismiss, onSendWithout, classNa
         {refused !== null && onSendWithout && (
           <button type="button" onClick={() => onSendWithout(refused)}>
             {t('error.sendWithout', { parameter: refused })}
+          </button>
+        )}
+        {imagesRefused && onSendWithout && (
+          <button type="button" onClick={() => onSendWithout('images')}>
+            {t('error.sendWithoutImages')}
           </button>
         )}
         {onRetry && (

@@ -6,7 +6,9 @@ import { CopyButton } from './CopyButton';
 import { MarkdownContent } from './markdown/MarkdownContent';
 import { MessageEditor } from './MessageEditor';
 import { MessageError } from './MessageError';
+import { MessageAttachments } from './attachments/MessageAttachments';
 import { ReplySettings } from './ReplySettings';
+import { localizedRouteError, ReplyRouteLine } from './ReplyRouteLine';
 import { RetryCountdown } from './RetryCountdown';
 import { ThinkingBlock } from './ThinkingBlock';
 import { splitThinkTags } from './think-tags';
@@ -41,6 +43,7 @@ function UserMessage({ message, isLastUser, idle, onEditAndResend }: Props) {
       {editing ? (
         <MessageEditor
           initialText={message.content}
+          allowEmpty={(message.attachments?.length ?? 0) > 0}
           onCancel={() => setEditing(false)}
           onSubmit={async (text) => {
             const ok = await onEditAndResend(message.id, text);
@@ -50,7 +53,8 @@ function UserMessage({ message, isLastUser, idle, onEditAndResend }: Props) {
         />
       ) : (
         <>
-          <div className="message-bubble user-text">{message.content}</div>
+          {message.attachments && message.attachments.length > 0 && <MessageAttachments attachments={message.attachments} />}
+          {(message.content !== '' || !message.attachments?.length) && <div className="message-bubble user-text">{message.content}</div>}
           <div className="message-actions">
             <CopyButton text={message.content} label={t('message.copy')} />
             {isLastUser && (
@@ -120,7 +124,7 @@ function AssistantMessage({ message, conversationId, stream, isLastReply, idle, 
       )}
       {message.status === 'failed' && (
         <MessageError
-          error={message.error}
+          error={localizedRouteError(message.error, message.route, t)}
           onRetry={isLastReply && idle ? () => onRegenerate() : undefined}
           onSendWithout={isLastReply && idle ? (parameter) => onRegenerate(parameter) : undefined}
         />
@@ -132,6 +136,7 @@ function AssistantMessage({ message, conversationId, stream, isLastReply, idle, 
           {t(message.unsaved === 'disk-full' ? 'message.notSavedDiskFull' : 'message.notSaved')}
         </p>
       )}
+      {message.route && <ReplyRouteLine route={message.route} />}
       {!live && <ReplySettings message={message} />}
       {!live && (
         <div className="message-actions">

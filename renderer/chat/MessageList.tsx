@@ -1,3 +1,4 @@
+import { useEndKeptOnResize } from './use-end-kept-on-resize';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useLayoutEffect, useRef, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -25,7 +26,17 @@ const LOAD_OLDER_AHEAD = 30;
  */
 function estimateHeight(message: Message | undefined): number {
   if (!message) return 120;
-  return Math.min(2000, (message.role === 'user' ? 56 : 84) + Math.ceil(message.content.length / 100) * 22);
+  return Math.min(2000, (message.role === 'user' ? 56 : 84) + Math.ceil(message.content.length / 100) * 22 + attachmentsHeight(message));
+}
+
+/** Sent images (rows of up to three 180 px boxes) and file chips: a user row that is estimated too short would
+ * grow on measuring and leave the end of the list, and the list would stop following new replies. */
+function attachmentsHeight(message: Message): number {
+  const attachments = message.attachments ?? [];
+  if (attachments.length === 0) return 0;
+  const images = attachments.filter((a) => a.kind === 'image').length;
+  const files = attachments.length - images;
+  return Math.ceil(images / 3) * 188 + (files > 0 ? 34 : 0) + 6;
 }
 
 /**
@@ -75,6 +86,8 @@ export function MessageList({ conversationId }: Props) {
     followOnAppend: true,
     scrollEndThreshold: 48,
   });
+
+  useEndKeptOnResize(scrollRef, 48);
 
   // Open at the latest message.
   useLayoutEffect(() => {

@@ -1,4 +1,4 @@
-import { useId, useState } from 'react';
+import { useId, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { REASONING_EFFORTS, type GenerationSettings } from '../../shared/models/generation-settings';
 import type { AppError } from '../../shared/result';
@@ -15,6 +15,8 @@ interface Props {
   /** Keeps the settings; resolves to the error to show, or null when done (the caller then closes the dialog). */
   onSave: (settings: GenerationSettings) => Promise<AppError | null>;
   onClose: () => void;
+  /** More fields of the same dialog, after the parameters (a conversation's fallbacks). */
+  children?: ReactNode;
 }
 
 type NumberField = Exclude<DraftField, 'systemPrompt' | 'stop' | 'reasoningEffort'>;
@@ -24,7 +26,7 @@ const NUMBER_FIELDS: NumberField[] = ['temperature', 'topP', 'maxOutputTokens', 
  * A system prompt and generation parameters in a modal dialog (Esc cancels; focus stays inside): a
  * conversation's settings in the Chat window, a provider's defaults in Settings.
  */
-export function GenerationSettingsDialog({ title, initial, onSave, onClose }: Props) {
+export function GenerationSettingsDialog({ title, initial, onSave, onClose, children }: Props) {
   const { t } = useTranslation('chat');
   const [draft, setDraft] = useState<SettingsDraft>(() => draftOf(initial));
   const [problems, setProblems] = useState<Partial<Record<DraftField, FieldProblem>>>({});
@@ -153,6 +155,7 @@ export function GenerationSettingsDialog({ title, initial, onSave, onClose }: Pr
         <label htmlFor={idOf('stop')}>{t('settingsPanel.fields.stop')}</label>
         <textarea id={idOf('stop')} rows={2} value={draft.stop} onChange={(e) => set('stop', e.target.value)} {...invalid('stop')} />
         {message('stop')}
+        {children}
         {saveError && (
           <p className="field-error" role="alert">
             {errorText(t, saveError)}

@@ -7,6 +7,11 @@ import type { AppError, FieldIssue } from '../../shared/result';
 import { validateProviderDraft, type ValidationIssue } from '../../shared/validation/provider-validation';
 import { errorHint, errorText } from '../lib/error-text';
 import { ApiKeyField } from './ApiKeyField';
+import { validateFallbacks, validateKeyDrafts } from '../../shared/validation/routing-validation';
+import { useProvidersStore } from '../stores/providers-store';
+import { FallbacksEditor } from '../components/FallbacksEditor';
+import { KeyHealthLine, KeyPoolEditor } from './KeyPoolEditor';
+import { startPool } from './key-pool-state';
 import { CustomHeadersEditor } from './CustomHeadersEditor';
 import { messagesAria, type FieldMessage } from './FieldMessages';
 import { fieldAria, FormField } from './FormField';
@@ -67,6 +72,16 @@ export function ProviderForm(props: Props) {
   }, [switchedToResponses]);
 
   const validation = useMemo(() => validateProviderDraft(draft, { hasStoredKey: view?.hasApiKey ?? false }), [draft, view]);
+  const providers = useProvidersStore((s) => s.providers);
+  // Key pool and fallback chain: the same sentences main answers a refused save with, shown as the user edits.
+  const routingIssues = useMemo(
+    () => ({
+      ...validateKeyDrafts(draft.keys ?? []),
+      ...validateFallbacks(draft, (draft.fallbacks ?? []).filter((f) => f.providerId !== ''), providers),
+    }),
+    [draft, providers],
+  );
+  const pooled = draft.keys !== undefined || (view?.keys.length ?? 0) > 1;
 
   const touch = (field: string) =>
     setTouched((prev) => {
@@ -84,6 +99,9 @@ export function ProviderForm(props: Props) {
       if (issue.severity === 'error' && !showErrors) continue;
       out.push({ severity: issue.severity, text: issueText(t, issue) });
     }
+    const routing = routingIssues[field];
+    // A blank key row is only an error once the user tries to save; the other routing issues show at once.
+    if (routing && (routing.code !== 'KEY_EMPTY' || revealAll)) out.push({ severity: 'error', text: issueText(t, routing) });
     const server = serverErrors[field];
     if (server && !out.some((m) => m.severity === 'error')) out.push({ severity: 'error', text: issueText(t, server) });
     return out;
@@ -220,17 +238,31 @@ export function ProviderForm(props: Props) {
         </FormField>
       ) : null}
 
-      <FormField id="provider-api-key" label={t('fields.apiKey')} messages={apiKeyMessages}>
-        <ApiKeyField
-          id="provider-api-key"
-          type={draft.type}
-          change={draft.apiKey}
-          onChange={(change) => set('apiKey', change)}
-          onBlur={() => touch('apiKey')}
-          stored={view}
-          {...fieldAria('provider-api-key', apiKeyMessages)}
+      {pooled ? (
+        <KeyPoolEditor
+          draft={draft}
+          view={view}
+          onChange={(keys) => onDraftChange((d) => ({ ...d, apiKey: { action: 'keep' }, keys }))}
+          onStrategyChange={(strategy) => set('keyStrategy', strategy)}
+          messagesFor={messagesFor}
         />
-      </FormField>
+      ) : (
+        <FormField id="provider-api-key" label={t('fields.apiKey')} messages={apiKeyMessages}>
+          <ApiKeyField
+            id="provider-api-key"
+            type={draft.type}
+            change={draft.apiKey}
+            onChange={(change) => set('apiKey', change)}
+            onBlur={() => touch('apiKey')}
+            stored={view}
+            {...fieldAria('provider-api-key', apiKeyMessages)}
+          />
+          {view?.keys[0] && view.keys[0].health.state !== 'ok' ? <KeyHealthLine health={view.keys[0].health} /> : null}
+          <button type="button" className="link-button" onClick={() => onDraftChange((d) => startPool(d, view))}>
+            {t('keys.addAnother')}
+          </button>
+        </FormField>
+      )}
 
       {showsField(draft.type, 'model') ? (
         <FormField id="provider-model" label={t('fields.model')} messages={modelMessages}>
@@ -283,6 +315,14 @@ export function ProviderForm(props: Props) {
       ) : null}
 
       <ProviderDefaultsField value={draft.defaults} onChange={(settings) => set('defaults', settings)} />
+
+      <FallbacksEditor
+        self={draft}
+        fallbacks={draft.fallbacks ?? []}
+        providers={providers}
+        onChange={(fallbacks) => set('fallbacks', fallbacks)}
+        messagesFor={messagesFor}
+      />
 
       {showsField(draft.type, 'customHeaders') ? (
         <CustomHeadersEditor

@@ -45,8 +45,10 @@ function editorForNew(): Editor {
   return { view: null, baseline: draft, draft, instance: ++instances, revealAll: false, serverErrors: {}, saveError: null, status: null };
 }
 
+/** The same saved provider; key health (which changes as keys are used) does not count. */
 function sameView(a: ProviderView, b: ProviderView): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
+  const settled = (v: ProviderView) => JSON.stringify({ ...v, keys: v.keys.map(({ health: _health, ...k }) => k) });
+  return settled(a) === settled(b);
 }
 
 /** Server-side field errors go away once the user edits that field. */
@@ -94,7 +96,7 @@ export function SettingsApp() {
     if (focusRequest) focusElement(focusRequest.target);
   }, [focusRequest]);
 
-  const dirty = editor ? isDraftDirty(editor.draft, editor.baseline) : false;
+  const dirty = editor ? isDraftDirty(editor.draft, editor.baseline, editor.view) : false;
 
   useEffect(() => {
     const reconcile = (list: ProviderView[]) =>
@@ -104,14 +106,15 @@ export function SettingsApp() {
         const id = e.view.id;
         if (busyIdRef.current === id) return e;
         const view = list.find((p) => p.id === id);
-        const isDirty = isDraftDirty(e.draft, e.baseline);
+        const isDirty = isDraftDirty(e.draft, e.baseline, e.view);
         if (!view) {
           if (!isDirty) return list[0] ? editorFor(list[0]) : null;
           // Someone deleted it elsewhere while it had edits: keep them as a new provider rather than lose them.
           const { id: _gone, ...rest } = e.draft;
           return { ...e, view: null, baseline: newDraft(e.draft.type), draft: { ...rest, apiKey: e.draft.apiKey }, status: 'deletedElsewhere' };
         }
-        if (sameView(view, e.view)) return e;
+        // Only key health moved: the form stays as it is and shows the new health.
+        if (sameView(view, e.view)) return view === e.view ? e : { ...e, view };
         const baseline = draftFromView(view);
         if (!isDirty) return { ...e, view, baseline, draft: baseline };
         return { ...e, view, baseline, status: 'changedElsewhere' };

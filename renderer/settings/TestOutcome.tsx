@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { errorHint, errorText } from '../lib/error-text';
+import type { AppError } from '../../shared/result';
 import type { TestState } from './use-connection-check';
 
 /** The result of Test Connection, inside a live region that is always in the page so it is announced. */
@@ -23,6 +24,17 @@ export function TestOutcome({ state }: { state: TestState }) {
     content = (
       <div className="banner banner-success">
         <p>{text}</p>
+        {r.keyResults ? (
+          <ul className="key-results">
+            {r.keyResults.map((k) => (
+              <li key={k.keyId} className={k.ok ? 'key-ok' : 'key-failed'}>
+                {k.ok
+                  ? t('test.keyOk', { key: [k.label, k.hint].filter(Boolean).join(' ') })
+                  : t('test.keyFailed', { key: [k.label, k.hint].filter(Boolean).join(' '), error: k.error ? errorText(t, { code: k.error.code as AppError['code'], message: k.error.message, ...(k.error.params ? { params: k.error.params } : {}) }) : '' })}
+              </li>
+            ))}
+          </ul>
+        ) : null}
         {r.warnings.map((w) => (
           <p key={w.code} className="banner-detail">
             {t(`test.warnings.${w.code}`, { ...w.params, defaultValue: w.message })}
@@ -35,6 +47,7 @@ export function TestOutcome({ state }: { state: TestState }) {
     content = (
       <div className="banner banner-error" role="alert">
         <p>{errorText(t, state.error)}</p>
+        {typeof state.error.params?.failedKeys === 'number' ? <p className="banner-detail">{t('test.allKeysFailed', { count: state.error.params.failedKeys })}</p> : null}
         {hint ? <p className="banner-detail">{hint}</p> : null}
       </div>
     );

@@ -5,6 +5,7 @@
 import { normalizeSettings, type GenerationSettings } from '../../shared/models/generation-settings';
 import type { CustomHeader, ProviderDraft, ProviderType, ProviderView } from '../../shared/models/provider';
 import { DEFAULT_ASSISTANT_RUN_TIMEOUT_MS, DEFAULT_BASE_URL, DEFAULT_CONVERSATION_STATE } from '../../shared/models/provider';
+import { poolForSubmit, routingDirty } from './key-pool-state';
 
 export type FormField =
   | 'name'
@@ -45,6 +46,8 @@ export function draftFromView(view: ProviderView): ProviderDraft {
     // Always present: an emptied set of defaults is then saved as empty, not kept.
     defaults: view.defaults ?? {},
     apiKey: { action: 'keep' },
+    keyStrategy: view.keyStrategy ?? 'order',
+    fallbacks: (view.fallbacks ?? []).map((f) => ({ ...f })),
   };
 }
 
@@ -89,7 +92,7 @@ export function draftForSubmit(draft: ProviderDraft): ProviderDraft {
   // Not shown: what is saved stays (main keeps the stored value when the draft has none).
   if (!showsField(draft.type, 'runTimeout')) delete out.runTimeoutMs;
   if (out.apiKey.action === 'set' && out.apiKey.value === '') out.apiKey = { action: 'keep' };
-  return out;
+  return { ...out, ...poolForSubmit(out) };
 }
 
 function sameHeaders(a: readonly CustomHeader[], b: readonly CustomHeader[]): boolean {
@@ -99,8 +102,9 @@ function sameHeaders(a: readonly CustomHeader[], b: readonly CustomHeader[]): bo
 }
 
 /** True when saving would change something: what the user sees, not the hidden leftovers of another type. */
-export function isDraftDirty(draft: ProviderDraft, baseline: ProviderDraft | null): boolean {
+export function isDraftDirty(draft: ProviderDraft, baseline: ProviderDraft | null, view: ProviderView | null = null): boolean {
   if (!baseline) return true;
+  if (routingDirty(draft, baseline, view)) return true;
   if (draft.type !== baseline.type) return true;
   if (draft.apiKey.action === 'clear') return true;
   if (draft.apiKey.action === 'set' && draft.apiKey.value !== '') return true;

@@ -8,6 +8,7 @@
  * electron/main/providers/provider-kind.ts). The reducer itself is chat-stream-reducer.ts. The store follows
  * `chat:event` and `chat:saveState` itself (startSync), as the providers store follows its event.
  */
+import type { AttachmentRef } from '../../shared/models/attachments';
 import { useStore } from 'zustand';
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { EventPayloads } from '../../shared/ipc/contract';
@@ -44,7 +45,8 @@ export interface ChatState {
   /** A conversation this window just created: nothing to load. */
   seed(conversation: Conversation): void;
   setDraft(id: string, text: string): void;
-  send(id: string, text: string): Promise<boolean>;
+  /** Sends the text with the given attachments (references `attachments:add` answered); either may be empty, not both. */
+  send(id: string, text: string, attachments?: AttachmentRef[]): Promise<boolean>;
   stop(id: string): Promise<void>;
   /** Writes the last reply again; with `without`, leaves that refused parameter out from now on (chat:sendWithout). */
   regenerate(id: string, without?: string): Promise<boolean>;
@@ -237,10 +239,12 @@ export function createChatStore(getChatApi: () => ChatApi, options: ChatStoreOpt
         set((state) => ({ drafts: { ...state.drafts, [id]: text } }));
       },
 
-      async send(id, text) {
-        if (!canStart(id) || text.trim() === '') return false;
+      async send(id, text, attachments = []) {
+        if (!canStart(id) || (text.trim() === '' && attachments.length === 0)) return false;
         patch(id, { busy: true, actionError: null });
-        const result = await callApi(() => getChatApi().chat.send({ conversationId: id, text }));
+        const result = await callApi(() =>
+          getChatApi().chat.send({ conversationId: id, text, ...(attachments.length > 0 ? { attachments } : {}) }),
+        );
         if (!result.ok) {
           patch(id, { busy: false, actionError: result.error });
           return false;
@@ -299,7 +303,9 @@ export function createChatStore(getChatApi: () => ChatApi, options: ChatStoreOpt
       },
 
       async editAndResend(id, messageId, text) {
-        if (!canStart(id) || text.trim() === '') return false;
+        // A message with attachments keeps them (main does), so its text may be left empty.
+        const attached = get().conversations[id]?.messages.find((m) => m.id === messageId)?.attachments?.length ?? 0;
+        if (!canStart(id) || (text.trim() === '' && attached === 0)) return false;
         patch(id, { busy: true, actionError: null });
         const result = await callApi(() =>
           getChatApi().chat.editAndResend({ conversationId: id, messageId, text }),

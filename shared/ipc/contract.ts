@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { ConnectionTestResult, KeychainStatus, ProviderList, ProviderView } from '../models/provider';
-import { CONVERSATION_STATE_MODES, PROVIDER_TYPES } from '../models/provider';
+import { CONVERSATION_STATE_MODES, KEY_STRATEGIES, PROVIDER_TYPES } from '../models/provider';
 import { MESSAGE_PAGE_MAX } from '../models/conversation';
 import { generationSettingsSchema } from '../models/generation-settings';
 import type { Conversation, ConversationPage, ConversationSummary, Message, MessagePage, UnsavedReason } from '../models/conversation';
@@ -14,6 +14,7 @@ import type { AppInfo, AppNotice, PreferencesView } from '../models/preferences'
 import type { CHANNEL_NAMES, EVENT_NAMES } from './channels';
 import { SEARCH_LIMIT_MAX, SEARCH_QUERY_MAX, type SearchResults } from '../models/search';
 import { PROMPT_IMPORT_MAX_CHARS, promptDraftSchema, type Prompt, type PromptImportSummary } from '../models/prompts';
+import { ATTACHMENT_MAX_BYTES, ATTACHMENTS_PER_MESSAGE_MAX, SHA256_HEX, type AttachmentRef } from '../models/attachments';
 import { IMPORT_MAX_CHARS, type ExportOutcome, type ImportProgress, type ImportSummary } from '../models/archive';
 import { TOOL_DECISIONS, mcpServerDraftSchema, type McpServerList, type McpServerView } from '../models/tools';
 
@@ -40,6 +41,8 @@ export const apiKeyChangeSchema = z.discriminatedUnion('action', [
   z.object({ action: z.literal('clear') }),
 ]);
 
+const fallbacksSchema = z.array(z.object({ providerId: id, model: z.string().max(500) })).max(50);
+
 export const providerDraftSchema = z.object({
   id: id.optional(),
   type: z.enum(PROVIDER_TYPES),
@@ -54,9 +57,27 @@ export const providerDraftSchema = z.object({
   conversationState: z.enum(CONVERSATION_STATE_MODES).optional(),
   defaults: generationSettingsSchema.optional(),
   apiKey: apiKeyChangeSchema,
+  // Key pools and fallbacks (optional: a draft without them keeps what is saved).
+  keys: z.array(z.object({ id: id.optional(), label: z.string().max(200), value: z.string().max(16_384).optional() })).max(50).optional(),
+  keyStrategy: z.enum(KEY_STRATEGIES).optional(),
+  fallbacks: fallbacksSchema.optional(),
 });
 
-const messageText = z.string().min(1).max(1_000_000);
+/** A reference to a stored attachment, as `attachments:add` answered it (main checks the blob exists). */
+export const attachmentRefSchema = z.object({
+  id: z.string().regex(SHA256_HEX),
+  name: z.string().min(1).max(200),
+  mime: z.string().min(1).max(100),
+  size: z.number().int().min(0).max(ATTACHMENT_MAX_BYTES),
+  kind: z.enum(['image', 'text']),
+  width: z.number().int().min(1).max(100_000).optional(),
+  height: z.number().int().min(1).max(100_000).optional(),
+});
+const attachmentRefs = z.array(attachmentRefSchema).max(ATTACHMENTS_PER_MESSAGE_MAX);
+/** Text, attachments, or both: a message with only an image is fine, an empty one is not. */
+const hasTextOrAttachments = (input: { text: string; attachments?: unknown[] | undefined }) =>
+  input.text.trim() !== '' || (input.attachments?.length ?? 0) > 0;
+const sendText = z.string().max(1_000_000);
 
 export const contract = {
   // ---- app ----
@@ -106,12 +127,18 @@ export const contract = {
   ).returns<ConversationSummary>(),
   /** The conversation's system prompt and parameters (replaces them all; out-of-range values are refused). */
   'conversations:setSettings': channel(z.object({ id, settings: generationSettingsSchema })).returns<Conversation>(),
+  /** The conversation's own fallbacks (empty: none), or null to use its provider's. */
+  'conversations:setFallbacks': channel(z.object({ id, fallbacks: fallbacksSchema.nullable() })).returns<ConversationSummary>(),
   'conversations:delete': channel(
     z.object({ id, deleteRemoteThread: z.boolean().optional() }),
   ).returns<{ remoteThreadDeleted: boolean; remoteError?: string }>(),
 
   // ---- chat ----
-  'chat:send': channel(z.object({ conversationId: id, text: messageText })).returns<{
+  'chat:send': channel(
+    z.object({ conversationId: id, text: sendText, attachments: attachmentRefs.optional() }).refine(hasTextOrAttachments, {
+      message: 'A message needs text or an attachment.',
+    }),
+  ).returns<{
     streamId: string;
     userMessage: Message;
     assistantMessage: Message;
@@ -127,7 +154,10 @@ export const contract = {
     z.object({ conversationId: id, parameter: z.string().min(1).max(100).regex(/^[A-Za-z_][\w.]*$/) }),
   ).returns<{ streamId: string; assistantMessage: Message }>(),
   /** Edit the last user message and resend it; later messages are dropped. */
-  'chat:editAndResend': channel(z.object({ conversationId: id, messageId: id, text: messageText })).returns<{
+  /** Attachments of the edited message are kept (`attachments` replaces them when given). */
+  'chat:editAndResend': channel(
+    z.object({ conversationId: id, messageId: id, text: sendText, attachments: attachmentRefs.optional() }),
+  ).returns<{
     streamId: string;
     userMessage: Message;
     assistantMessage: Message;
@@ -136,6 +166,20 @@ export const contract = {
   'chat:attach': channel(z.object({ conversationId: id })).returns<{
     active: { streamId: string; message: Message } | null;
   }>(),
+
+  // ---- attachments ----
+  /**
+   * A file's bytes (base64, never a path) and name: main detects the type from the bytes, refuses what it
+   * cannot send (one sentence naming the type), stores the rest and answers the reference to send with.
+   */
+  'attachments:add': channel(
+    z.object({
+      name: z.string().max(1000),
+      data: z.string().max(Math.ceil(ATTACHMENT_MAX_BYTES / 3) * 4 + 4),
+    }),
+  ).returns<AttachmentRef>(),
+  /** A stored attachment's bytes (base64), to show a sent image. */
+  'attachments:read': channel(z.object({ id: z.string().regex(SHA256_HEX) })).returns<{ data: string }>(),
 
   // ---- search ----
   /** Every message and title matching the query (reasoning too when asked), best or newest first. */

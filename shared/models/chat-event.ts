@@ -1,5 +1,5 @@
 import type { AppError } from '../result';
-import type { MessageAnnotation, MessageStatus, TokenUsage } from './conversation';
+import type { MessageAnnotation, MessageStatus, ReplyRoute, TokenUsage } from './conversation';
 import type { ToolRound } from './tools';
 
 /**
@@ -57,6 +57,8 @@ export interface ChatStreamEvent {
   statusLine?: { code: string | null; text: string | null };
   annotations?: MessageAnnotation[];
   retryWait?: { attempt: number; seconds: number; reason?: RetryReason } | null;
+  /** Who is answering (or, at the end, that no one could) and what was tried before. */
+  route?: ReplyRoute;
   /** The reply's tool rounds as they are now (replaces what the window has). */
   toolRounds?: ToolRound[];
   toolNotice?: string;

@@ -1,5 +1,7 @@
 import type { AppError } from '../result';
+import type { AttachmentRef } from './attachments';
 import type { GenerationSettings } from './generation-settings';
+import type { FallbackTarget } from './provider';
 import type { ConversationTools, ToolRound } from './tools';
 
 export type MessageRole = 'user' | 'assistant';
@@ -38,10 +40,14 @@ export interface Message {
   finishReason?: string;
   error?: AppError;
   annotations?: MessageAnnotation[];
+  /** A user message: its attached files, by reference to main's attachment store (never their bytes). */
+  attachments?: AttachmentRef[];
   /** A reply: the conversation's system prompt and parameters in effect when it was requested ("what was sent"). */
   settings?: GenerationSettings;
   /** A reply: request parameters left out because the provider refused them for this model ("Send without it"). */
   omittedParameters?: string[];
+  /** A reply: who answered it and what was tried before (several keys or fallbacks; see providers/routing). */
+  route?: ReplyRoute;
   /** A reply: the tool calls the model made, round by round, with their results (see models/tools.ts). */
   toolRounds?: ToolRound[];
   /** A reply: why tools the conversation chose were not offered (their server is not running). */
@@ -51,6 +57,40 @@ export interface Message {
    * so a window shows it as not saved yet. Only in what main sends, never in a file.
    */
   unsaved?: UnsavedReason;
+}
+
+/** Why one way to answer was passed over: a key cooling or rejected, a server down, a thread that cannot move. */
+export type SkipReason = 'rate-limited' | 'cooling' | 'invalid-key' | 'unavailable' | 'stateful' | 'no-key' | 'missing';
+
+/** One provider + model (+ key) that was tried or passed over before the answer (or before giving up). */
+export interface RouteAttempt {
+  providerId: string;
+  providerName: string;
+  model: string;
+  keyLabel?: string;
+  /** `…abcd` */
+  keyHint?: string;
+  reason: SkipReason;
+  /** The failure's code and English sentence, when a request was made. */
+  errorCode?: string;
+  detail?: string;
+  /** Cooling keys: until when. */
+  until?: string;
+}
+
+/** Who answered a reply ("answered by Provider · model, key …abcd") and what was tried before. */
+export interface ReplyRoute {
+  providerId: string;
+  providerName: string;
+  model: string;
+  keyLabel?: string;
+  keyHint?: string;
+  /** Tried or passed over before this one, in order. */
+  attempts: RouteAttempt[];
+  /** No one answered: every way was tried (the reply's error says so). */
+  exhausted?: boolean;
+  /** This one was asked after the others and refused the request itself (its error is the reply's). */
+  failed?: boolean;
 }
 
 /** Why a finished reply is held in memory, not yet on disk. */
@@ -73,6 +113,8 @@ export interface Conversation {
   threadProviderId?: string;
   /** System prompt and parameters of this conversation; absent (files of older versions) = server defaults. */
   settings?: GenerationSettings;
+  /** This conversation's own fallbacks (empty: none); absent = its provider's. */
+  fallbacks?: FallbackTarget[];
   /** The MCP servers whose tools this conversation offers to its model; absent = none. */
   tools?: ConversationTools;
   /** Tools the user chose to always allow in this conversation: `serverId/toolName`. */
@@ -92,6 +134,8 @@ export interface ConversationSummary {
   threadProviderId?: string;
   /** The conversation's system prompt and parameters, when it has any (the header shows it). */
   settings?: GenerationSettings;
+  /** The conversation's own fallbacks, when it has them (the settings panel shows them). */
+  fallbacks?: FallbackTarget[];
   /** The MCP servers the conversation offers its model, when any. */
   tools?: ConversationTools;
   /** Tools always allowed in this conversation (`serverId/toolName`), when any. */
@@ -132,6 +176,7 @@ export function summarizeConversation(conversation: Conversation): ConversationS
     ...(conversation.threadId ? { threadId: conversation.threadId } : {}),
     ...(conversation.threadId && conversation.threadProviderId ? { threadProviderId: conversation.threadProviderId } : {}),
     ...(conversation.settings ? { settings: structuredClone(conversation.settings) } : {}),
+    ...(conversation.fallbacks ? { fallbacks: structuredClone(conversation.fallbacks) } : {}),
     ...(conversation.tools ? { tools: structuredClone(conversation.tools) } : {}),
     ...(conversation.toolApprovals?.length ? { toolApprovals: [...conversation.toolApprovals] } : {}),
   };

@@ -37,6 +37,8 @@ export type PromptDraft = z.infer<typeof promptDraftSchema>;
 /** What `prompts:import` did. */
 export interface PromptImportSummary {
   imported: number;
+  /** Prompts of the file the library already held (same name and text), or that the file repeated. */
+  skipped: number;
 }
 
 /** Case-insensitive match on name or text (the library's search and the composer's `/` list). */

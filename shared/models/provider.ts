@@ -42,11 +42,77 @@ export interface ProviderConfig {
   conversationState?: ConversationStateMode;
   /** What a new conversation on this provider starts from; copied at creation, so later changes never rewrite a conversation. */
   defaults?: GenerationSettings;
+  /**
+   * The key pool (metadata only; each key lives in the keychain under its own account, see key-vault.ts).
+   * Absent in files older versions wrote: then the one key at the provider's own account is the pool.
+   */
+  keys?: ApiKeyMeta[];
+  /** How a key is chosen from the pool (absent = `order`). */
+  keyStrategy?: KeyStrategy;
+  /** Tried in this order when a request fails before its first token (see electron/main/providers/routing). */
+  fallbacks?: FallbackTarget[];
   createdAt: string;
   updatedAt: string;
 }
 
 export type KeyLocation = 'keychain' | 'session' | 'none';
+
+/** `order`: the first healthy key; `round-robin`: the next healthy key after the one used last. */
+export const KEY_STRATEGIES = ['order', 'round-robin'] as const;
+export type KeyStrategy = (typeof KEY_STRATEGIES)[number];
+
+/** The id of the key a provider saved by an older version holds (kept at the provider's own account). */
+export const LEGACY_KEY_ID = 'default';
+/** Most keys one provider may hold. */
+export const MAX_POOL_KEYS = 20;
+/** Most fallbacks one provider may name. */
+export const MAX_FALLBACKS = 10;
+
+/** One key of a provider's pool as the config file keeps it: never the key itself. */
+export interface ApiKeyMeta {
+  id: string;
+  /** What the user calls it ("team", "personal"); may be empty. */
+  label: string;
+}
+
+/** A provider (and model; empty = that provider's default model) to try when this one cannot answer. */
+export interface FallbackTarget {
+  providerId: string;
+  model: string;
+}
+
+/** How one key fared lately (kept in main's memory for this session). */
+export interface KeyHealth {
+  state: 'ok' | 'cooling' | 'invalid';
+  lastUsedAt: string | null;
+  /** English sentence of the last failure, and its code for the translation. */
+  lastError: string | null;
+  lastErrorCode: string | null;
+  /** What the translation of `lastErrorCode` interpolates (host, status …); never a secret. */
+  lastErrorParams?: Record<string, string | number>;
+  /** While cooling: when the key is used again. */
+  coolingUntil: string | null;
+}
+
+/** One key of the pool as the renderer sees it: masked, labelled, with its health. */
+export interface ApiKeyView {
+  id: string;
+  label: string;
+  /** `…a1b2`, or null when the keychain cannot be read now. */
+  hint: string | null;
+  location: KeyLocation;
+  health: KeyHealth;
+}
+
+/**
+ * One key of the pool in a save: `value` present sets (new key) or replaces (existing `id`) it; an
+ * existing `id` without `value` keeps the stored key. Keys of the provider missing from the list are removed.
+ */
+export interface ApiKeyDraft {
+  id?: string;
+  label: string;
+  value?: string;
+}
 
 /** A provider as returned over IPC: the config plus what the renderer may know about its key. */
 export interface ProviderView extends ProviderConfig {
@@ -54,6 +120,8 @@ export interface ProviderView extends ProviderConfig {
   /** Masked hint, e.g. `…a1b2` (last 4 characters), or null when there is no key. */
   apiKeyHint: string | null;
   keyLocation: KeyLocation;
+  /** The key pool, in order (the first is the one `apiKeyHint` describes). */
+  keys: ApiKeyView[];
 }
 
 /** How a save changes the stored key: the renderer can set, replace or clear it, never read it. */
@@ -76,6 +144,12 @@ export interface ProviderDraft {
   /** Default conversation settings; absent keeps what is saved. */
   defaults?: GenerationSettings;
   apiKey: ApiKeyChange;
+  /** The whole key pool, in order; when present `apiKey` must be `keep`. Absent: `apiKey` changes the first key. */
+  keys?: ApiKeyDraft[];
+  /** Absent keeps what is saved. */
+  keyStrategy?: KeyStrategy;
+  /** Absent keeps what is saved. */
+  fallbacks?: FallbackTarget[];
 }
 
 export interface ProviderPreset {
@@ -151,4 +225,23 @@ export interface ConnectionTestResult {
   method: 'models' | 'completion' | 'assistant' | 'responses';
   /** Non-blocking remarks (e.g. /models missing on this gateway). */
   warnings: ConnectionWarning[];
+  /** A pool of several keys: how each key fared (every key is checked). */
+  keyResults?: KeyTestResult[];
+}
+
+export interface KeyTestResult {
+  keyId: string;
+  label: string;
+  hint: string | null;
+  ok: boolean;
+  /** The failure as the error code + English sentence (the UI translates by code). */
+  error?: { code: string; message: string; params?: Record<string, string | number> };
+}
+
+/**
+ * True when a provider keeps each conversation's state on its server (an Assistants thread, a Responses
+ * conversation object): such a conversation cannot move to another server, so it never fails over.
+ */
+export function keepsServerState(provider: Pick<ProviderConfig, 'type' | 'conversationState'>): boolean {
+  return provider.type === 'openai-assistant' || (provider.type === 'openai-responses' && (provider.conversationState ?? DEFAULT_CONVERSATION_STATE) === 'server');
 }

@@ -445,7 +445,9 @@ function validateRunTimeout(runTimeoutMs: number | undefined): ValidationIssue[]
 // The whole draft
 
 /** True when the draft, once saved, would have a key (a new one, or the stored one kept). */
-export function draftHasKey(draft: Pick<ProviderDraft, 'apiKey'>, ctx: ValidationContext): boolean {
+export function draftHasKey(draft: Pick<ProviderDraft, 'apiKey' | 'keys'>, ctx: ValidationContext): boolean {
+  // A key pool: any key kept or set counts (empty ones are refused by validateKeyDrafts).
+  if (draft.keys !== undefined) return draft.keys.some((k) => (k.value !== undefined ? normalizeApiKey(k.value) !== '' : k.id !== undefined));
   if (draft.apiKey.action === 'set') return normalizeApiKey(draft.apiKey.value) !== '';
   if (draft.apiKey.action === 'keep') return ctx.hasStoredKey;
   return false;

@@ -147,11 +147,18 @@ describe('Prompt library', () => {
       .waitFor();
     expect(await mainCall('prompts:list', undefined)).toHaveLength(2);
 
+    // The library's own export holds nothing new: importing it adds nothing and says so.
     await file.setInputFiles({ name: 'mine.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(exported)) });
-    await library.getByRole('status').getByText('Imported 2 prompts.').waitFor();
-    expect(await mainCall('prompts:list', undefined)).toHaveLength(4);
+    await library.getByRole('status').getByText('Imported 0 prompts (2 already in your library).').waitFor();
+    expect(await mainCall('prompts:list', undefined)).toHaveLength(2);
+    // A prompt whose text changed is a new prompt; the unchanged one is skipped.
+    const edited = { ...exported, prompts: [exported.prompts[0], { ...exported.prompts[1], text: 'Translate into German: {{text}}' }] };
+    await file.setInputFiles({ name: 'edited.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(edited)) });
+    await library.getByRole('status').getByText('Imported 1 prompt (1 already in your library).').waitFor();
+    const after = await mainCall('prompts:list', undefined);
+    expect(after).toHaveLength(3);
     // Back to the two this file's next test expects.
-    for (const prompt of (await mainCall('prompts:list', undefined)).slice(1, 3)) await mainCall('prompts:delete', { id: prompt.id });
+    for (const prompt of after.filter((p) => p.text === 'Translate into German: {{text}}')) await mainCall('prompts:delete', { id: prompt.id });
     await page.keyboard.press('Escape');
     await library.waitFor({ state: 'detached' });
     expect(pageErrors()).toEqual([]);

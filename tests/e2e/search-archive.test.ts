@@ -111,7 +111,7 @@ describe('Search, export and import', () => {
     fresh = await startE2eHost({ dataDirPrefix: 'sb-e2e-import-', defaultTimeoutMs: 20_000 });
     const other = await fresh.open(fresh.host.chatUrl);
     await other.getByRole('button', { name: 'Import…' }).waitFor();
-    await other.locator('input[type=file]').setInputFiles(jsonFile);
+    await other.locator('input[type=file][aria-label="Import…"]').setInputFiles(jsonFile);
     await other.getByText('Imported 1 conversation (0 already here).').waitFor();
     await other.getByRole('heading', { name: LONG_TITLE }).waitFor();
     await other.getByText('Entry 599: watered the tomatoes and checked the soil.').waitFor();
@@ -120,12 +120,12 @@ describe('Search, export and import', () => {
     expect(conversation).toEqual(longConversation());
 
     // Again: nothing is duplicated.
-    await other.locator('input[type=file]').setInputFiles(jsonFile);
+    await other.locator('input[type=file][aria-label="Import…"]').setInputFiles(jsonFile);
     await other.getByText('Imported 0 conversations (1 already here).').waitFor();
 
     // A file beyond what the browser host's connection carries (16 MB a message) is refused with a sentence,
     // and the window keeps working (the host used to drop the connection, and every call after it failed).
-    await other.locator('input[type=file]').setInputFiles({
+    await other.locator('input[type=file][aria-label="Import…"]').setInputFiles({
       name: 'huge.json',
       mimeType: 'application/json',
       buffer: Buffer.from(JSON.stringify({ padding: 'x'.repeat(17 * 1024 * 1024) })),

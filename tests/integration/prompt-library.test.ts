@@ -92,8 +92,15 @@ describe('prompt library', () => {
 
     const target = rig();
     await target.call('prompts:save', { name: 'Mine', text: 'Already here' });
-    expect(await target.call('prompts:import', { fileName: outcome.fileName, data: outcome.data })).toEqual({ imported: 2 });
+    expect(await target.call('prompts:import', { fileName: outcome.fileName, data: outcome.data })).toEqual({ imported: 2, skipped: 0 });
     expect((await target.call('prompts:list', undefined)).map((p) => p.name).sort()).toEqual(['Mine', 'Summary', '摘要'].sort());
+    // The same file again adds nothing (same name and text), nor does a file repeating a prompt add it twice.
+    const written = fs.readFileSync(promptsFile(target), 'utf8');
+    expect(await target.call('prompts:import', { fileName: outcome.fileName, data: outcome.data })).toEqual({ imported: 0, skipped: 2 });
+    expect(fs.readFileSync(promptsFile(target), 'utf8')).toBe(written);
+    const twice = JSON.stringify({ ...exported, prompts: [{ name: 'New', text: 'x' }, { name: 'New', text: 'x' }, { name: 'Mine', text: 'Already here' }] });
+    expect(await target.call('prompts:import', { fileName: 'twice.json', data: twice })).toEqual({ imported: 1, skipped: 2 });
+    expect((await target.call('prompts:list', undefined)).map((p) => p.name).sort()).toEqual(['Mine', 'New', 'Summary', '摘要'].sort());
 
     const before = fs.readFileSync(promptsFile(target), 'utf8');
     const halfOurs = JSON.stringify({ ...exported, prompts: [...exported.prompts, { name: 'Broken' }] });
@@ -107,7 +114,7 @@ describe('prompt library', () => {
       expect(result.ok === false && result.error.code).toBe(code);
     }
     expect(fs.readFileSync(promptsFile(target), 'utf8')).toBe(before);
-    expect(await target.call('prompts:list', undefined)).toHaveLength(3);
+    expect(await target.call('prompts:list', undefined)).toHaveLength(4);
   });
 
   it('moves a damaged prompts.json aside, starts empty and says so in the start-up notices', async () => {

@@ -77,7 +77,8 @@ function statusNote(message: Message, lang: ExportLanguage): string {
 }
 
 function attachmentNames(message: Message): string[] {
-  return (message.annotations ?? []).map((a) => a.text || a.fileId);
+  // The user's attachments by name (their bytes stay in the app), then files an Assistant cited.
+  return [...(message.attachments ?? []).map((a) => a.name), ...(message.annotations ?? []).map((a) => a.text || a.fileId)];
 }
 
 /** `2026-01-02 03:04:05 UTC`: readable, and the same wherever the file is opened. */

@@ -22,7 +22,8 @@ import {
   type MessagePage,
 } from '../../../shared/models/conversation';
 import { normalizeSettings, type GenerationSettings } from '../../../shared/models/generation-settings';
-import type { ProviderConfig } from '../../../shared/models/provider';
+import type { FallbackTarget, ProviderConfig } from '../../../shared/models/provider';
+import type { AttachmentRef } from '../../../shared/models/attachments';
 import { AppFailure, type AppError } from '../../../shared/result';
 import type { ConfigStore } from '../config/config-store';
 import type { ConversationStore } from '../conversations/conversation-store';
@@ -37,6 +38,8 @@ import { closeOpenCalls, withTools } from '../tools/tool-loop';
 import type { TurnTools } from '../tools/mcp-service';
 import { EventCoalescer, realTimers, type StreamPatch, type Timers } from './event-coalescer';
 import { UnsavedReplies } from './unsaved-replies';
+import type { ReplyRouter } from './reply-router';
+import { checkConversationFallbacks } from './conversation-fallbacks';
 
 export interface ChatServiceDeps {
   store: ConversationStore;
@@ -58,8 +61,15 @@ export interface ChatServiceDeps {
   saveRetryDelaysMs?: readonly number[];
   /** Deletes server-side state of a conversation (an Assistants thread, a Responses conversation). */
   deleteRemoteThread?(conversation: Conversation): Promise<void>;
+  /** Key pools and fallbacks (reply-router.ts); without it a reply uses the provider's first key only. */
+  router?: ReplyRouter;
   /** The MCP tools a conversation offers (tools/mcp-service.ts); absent or null: a turn without tools. */
   tools?: { forConversation(conversation: Conversation): TurnTools | null };
+  /** Attachments: checks that a message's references are stored, and reads their content for a request. */
+  attachments?: {
+    checkStored(refs: readonly AttachmentRef[]): Promise<void>;
+    resolve(history: readonly HistoryMessage[]): Promise<HistoryMessage[]>;
+  };
 }
 
 /** The longest title derived from a first message; the user can rename to anything up to 500. */
@@ -73,11 +83,17 @@ export function titleFromMessage(text: string): string {
   return `${(lastSpace > TITLE_MAX / 2 ? cut.slice(0, lastSpace) : cut).trimEnd()}…`;
 }
 
-/** What goes back to the model: user and assistant text, and tool calls with their results. Reasoning never does (DeepSeek answers 400). */
+/** What goes back to the model: user and assistant text, the user's attachments, and tool calls with their results. Reasoning never does (DeepSeek answers 400). */
 export function historyFor(messages: readonly Message[]): HistoryMessage[] {
   return messages
     .filter((m) => m.role === 'user' || m.content.trim().length > 0 || (m.toolRounds?.length ?? 0) > 0)
-    .map((m) => (m.role === 'assistant' && m.toolRounds?.length ? { role: m.role, content: m.content, toolRounds: m.toolRounds } : { role: m.role, content: m.content }));
+    .map((m) =>
+      m.role === 'user' && m.attachments?.length
+        ? { role: m.role, content: m.content, attachments: structuredClone(m.attachments) }
+        : m.role === 'assistant' && m.toolRounds?.length
+          ? { role: m.role, content: m.content, toolRounds: m.toolRounds }
+          : { role: m.role, content: m.content },
+    );
 }
 
 interface ActiveStream {
@@ -217,6 +233,22 @@ export class ChatService {
     return { ...structuredClone(header), messages: [] };
   }
 
+  /** The conversation's own fallbacks, checked like a provider's (conversation-fallbacks.ts); null: its provider's. */
+  async setFallbacks(id: string, fallbacks: FallbackTarget[] | null): Promise<ConversationSummary> {
+    const current = await this.deps.store.latest(id, 0);
+    const owner = current.providerId ? this.deps.config.getProvider(current.providerId) : undefined;
+    checkConversationFallbacks(owner, fallbacks, this.deps.config.listProviders());
+    const conversation = await this.deps.store.update(
+      id,
+      (c) => {
+        if (fallbacks === null) delete c.fallbacks;
+        else c.fallbacks = fallbacks.map((f) => ({ providerId: f.providerId, model: f.model.trim() }));
+      },
+      { touch: false },
+    );
+    return this.changed(conversation);
+  }
+
   async delete(id: string, deleteRemoteThread = false): Promise<{ remoteThreadDeleted: boolean; remoteError?: string }> {
     const live = this.active.get(id);
     if (live) {
@@ -248,11 +280,20 @@ export class ChatService {
     conversationId: string,
     text: string,
     ctx: CallContext,
+    attachments: readonly AttachmentRef[] = [],
   ): Promise<{ streamId: string; userMessage: Message; assistantMessage: Message }> {
+    await this.checkAttachments(attachments);
     return this.startTurn(conversationId, ctx, (c, now) => {
-      const userMessage: Message = { id: randomUUID(), role: 'user', content: text, status: 'complete', createdAt: now };
+      const userMessage: Message = {
+        id: randomUUID(),
+        role: 'user',
+        content: text,
+        status: 'complete',
+        createdAt: now,
+        ...(attachments.length > 0 ? { attachments: structuredClone([...attachments]) } : {}),
+      };
       c.messages.push(userMessage);
-      if (!c.title.trim()) c.title = titleFromMessage(text);
+      if (!c.title.trim()) c.title = titleFromMessage(text.trim() ? text : attachments.map((a) => a.name).join(', '));
       return { userMessage };
     });
   }
@@ -274,7 +315,9 @@ export class ChatService {
     messageId: string,
     text: string,
     ctx: CallContext,
+    attachments?: readonly AttachmentRef[],
   ): Promise<{ streamId: string; userMessage: Message; assistantMessage: Message }> {
+    if (attachments) await this.checkAttachments(attachments);
     return this.startTurn(conversationId, ctx, (c, now) => {
       const lastUser = findLastIndex(c.messages, (m) => m.role === 'user');
       const target = c.messages[lastUser];
@@ -285,7 +328,15 @@ export class ChatService {
           params: { context: 'edit_last_only' },
         });
       }
+      // The edited message keeps its attachments unless new ones are given.
       const userMessage: Message = { ...target, content: text, status: 'complete', createdAt: now };
+      if (attachments) {
+        if (attachments.length > 0) userMessage.attachments = structuredClone([...attachments]);
+        else delete userMessage.attachments;
+      }
+      if (!userMessage.content.trim() && !userMessage.attachments?.length) {
+        throw new AppFailure({ code: 'VALIDATION', message: 'A message needs text or an attachment.', params: { context: 'empty_message' } });
+      }
       c.messages.splice(lastUser, c.messages.length - lastUser, userMessage);
       return { userMessage };
     });
@@ -354,6 +405,7 @@ export class ChatService {
     | 'conversations:setProvider'
     | 'conversations:delete'
     | 'conversations:setSettings'
+    | 'conversations:setFallbacks'
     | 'chat:send'
     | 'chat:stop'
     | 'chat:regenerate'
@@ -370,17 +422,26 @@ export class ChatService {
       'conversations:setProvider': ({ id, providerId, model }) => this.setProvider(id, providerId, model),
       'conversations:delete': ({ id, deleteRemoteThread }) => this.delete(id, deleteRemoteThread ?? false),
       'conversations:setSettings': ({ id, settings }) => this.setSettings(id, settings),
-      'chat:send': ({ conversationId, text }, ctx) => this.send(conversationId, text, ctx),
+      'conversations:setFallbacks': ({ id, fallbacks }) => this.setFallbacks(id, fallbacks),
+      'chat:send': ({ conversationId, text, attachments }, ctx) => this.send(conversationId, text, ctx, attachments),
       'chat:stop': ({ conversationId }) => this.stop(conversationId),
       'chat:regenerate': ({ conversationId }, ctx) => this.regenerate(conversationId, ctx),
       'chat:sendWithout': ({ conversationId, parameter }, ctx) => this.sendWithout(conversationId, parameter, ctx),
-      'chat:editAndResend': ({ conversationId, messageId, text }, ctx) =>
-        this.editAndResend(conversationId, messageId, text, ctx),
+      'chat:editAndResend': ({ conversationId, messageId, text, attachments }, ctx) =>
+        this.editAndResend(conversationId, messageId, text, ctx, attachments),
       'chat:attach': ({ conversationId }, ctx) => this.attach(conversationId, ctx),
     };
   }
 
   // ---- internals ----
+
+  private async checkAttachments(attachments: readonly AttachmentRef[]): Promise<void> {
+    if (attachments.length === 0) return;
+    if (!this.deps.attachments) {
+      throw new AppFailure({ code: 'VALIDATION', message: 'Attachments cannot be sent here.', params: { context: 'no_attachments' } });
+    }
+    await this.deps.attachments.checkStored(attachments);
+  }
 
   private nowIso(): string {
     return (this.deps.now?.() ?? new Date()).toISOString();
@@ -531,7 +592,8 @@ export class ChatService {
       });
       if (!prepared) throw new Error('turn was not prepared');
       if (kept) this.unsaved.settled(conversationId, kept.id);
-      const history = limitHistory(historyFor(saved.messages.slice(0, -1)), saved.settings?.historyLimit);
+      const limited = limitHistory(historyFor(saved.messages.slice(0, -1)), saved.settings?.historyLimit);
+      const history = this.deps.attachments ? await this.deps.attachments.resolve(limited) : limited;
       const live = this.register(conversationId, assistantMessage, ctx.windowId);
       this.changed(saved);
       const turnTools = this.deps.tools?.forConversation(saved) ?? null;
@@ -541,6 +603,7 @@ export class ChatService {
         model: resolved.model,
         history,
         ...(saved.settings ? { settings: structuredClone(saved.settings) } : {}),
+        ...(saved.fallbacks ? { fallbacks: structuredClone(saved.fallbacks) } : {}),
         conversation: {
           id: saved.id,
           ...(saved.threadId ? { threadId: saved.threadId } : {}),
@@ -565,7 +628,9 @@ export class ChatService {
           }
         },
       };
-      live.finished = this.run(live, withTools(resolved.adapter, turnTools), request);
+      // Tools wrap whichever adapter answers: the provider's own, or (with a router) each key's or fallback's.
+      const wrap = turnTools ? (adapter: ChatAdapter) => withTools(adapter, turnTools) : undefined;
+      live.finished = this.run(live, wrap ? wrap(resolved.adapter) : resolved.adapter, request, wrap);
       return { ...prepared, streamId: live.streamId, assistantMessage: structuredClone(assistantMessage) };
     } finally {
       this.starting.delete(conversationId);
@@ -602,11 +667,22 @@ export class ChatService {
     if (!this.deps.events.sendTo(windowId, 'chat:event', this.event(live, patch))) live.targets.delete(windowId);
   }
 
-  private async run(live: ActiveStream, adapter: ChatAdapter, request: ChatRequest): Promise<void> {
+  private async run(live: ActiveStream, adapter: ChatAdapter, request: ChatRequest, wrap?: (adapter: ChatAdapter) => ChatAdapter): Promise<void> {
     const { message, coalescer } = live;
     let error: AppError | undefined;
     try {
-      for await (const batch of replyBatches(adapter, request)) {
+      const batches = this.deps.router
+        ? this.deps.router.batches(request, (route) => {
+            message.route = route;
+            // The message says which provider and model produced it (a fallback, when one answered).
+            if (!route.exhausted) {
+              message.providerId = route.providerId;
+              message.model = route.model;
+            }
+            coalescer.set({ route });
+          }, wrap)
+        : replyBatches(adapter, request);
+      for await (const batch of batches) {
         if (live.controller.signal.aborted) break;
         // The deltas of one batch (one network read) reach the message, coalescer and save timer as one.
         let content = '';

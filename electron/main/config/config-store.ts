@@ -11,7 +11,7 @@ import path from 'node:path';
 import { readStoredSettings } from '../../../shared/models/generation-settings';
 import { z } from 'zod';
 import type { ProviderConfig } from '../../../shared/models/provider';
-import { CONVERSATION_STATE_MODES, DEFAULT_ASSISTANT_RUN_TIMEOUT_MS, PROVIDER_TYPES } from '../../../shared/models/provider';
+import { CONVERSATION_STATE_MODES, DEFAULT_ASSISTANT_RUN_TIMEOUT_MS, KEY_STRATEGIES, PROVIDER_TYPES } from '../../../shared/models/provider';
 import type { AppNotice, LanguagePreference } from '../../../shared/models/preferences';
 import type { Logger } from '../logger';
 
@@ -66,6 +66,11 @@ const providerSchema = z.object({
   conversationState: z.enum(CONVERSATION_STATE_MODES).optional().catch(undefined),
   // Added without a schema bump: absent in older files (no defaults), read field by field like a conversation's.
   defaults: z.unknown().transform(readStoredSettings).optional(),
+  // Key pools and fallbacks, also without a bump: absent in older files (one key at the provider account).
+  // A damaged list falls back to that one key rather than hiding the provider.
+  keys: z.array(z.object({ id: z.string().min(1), label: z.string().default('') })).optional().catch(undefined),
+  keyStrategy: z.enum(KEY_STRATEGIES).optional().catch(undefined),
+  fallbacks: z.array(z.object({ providerId: z.string().min(1), model: z.string().default('') })).optional().catch(undefined),
   createdAt: z.string().default(() => new Date(0).toISOString()),
   updatedAt: z.string().default(() => new Date(0).toISOString()),
 });

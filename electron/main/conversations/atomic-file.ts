@@ -14,13 +14,14 @@ export function tempPathFor(file: string): string {
   return `${file}.${process.pid}-${randomBytes(6).toString('hex')}${TEMP_SUFFIX}`;
 }
 
-/** `data` as one string, or as pieces written one after another (a large file built in slices). */
-export async function writeFileAtomic(file: string, data: string | readonly string[]): Promise<void> {
+/** `data` as one string or bytes, or as pieces written one after another (a large file built in slices). */
+export async function writeFileAtomic(file: string, data: string | Uint8Array | readonly string[]): Promise<void> {
   const temp = tempPathFor(file);
   let handle: fs.FileHandle | null = null;
   try {
     handle = await fs.open(temp, 'wx', 0o600);
     if (typeof data === 'string') await handle.writeFile(data, 'utf8');
+    else if (data instanceof Uint8Array) await handle.writeFile(data);
     else {
       // About 1 MB per write.
       let chunk: string[] = [];

@@ -18,6 +18,29 @@ const appErrorSchema = z
   })
   .loose();
 
+const routeAttemptSchema = z.object({
+  providerId: z.string(),
+  providerName: z.string(),
+  model: z.string(),
+  keyLabel: z.string().optional(),
+  keyHint: z.string().optional(),
+  reason: z.enum(['rate-limited', 'cooling', 'invalid-key', 'unavailable', 'stateful', 'no-key', 'missing']),
+  errorCode: z.string().optional(),
+  detail: z.string().optional(),
+  until: z.string().optional(),
+});
+
+const replyRouteSchema = z.object({
+  providerId: z.string(),
+  providerName: z.string(),
+  model: z.string(),
+  keyLabel: z.string().optional(),
+  keyHint: z.string().optional(),
+  attempts: z.array(routeAttemptSchema),
+  exhausted: z.boolean().optional(),
+  failed: z.boolean().optional(),
+});
+
 const messageSchema = z
   .object({
     id: z.string().min(1),
@@ -50,6 +73,8 @@ const messageSchema = z
       .optional(),
     settings: z.unknown().transform(readStoredSettings).optional(),
     omittedParameters: z.array(z.string()).optional().catch(undefined),
+    // Who answered (key pools and fallbacks); a damaged record is dropped, the reply kept.
+    route: replyRouteSchema.optional().catch(undefined),
   })
   .loose();
 
@@ -92,6 +117,8 @@ const conversationHeaderSchema = z.object({
   updatedAt: z.string(),
   threadId: z.string().optional(),
   threadProviderId: z.string().optional(),
+  // The conversation's own fallbacks (key pools and failover); a damaged list means its provider's.
+  fallbacks: z.array(z.object({ providerId: z.string().min(1), model: z.string() })).max(50).optional().catch(undefined),
 });
 
 export const conversationSchema = conversationHeaderSchema

@@ -137,14 +137,25 @@ export class PromptLibrary {
     for (let n = 2; ; n++) if (!names.has(fit(` (copy ${n})`))) return fit(` (copy ${n})`);
   }
 
-  /** All of the file's prompts are added (as new prompts, beside the existing ones) or none. */
+  /**
+   * All of the file's prompts are added (as new prompts, beside the existing ones) or none. A prompt the
+   * library already holds (same name and text), or that the file repeats, is skipped and counted: importing
+   * the same file twice adds nothing the second time, as with conversations.
+   */
   async import(fileName: string, text: string): Promise<PromptImportSummary> {
-    const incoming = parsePromptImport(text, fileName);
+    const parsed = parsePromptImport(text, fileName);
+    const known = new Set(this.prompts.map((p) => promptKey(p)));
+    const incoming = parsed.filter((p) => {
+      const key = promptKey(p);
+      if (known.has(key)) return false;
+      known.add(key);
+      return true;
+    });
     this.ensureRoom(incoming.length);
     const stamp = this.now();
     this.prompts.push(...incoming.map((p) => ({ id: randomUUID(), name: p.name, text: p.text, createdAt: stamp, updatedAt: stamp })));
-    await this.commit();
-    return { imported: incoming.length };
+    if (incoming.length > 0) await this.commit();
+    return { imported: incoming.length, skipped: parsed.length - incoming.length };
   }
 
   /** Our export format: what `import` reads back. */
@@ -259,4 +270,9 @@ export class PromptLibrary {
       params: { path: aside },
     });
   }
+}
+
+/** What makes two prompts the same for an import: name and text. */
+function promptKey(prompt: { name: string; text: string }): string {
+  return JSON.stringify([prompt.name, prompt.text]);
 }

@@ -17,10 +17,11 @@
  *    once and the rest of that frame in one state update on the next animation frame: several streams, or
  *    a burst after a busy moment, become one render however main's messages were cut.
  */
+import type { AttachmentRef } from '../../../shared/models/attachments';
 import type { ChatEvent } from '../../../shared/models/chat-event';
 import type { GenerationSettings } from '../../../shared/models/generation-settings';
+import type { ConnectionTestResult, ConversationStateMode, FallbackTarget, ProviderConfig, ProviderDraft, ProviderType } from '../../../shared/models/provider';
 import type { ToolRound } from '../../../shared/models/tools';
-import type { ConnectionTestResult, ConversationStateMode, ProviderConfig, ProviderDraft, ProviderType } from '../../../shared/models/provider';
 import type { ProviderQuirks } from '../config/config-store';
 import type { ProviderEndpoint } from './wire/openai-client';
 
@@ -29,6 +30,17 @@ export interface ResolvedProvider {
   /** null when no key is stored (then no Authorization header is sent at all). */
   apiKey: string | null;
   quirks: ProviderQuirks;
+  /** The whole key pool in order (`apiKey` is the first); the reply router picks among them. */
+  keys?: PooledKey[];
+}
+
+/** A key of a provider's pool with its value, for a request. */
+export interface PooledKey {
+  id: string;
+  label: string;
+  /** `…abcd` */
+  hint: string;
+  value: string;
 }
 
 /** History as sent to the model: reasoning is never included. */
@@ -37,6 +49,8 @@ export interface HistoryMessage {
   content: string;
   /** An assistant reply that called tools: its rounds (text before each, calls, results); see models/tools.ts. */
   toolRounds?: ToolRound[];
+  /** Files attached to a user message, their content read from the attachment store (attachment-parts.ts maps them per API). */
+  attachments?: HistoryAttachment[];
 }
 
 /** A function the model may call (an MCP tool under the name the model sees). */
@@ -44,6 +58,15 @@ export interface ToolSpec {
   name: string;
   description: string;
   parameters: Record<string, unknown>;
+}
+
+/**
+ * An attachment as a request needs it: an image's bytes (base64) or a text file's text. Neither is set
+ * when the stored bytes are gone (the request then says so in words instead of failing).
+ */
+export interface HistoryAttachment extends AttachmentRef {
+  base64?: string;
+  text?: string;
 }
 
 export interface ChatRequest {
@@ -59,6 +82,13 @@ export interface ChatRequest {
   saveThreadId?(threadId: string): Promise<void>;
   /** Remembers a fact about this provider across restarts (e.g. it rejects stream_options). */
   rememberQuirk?(quirks: ProviderQuirks): void;
+  /**
+   * Overrides how many times a 429 (or a 503 naming a time) is waited out on this request: the reply
+   * router sets 0 when another key or provider can answer at once instead.
+   */
+  maxRateLimitRetries?: number;
+  /** The conversation's own fallbacks, which replace its provider's (absent: the provider's). */
+  fallbacks?: FallbackTarget[];
   /** Functions offered to the model (the conversation's MCP tools); absent or empty: none. */
   tools?: ToolSpec[];
   /**

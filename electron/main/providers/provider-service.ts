@@ -38,7 +38,11 @@ import type { Handlers } from '../ipc/dispatcher';
 import type { EventSink } from '../ipc/events';
 import type { Logger } from '../logger';
 import { diskFullError, isDiskFull } from '../disk-full';
-import { apiKeyAccount, headerAccount, type KeyVault, type StoredSecret } from '../secrets/key-vault';
+import { headerAccount, keyAccount, type KeyVault } from '../secrets/key-vault';
+import { validateFallbacks } from '../../../shared/validation/routing-validation';
+import { poolOf, ProviderKeyPool } from './provider-key-pool';
+import { KeyHealthBook } from './routing/key-pool';
+import { testEveryKey } from './routing/key-tests';
 import type { KindOf } from './kinds';
 import type { ConnectionTarget, ProviderKind, ResolvedProvider } from './provider-kind';
 import { headerKey, headersForConfigFile, ProviderSecrets, resolveDraftHeaders, type SecretWrite } from './provider-secrets';
@@ -54,13 +58,19 @@ export interface ProviderServiceDeps {
   /** Bound on connect + first byte for Test Connection and the model list (about 10 s by default). */
   connectTimeoutMs?: number;
   newId?: () => string;
+  /** The health of every pooled key (shared with the reply router). */
+  health?: KeyHealthBook;
 }
 
 export class ProviderService {
   private readonly secrets: ProviderSecrets;
+  private readonly pool: ProviderKeyPool;
+  readonly health: KeyHealthBook;
 
   constructor(private readonly deps: ProviderServiceDeps) {
     this.secrets = new ProviderSecrets(deps.vault);
+    this.health = deps.health ?? new KeyHealthBook();
+    this.pool = new ProviderKeyPool(deps.vault, this.health);
   }
 
   private now(): string {
@@ -80,7 +90,8 @@ export class ProviderService {
   }
 
   private async view(config: ProviderConfig): Promise<ProviderView> {
-    const key = await this.deps.vault.peek(apiKeyAccount(config.id));
+    const keys = await this.pool.views(config);
+    const first = keys.find((k) => k.hint !== null);
     const secrets = await this.secrets.headerValues(config, false);
     return {
       ...config,
@@ -88,15 +99,21 @@ export class ProviderService {
         const secret = secrets.get(headerKey(h.name));
         return secret === undefined ? { ...h } : { name: h.name, value: secret === '' ? '' : maskSecret(secret) };
       }),
-      hasApiKey: key !== null && key.value !== '',
-      apiKeyHint: key && key.value !== '' ? maskSecret(key.value) : null,
-      keyLocation: key && key.value !== '' ? key.location : 'none',
+      hasApiKey: first !== undefined,
+      apiKeyHint: first?.hint ?? null,
+      keyLocation: first?.location ?? 'none',
+      keys,
     };
   }
 
   async list(): Promise<ProviderList> {
     const providers = await Promise.all(this.deps.config.listProviders().map((p) => this.view(p)));
     return { providers, keychain: await this.deps.vault.getStatus() };
+  }
+
+  /** Key health changed (a key cooled down or was rejected): open Settings windows show it. */
+  async healthChanged(): Promise<void> {
+    await this.broadcast();
   }
 
   private async broadcast(): Promise<void> {
@@ -117,15 +134,16 @@ export class ProviderService {
         params: { id },
       });
     }
-    const key = await this.deps.vault.get(apiKeyAccount(id));
+    const keys = await this.pool.resolve(config);
     const secrets = await this.secrets.headerValues(config, true);
     return {
       config: {
         ...config,
         customHeaders: config.customHeaders.map((h) => ({ name: h.name, value: secrets.get(headerKey(h.name)) ?? h.value })),
       },
-      apiKey: key && key.value !== '' ? key.value : null,
+      apiKey: keys[0]?.value ?? null,
       quirks: this.deps.config.getQuirks(id),
+      keys,
     };
   }
 
@@ -140,31 +158,41 @@ export class ProviderService {
     });
   }
 
-  private async storedKey(id: string | undefined): Promise<StoredSecret | null> {
-    return id ? this.deps.vault.get(apiKeyAccount(id)) : null;
+  /** The keys a draft would use, in order, with their values (the pool's, or the one key of a simple form). */
+  private async draftKeys(draft: ProviderDraft, existing: ProviderConfig | undefined): Promise<{ id: string; label: string; value: string }[]> {
+    const stored = await this.pool.stored(existing, true);
+    if (draft.keys !== undefined) {
+      return draft.keys.flatMap((k, row) => {
+        const value = k.value !== undefined ? normalizeApiKey(k.value) : k.id !== undefined ? (stored.get(k.id)?.value ?? '') : '';
+        return value ? [{ id: k.id ?? `new-${row}`, label: k.label, value }] : [];
+      });
+    }
+    const first = poolOf(existing).find((k) => stored.has(k.id));
+    if (draft.apiKey.action === 'set') {
+      const value = normalizeApiKey(draft.apiKey.value);
+      return value ? [{ id: first?.id ?? 'new-0', label: first?.label ?? '', value }] : [];
+    }
+    if (draft.apiKey.action === 'keep' && first) return [{ id: first.id, label: first.label, value: stored.get(first.id)?.value ?? '' }];
+    return [];
   }
 
   /** The endpoint a draft describes, with the key it would use, for Test Connection and the model list. */
-  private async targetFor(draft: ProviderDraft, ignore: readonly FieldIssueCode[]): Promise<ConnectionTarget> {
+  private async targetFor(draft: ProviderDraft, ignore: readonly FieldIssueCode[]): Promise<ConnectionTarget & { keys: { id: string; label: string; value: string }[] }> {
     const existing = draft.id ? this.getConfig(draft.id) : undefined;
-    const stored = draft.apiKey.action === 'keep' ? await this.storedKey(existing?.id) : null;
-    const validation = validateProviderDraft(draft, { hasStoredKey: stored !== null && stored.value !== '' });
+    const keys = await this.draftKeys(draft, existing);
+    const validation = validateProviderDraft(draft, { hasStoredKey: keys.length > 0 });
     const errors = Object.fromEntries(
       Object.entries(validation.errors).filter(([, issue]) => !ignore.includes(issue.code as FieldIssueCode)),
     );
     if (Object.keys(errors).length > 0) throw this.validationFailure(errors);
     const storedHeaders = existing ? await this.secrets.headerValues(existing, true) : new Map<string, string>();
-    const apiKey =
-      draft.apiKey.action === 'set'
-        ? normalizeApiKey(draft.apiKey.value)
-        : draft.apiKey.action === 'keep'
-          ? (stored?.value ?? null)
-          : null;
+    const apiKey = keys[0]?.value ?? null;
     const { model, assistantId, conversationState } = this.kind(draft.type).settings(draft, existing);
     return {
       type: draft.type,
       baseUrl: validation.normalizedBaseUrl,
-      apiKey: apiKey === '' ? null : apiKey,
+      apiKey,
+      keys,
       customHeaders: supportsCustomHeaders(draft.type) ? resolveDraftHeaders(draft, storedHeaders) : [],
       model,
       assistantId,
@@ -174,7 +202,11 @@ export class ProviderService {
 
   async test(draft: ProviderDraft): Promise<ConnectionTestResult> {
     const target = await this.targetFor(draft, ['NAME_REQUIRED']);
-    return this.kind(draft.type).testConnection(target, { fetch: this.deps.fetch, timeoutMs: this.deps.connectTimeoutMs });
+    const deps = { fetch: this.deps.fetch, timeoutMs: this.deps.connectTimeoutMs };
+    const kind = this.kind(draft.type);
+    // A pool: every key is checked and reported on its own.
+    if (target.keys.length > 1) return testEveryKey(target, target.keys, (t) => kind.testConnection(t, deps));
+    return kind.testConnection(target, deps);
   }
 
   async listModels(draft: ProviderDraft): Promise<{ models: string[] }> {
@@ -239,21 +271,22 @@ export class ProviderService {
 
   async save(draft: ProviderDraft): Promise<ProviderView> {
     const existing = draft.id ? this.getConfig(draft.id) : undefined;
-    const storedKey = existing ? await this.deps.vault.get(apiKeyAccount(existing.id)) : null;
-    const validation = validateProviderDraft(draft, { hasStoredKey: storedKey !== null && storedKey.value !== '' });
-    if (!validation.ok) throw this.validationFailure(validation.errors);
+    const storedKeys = await this.pool.stored(existing, true);
+    const validation = validateProviderDraft(draft, { hasStoredKey: storedKeys.size > 0 });
+    const fallbacks = draft.fallbacks ?? existing?.fallbacks ?? [];
+    const routingIssues = validateFallbacks(
+      { ...(existing ? { id: existing.id } : {}), type: draft.type, conversationState: draft.conversationState ?? existing?.conversationState },
+      fallbacks,
+      this.deps.config.listProviders().map((p) => (p.id === existing?.id ? { ...p, fallbacks } : p)),
+    );
+    if (!validation.ok || Object.keys(routingIssues).length > 0) throw this.validationFailure({ ...validation.errors, ...routingIssues });
 
     const id = existing?.id ?? this.deps.newId?.() ?? randomUUID();
+    const poolPlan = await this.pool.planSave(id, existing, draft, () => randomUUID().slice(0, 8));
     const storedHeaders = existing ? await this.secrets.headerValues(existing, true) : new Map<string, string>();
     const headers = supportsCustomHeaders(draft.type) ? resolveDraftHeaders(draft, storedHeaders) : [];
 
-    const writes: SecretWrite[] = [];
-    if (draft.apiKey.action === 'set') {
-      const key = normalizeApiKey(draft.apiKey.value);
-      writes.push({ account: apiKeyAccount(id), value: key === '' ? null : key });
-    } else if (draft.apiKey.action === 'clear') {
-      writes.push({ account: apiKeyAccount(id), value: null });
-    }
+    const writes: SecretWrite[] = [...poolPlan.writes];
     const keptSecretHeaders = new Set<string>();
     for (const header of headers) {
       if (!isSecretHeaderName(header.name)) continue;
@@ -284,11 +317,15 @@ export class ProviderService {
       runTimeoutMs: draft.runTimeoutMs ?? existing?.runTimeoutMs ?? DEFAULT_ASSISTANT_RUN_TIMEOUT_MS,
       ...ownSettings,
       ...defaultsOf(draft.defaults ?? existing?.defaults),
+      ...(poolPlan.keys !== undefined ? { keys: poolPlan.keys } : {}),
+      ...routingOf(draft.keyStrategy ?? existing?.keyStrategy, fallbacks),
       createdAt: existing?.createdAt ?? now,
       updatedAt: now,
     };
 
     await this.writeWithSecrets(config, writes);
+    // An edited or removed key is judged afresh (a key marked invalid is valid again once replaced).
+    for (const keyId of poolPlan.touched) this.health.forget(id, keyId);
     this.deps.log.info('providers', `saved provider ${id}`);
     await this.broadcast();
     return this.view(config);
@@ -297,12 +334,13 @@ export class ProviderService {
   async delete(id: string): Promise<void> {
     const config = this.getConfig(id);
     const accounts = [
-      apiKeyAccount(id),
+      ...this.pool.accounts(config),
       ...config.customHeaders.filter((h) => isSecretHeaderName(h.name)).map((h) => headerAccount(id, h.name)),
     ];
     // Secrets first: if the keychain refuses, the provider stays and the user can retry after unlocking.
     for (const account of accounts) await this.deps.vault.delete(account);
     this.deps.config.removeProvider(id);
+    this.health.forgetProvider(id);
     this.deps.log.info('providers', `deleted provider ${id}`);
     await this.broadcast();
   }
@@ -317,10 +355,10 @@ export class ProviderService {
   async duplicate(id: string): Promise<ProviderView> {
     const source = this.getConfig(id);
     const newId = this.deps.newId?.() ?? randomUUID();
-    const key = await this.deps.vault.get(apiKeyAccount(id));
+    const keys = await this.pool.stored(source, true);
     const secrets = await this.secrets.headerValues(source, true);
     const writes: SecretWrite[] = [];
-    if (key && key.value !== '') writes.push({ account: apiKeyAccount(newId), value: key.value });
+    for (const [keyId, key] of keys) writes.push({ account: keyAccount(newId, keyId), value: key.value });
     for (const [name, value] of secrets) if (value !== '') writes.push({ account: headerAccount(newId, name), value });
     const now = this.now();
     const copy: ProviderConfig = {
@@ -375,4 +413,12 @@ export class ProviderService {
 function defaultsOf(settings: GenerationSettings | undefined): Pick<ProviderConfig, 'defaults'> {
   const clean = settings ? normalizeSettings(settings) : {};
   return Object.keys(clean).length > 0 ? { defaults: clean } : {};
+}
+
+/** The key strategy and fallbacks as saved: the defaults (`order`, none) are left out of the file. */
+function routingOf(strategy: ProviderConfig['keyStrategy'], fallbacks: NonNullable<ProviderConfig['fallbacks']>): Pick<ProviderConfig, 'keyStrategy' | 'fallbacks'> {
+  return {
+    ...(strategy && strategy !== 'order' ? { keyStrategy: strategy } : {}),
+    ...(fallbacks.length > 0 ? { fallbacks: fallbacks.map((f) => ({ providerId: f.providerId, model: f.model.trim() })) } : {}),
+  };
 }

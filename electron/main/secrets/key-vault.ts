@@ -3,9 +3,11 @@
  * the user explicitly chose it because the keychain does not work, memory for this session. There is no
  * plaintext fallback: a secret that cannot be stored makes the operation fail with a KEYCHAIN_* error.
  *
- * Accounts: the provider id for its API key, `<id>:header:<lower-case name>` for a secret header value.
+ * Accounts: the provider id for its API key (the first and only one of versions before key pools, and the
+ * key with id `default` since), `<id>:key:<key id>` for each other key of its pool, and
+ * `<id>:header:<lower-case name>` for a secret header value.
  */
-import type { KeychainStatus, KeyLocation } from '../../../shared/models/provider';
+import { LEGACY_KEY_ID, type KeychainStatus, type KeyLocation } from '../../../shared/models/provider';
 import { AppFailure } from '../../../shared/result';
 import type { Logger } from '../logger';
 import { keychainAppError, keychainStatusFromError } from './keychain-errors';
@@ -15,6 +17,11 @@ export const PROBE_ACCOUNT = 'switchboard:keychain-probe';
 
 export function apiKeyAccount(providerId: string): string {
   return providerId;
+}
+
+/** Where one key of a provider's pool lives; the key an older version saved keeps its account for ever. */
+export function keyAccount(providerId: string, keyId: string): string {
+  return keyId === LEGACY_KEY_ID ? apiKeyAccount(providerId) : `${providerId}:key:${keyId}`;
 }
 
 export function headerAccount(providerId: string, headerName: string): string {
@@ -197,7 +204,7 @@ export class KeyVault {
       else if (previous.location === 'session') await this.session.set(account, previous.value);
       else await this.serialize(account, () => this.deps.keychain.set(account, previous.value));
     } catch (error) {
-      this.deps.log.error('keychain', `could not roll back ${account.replace(/:header:.*/, ':header')}`, error);
+      this.deps.log.error('keychain', `could not roll back ${account.replace(/:(header|key):.*/, ':$1')}`, error);
     }
   }
 }

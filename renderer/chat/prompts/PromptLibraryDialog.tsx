@@ -43,7 +43,7 @@ export function PromptLibraryDialog({ onClose }: Props) {
     const data = await file.text();
     await run(
       () => callApi(() => getApi().prompts.import({ fileName: file.name, data })),
-      (summary) => setNote(t('prompts.imported', { count: summary.imported })),
+      (summary) => setNote(t('prompts.imported', { count: summary.imported, skipped: summary.skipped })),
     );
   };
 

@@ -135,6 +135,38 @@ export function parseRetryAfterMs(headers: Headers | undefined, now: () => Date 
   return undefined;
 }
 
+/**
+ * A Go-style duration as OpenAI's `x-ratelimit-reset-requests` / `-tokens` carry it ("1s", "6m0s", "20ms",
+ * "1h2m3.5s", or plain seconds "0.5"), in milliseconds; undefined when it is not one.
+ */
+export function parseResetDuration(text: string): number | undefined {
+  const trimmed = text.trim();
+  if (trimmed === '') return undefined;
+  if (/^\d+(?:\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
+  const unitMs: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1000, ms: 1, us: 0.001, 'µs': 0.001, ns: 0.000001 };
+  const part = /(\d+(?:\.\d+)?)(ms|us|µs|ns|h|m|s)/y;
+  let total = 0;
+  let at = 0;
+  while (at < trimmed.length) {
+    part.lastIndex = at;
+    const match = part.exec(trimmed);
+    if (!match) return undefined;
+    total += Number(match[1]) * (unitMs[match[2] as string] ?? 0);
+    at = part.lastIndex;
+  }
+  return Math.round(total);
+}
+
+/** When the exhausted limit resets (`x-ratelimit-reset-requests`/`-tokens`; the later of the two), in ms. */
+export function parseRateLimitResetMs(headers: Headers | undefined): number | undefined {
+  if (!headers) return undefined;
+  const values = ['x-ratelimit-reset-requests', 'x-ratelimit-reset-tokens']
+    .map((name) => headers.get(name))
+    .map((value) => (value === null ? undefined : parseResetDuration(value)))
+    .filter((ms): ms is number => ms !== undefined);
+  return values.length > 0 ? Math.max(...values) : undefined;
+}
+
 export function err(code: ErrorCode, message: string, extra: Omit<AppError, 'code' | 'message'>): AppError {
   return { code, message, ...extra };
 }

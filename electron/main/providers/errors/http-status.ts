@@ -1,7 +1,7 @@
 /** An HTTP error status (with the server's error body) as an AppError: 4xx and 5xx, with the `/v1` hint. */
 import type { AppError } from '../../../../shared/result';
 import { suggestVersionFix } from '../../../../shared/validation/provider-validation';
-import { cleanDetail, err, hostOf, parseRetryAfterMs, parseServerError, type ErrorContext, type HttpFailure, type ServerError } from './error-context';
+import { cleanDetail, err, hostOf, parseRateLimitResetMs, parseRetryAfterMs, parseServerError, type ErrorContext, type HttpFailure, type ServerError } from './error-context';
 
 /** OpenAI's (and many gateways') wording for a path that does not exist. */
 const INVALID_URL = /Invalid URL|Not Found$|^Not Found|no route|unknown (?:path|endpoint|route)/i;
@@ -97,7 +97,7 @@ export function mapStatus(status: number, headers: Headers | undefined, server: 
     return err('RATE_LIMITED', `${host} is limiting how often requests can be sent (HTTP 429). Wait a moment, then try again.`, {
       ...(seconds !== undefined ? { hint: `The server asked to wait ${seconds} s before trying again.` } : {}),
       retryable: true,
-      params: { ...base, ...(retryAfterMs !== undefined ? { retryAfterMs, seconds: seconds ?? 0 } : {}) },
+      params: { ...base, ...(retryAfterMs !== undefined ? { retryAfterMs, seconds: seconds ?? 0 } : {}), ...resetParam(headers) },
     });
   }
   if (status >= 500) {
@@ -127,4 +127,10 @@ export function mapStatus(status: number, headers: Headers | undefined, server: 
     retryable: false,
     params: base,
   });
+}
+
+/** When a 429 names no `retry-after`, OpenAI's `x-ratelimit-reset-*` still says when the limit resets (key cooldowns use it). */
+function resetParam(headers: Headers | undefined): { resetMs?: number } {
+  const resetMs = parseRateLimitResetMs(headers);
+  return resetMs !== undefined ? { resetMs } : {};
 }

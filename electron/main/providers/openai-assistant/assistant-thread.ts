@@ -5,7 +5,9 @@
  */
 import type { Logger } from '../../logger';
 import { parseServerError } from '../errors/request-failure';
-import type { ChatRequest } from '../provider-kind';
+import type { ChatRequest, HistoryAttachment, HistoryMessage } from '../provider-kind';
+import { assistantContent, IMAGES_PARAMETER, sentText } from '../attachment-parts';
+import { omittedFor } from '../generation-parameters';
 import { turnKind } from '../wire/turn-alignment';
 import { TERMINAL, type WireMessage } from './api-objects';
 import { plainText } from './annotations';
@@ -19,16 +21,18 @@ export interface ThreadTurn {
   signal: AbortSignal;
   log: Logger;
   sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** File ids of the images uploaded in this turn, by attachment id. */
+  uploaded?: Map<string, Promise<string>>;
 }
 
 export async function prepareThread(turn: ThreadTurn): Promise<string> {
   const { conversation, history } = turn.request;
   const last = history.at(-1);
-  const text = last?.role === 'user' ? last.content : '';
+  const message: HistoryMessage = last?.role === 'user' ? last : { role: 'user', content: '' };
   const reusable = conversation.threadId && conversation.threadProviderId === turn.request.provider.config.id ? conversation.threadId : null;
   if (reusable) {
     try {
-      if (await alignThreadTail(turn, reusable, history)) await addMessage(turn, reusable, text);
+      if (await alignThreadTail(turn, reusable, history)) await addMessage(turn, reusable, message);
       return reusable;
     } catch (error) {
       // The thread is gone on the server (deleted elsewhere, or the server was reset): start a new one,
@@ -37,20 +41,37 @@ export async function prepareThread(turn: ThreadTurn): Promise<string> {
       turn.log.warn('assistant', `thread of conversation ${conversation.id} is gone on the server; starting a new one`);
     }
   }
-  const earlier = history
-    .slice(0, last?.role === 'user' ? -1 : history.length)
-    .filter((m) => m.content.trim() !== '')
-    .map((m) => ({ role: m.role, content: m.content }));
+  const earlier: { role: string; content: unknown }[] = [];
+  for (const m of history.slice(0, last?.role === 'user' ? -1 : history.length)) {
+    if (m.content.trim() === '' && !m.attachments?.length) continue;
+    earlier.push({ role: m.role, content: await contentOf(turn, m) });
+  }
   const { data } = await turn.client.json<{ id?: string }>('POST', '/threads', earlier.length ? { messages: earlier } : {}, turn.signal);
   if (typeof data.id !== 'string') throw new NotApiError('application/json', '');
   await turn.request.saveThreadId?.(data.id);
-  await addMessage(turn, data.id, text);
+  await addMessage(turn, data.id, message);
   return data.id;
 }
 
-async function addMessage(turn: ThreadTurn, threadId: string, text: string): Promise<void> {
+async function addMessage(turn: ThreadTurn, threadId: string, message: HistoryMessage): Promise<void> {
   const path = `/threads/${encodeURIComponent(threadId)}/messages`;
-  await unblocked(turn, threadId, () => turn.client.json('POST', path, { role: 'user', content: text }, turn.signal));
+  const content = await contentOf(turn, message);
+  await unblocked(turn, threadId, () => turn.client.json('POST', path, { role: 'user', content }, turn.signal));
+}
+
+/** A message's content; its images are uploaded first (Files API, purpose `vision`), once per turn each. */
+async function contentOf(turn: ThreadTurn, message: HistoryMessage): Promise<unknown> {
+  const omitImages = omittedFor(turn.request.provider.quirks, turn.request.model).has(IMAGES_PARAMETER);
+  const uploaded = (turn.uploaded ??= new Map<string, Promise<string>>());
+  const upload = (attachment: HistoryAttachment): Promise<string> => {
+    let id = uploaded.get(attachment.id);
+    if (!id) {
+      id = turn.client.uploadFile(Buffer.from(attachment.base64 ?? '', 'base64'), attachment.name, attachment.mime, 'vision', turn.signal);
+      uploaded.set(attachment.id, id);
+    }
+    return id;
+  };
+  return assistantContent(message, omitImages, upload);
 }
 
 /**
@@ -76,7 +97,8 @@ async function unblocked<T>(turn: ThreadTurn, threadId: string, change: () => Pr
  * messages of the thread with the conversation's. Returns whether the new message must still be added.
  */
 async function alignThreadTail(turn: ThreadTurn, threadId: string, history: ChatRequest['history']): Promise<boolean> {
-  const local = history.filter((m) => m.role === 'user').map((m) => m.content);
+  // The thread gives back all the text parts a message sent (its own text and its text files').
+  const local = history.filter((m) => m.role === 'user').map((m) => sentText(m));
   const query = new URLSearchParams({ order: 'desc', limit: '40' });
   const { data } = await turn.client.json<{ data?: WireMessage[]; has_more?: boolean }>(
     'GET',

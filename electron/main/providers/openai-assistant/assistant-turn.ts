@@ -13,6 +13,8 @@
  * when it stops listening (Stop, timeout, requires_action, a stream error): it is cancelled.
  */
 import { parameterRejectedError, rejectedParameter } from '../errors/rejected-parameter';
+import { attachmentRefusal } from '../errors/images-rejected';
+import { hasImages, IMAGES_PARAMETER } from '../attachment-parts';
 import { assistantRunParameters, omittedFor } from '../generation-parameters';
 import type { ChatEvent } from '../../../../shared/models/chat-event';
 import type { TokenUsage } from '../../../../shared/models/conversation';
@@ -141,6 +143,13 @@ export class AssistantTurn {
       if (error instanceof TurnError) {
         yield* this.flushAnnotations();
         yield { type: 'error', error: error.appError };
+        return;
+      }
+      // A model without vision, or a message or upload too large for the server (attachments).
+      const sentImages = hasImages(this.request.history) && !omittedFor(this.provider.quirks, this.request.model).has(IMAGES_PARAMETER);
+      const attachments = attachmentRefusal(error, sentImages, this.request.model, hostOf(this.provider.config.baseUrl));
+      if (attachments) {
+        yield { type: 'error', error: attachments };
         return;
       }
       yield {

@@ -113,8 +113,9 @@ export class AssistantsClient {
     try {
       const response = await this.deps.fetch(`${this.baseUrl}${path}`, {
         method,
-        headers: this.headers(body !== undefined, accept),
-        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+        // A FormData body (a file upload) sets its own multipart Content-Type with the boundary.
+        headers: this.headers(body !== undefined && !(body instanceof FormData), accept),
+        ...(body !== undefined ? { body: body instanceof FormData ? body : JSON.stringify(body) } : {}),
         signal: controller.signal,
       });
       return { response, controller, stopTimer, release };
@@ -137,6 +138,16 @@ export class AssistantsClient {
     } finally {
       release();
     }
+  }
+
+  /** Uploads a file (Files API, multipart) and answers its id; `purpose` is `vision` for an image in a message. */
+  async uploadFile(bytes: Uint8Array, name: string, mime: string, purpose: string, signal: AbortSignal): Promise<string> {
+    const form = new FormData();
+    form.set('purpose', purpose);
+    form.set('file', new Blob([new Uint8Array(bytes)], { type: mime }), name);
+    const { data } = await this.json<{ id?: unknown }>('POST', '/files', form, signal);
+    if (typeof data.id !== 'string') throw new NotApiError('application/json', '');
+    return data.id;
   }
 
   /** Creates a run, asking for a stream; a server that ignores `stream` answers the run as JSON. */

@@ -26,6 +26,9 @@ import { contentFilteredError, cutOffError, droppedError, idleTimeoutError, inSt
 import { parameterRejectedError, rejectedParameter } from '../errors/rejected-parameter';
 import { toolsRejected, toolsRejectedError } from '../errors/tools-rejected';
 import { ToolCallAssembly, chatHistoryMessages, chatTools } from './tool-call-assembly';
+import { attachmentRefusal } from '../errors/images-rejected';
+import { hasImages, IMAGES_PARAMETER } from '../attachment-parts';
+import { hostOf } from '../errors/error-context';
 import { chatCompletionsParameters, omittedFor } from '../generation-parameters';
 import type { ChatAdapter, ChatRequest, HttpDeps } from '../provider-kind';
 import { inBatches } from '../wire/batching';
@@ -117,6 +120,12 @@ export class OpenAIChatAdapter implements ChatAdapter {
           yield [{ type: 'error', error: parameterRejectedError(refused, request.model) }];
           return;
         }
+        // A model without vision, or a request too large for the server (attachments): one sentence each.
+        const attachments = attachmentRefusal(error, this.sendsImages(request), request.model, hostOf(request.provider.config.baseUrl));
+        if (attachments) {
+          yield [{ type: 'error', error: attachments }];
+          return;
+        }
         // Some servers (older vLLM, LiteLLM routes, gateways) reject `stream_options` with a 400. One retry
         // without it tells whether that was the reason; only a success is remembered for the provider.
         if (status === 400 && streamOptions && !triedWithoutStreamOptions) {
@@ -126,7 +135,8 @@ export class OpenAIChatAdapter implements ChatAdapter {
         }
         const appErr = mapProviderError(error, ctx);
         if (appErr.code === 'CANCELLED') return;
-        const waiting = waitOutRetry(error, appErr, rateLimitRetries, this.options, signal);
+        const retryOptions = request.maxRateLimitRetries === undefined ? this.options : { ...this.options, maxRateLimitRetries: request.maxRateLimitRetries };
+        const waiting = waitOutRetry(error, appErr, rateLimitRetries, retryOptions, signal);
         let step = await waiting.next();
         while (!step.done) {
           yield [step.value];
@@ -159,6 +169,10 @@ export class OpenAIChatAdapter implements ChatAdapter {
     return (request.tools?.length ?? 0) > 0 && !omittedFor(request.provider.quirks, request.model).has('tools');
   }
 
+  private sendsImages(request: ChatRequest): boolean {
+    return hasImages(request.history) && !omittedFor(request.provider.quirks, request.model).has(IMAGES_PARAMETER);
+  }
+
   /** Sends the request; resolves when the response headers arrived (or the request failed). */
   private async open(request: ChatRequest, streamOptions: boolean, watch: WireWatch, cancel: AbortSignal): Promise<Opened> {
     const { provider } = request;
@@ -167,7 +181,8 @@ export class OpenAIChatAdapter implements ChatAdapter {
       { fetch: watchedFetch(this.options.fetch, watch, cancel), timeoutMs: this.options.connectTimeoutMs },
     );
     const { fields, systemMessage } = this.parameters(request);
-    const messages = chatHistoryMessages(request.history);
+    const omitImages = omittedFor(request.provider.quirks, request.model).has(IMAGES_PARAMETER);
+    const messages = chatHistoryMessages(request.history, omitImages);
     if (systemMessage) messages.unshift(systemMessage);
     try {
       // A status other than 2xx is still thrown by the SDK as an APIError (with the server's error body).

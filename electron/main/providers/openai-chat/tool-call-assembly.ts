@@ -6,6 +6,7 @@
 import type OpenAI from 'openai';
 import type { ModelToolCall } from '../../../../shared/models/chat-event';
 import { toolMessageFor } from '../../tools/tool-result';
+import { chatCompletionsMessage } from '../attachment-parts';
 import type { HistoryMessage, ToolSpec } from '../provider-kind';
 
 type ToolCallDelta = OpenAI.Chat.Completions.ChatCompletionChunk.Choice.Delta.ToolCall;
@@ -57,11 +58,12 @@ export function chatTools(tools: readonly ToolSpec[]): OpenAI.Chat.Completions.C
  * with its text so far and `tool_calls`, then one `tool` message per call with what the model was told;
  * the text after the last round is the final assistant message.
  */
-export function chatHistoryMessages(history: readonly HistoryMessage[]): OpenAI.Chat.Completions.ChatCompletionMessageParam[] {
+export function chatHistoryMessages(history: readonly HistoryMessage[], omitImages = false): OpenAI.Chat.Completions.ChatCompletionMessageParam[] {
   const out: OpenAI.Chat.Completions.ChatCompletionMessageParam[] = [];
   for (const m of history) {
     if (m.role === 'user' || !m.toolRounds || m.toolRounds.length === 0) {
-      out.push({ role: m.role, content: m.content });
+      // A user message's attachments become content parts (attachment-parts.ts).
+      out.push(chatCompletionsMessage(m, omitImages));
       continue;
     }
     let from = 0;

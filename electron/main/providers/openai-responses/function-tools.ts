@@ -22,11 +22,15 @@ export function functionCallsOf(response: OpenAI.Responses.Response): ModelToolC
 }
 
 /** The whole history as input items; a reply that called tools becomes its text, calls and outputs, round by round. */
-export function historyInput(history: readonly HistoryMessage[]): InputItem[] {
+export function historyInput(
+  history: readonly HistoryMessage[],
+  message: (m: HistoryMessage) => InputItem = (m) => ({ role: m.role, content: m.content }),
+): InputItem[] {
   const items: InputItem[] = [];
   for (const m of history) {
     if (m.role === 'user' || !m.toolRounds?.length) {
-      items.push({ role: m.role, content: m.content });
+      // `message` makes a user message's attachments input parts (server-conversation.ts inputMessage).
+      items.push(message(m));
       continue;
     }
     let from = 0;

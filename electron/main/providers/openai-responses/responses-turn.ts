@@ -28,6 +28,9 @@ import type { AppError } from '../../../../shared/result';
 import { notOpenAIApi, type ErrorContext } from '../errors/request-failure';
 import { droppedError, idleTimeoutError, readUnstreamedJson, streamFailure } from '../errors/reply-failure';
 import { parameterRejectedError, rejectedParameter } from '../errors/rejected-parameter';
+import { attachmentRefusal } from '../errors/images-rejected';
+import { hostOf } from '../errors/error-context';
+import { hasImages, IMAGES_PARAMETER } from '../attachment-parts';
 import { omittedFor, responsesParameters } from '../generation-parameters';
 import type { ChatRequest, ResolvedProvider } from '../provider-kind';
 import { waitOutRetry } from '../wire/rate-limit';
@@ -124,7 +127,7 @@ export class ResponsesTurn {
       ...(this.offersTools ? { tools: responsesTools(this.request.tools ?? []) } : {}),
     };
     if ((this.config.conversationState ?? DEFAULT_CONVERSATION_STATE) === 'stateless') {
-      return { ...base, store: false, input: historyInput(this.request.history) };
+      return { ...base, store: false, input: historyInput(this.request.history, inputMessage(this.request)) };
     }
     // The tool outputs of the reply being written: the server conversation already holds its calls.
     const { threadId, threadProviderId } = this.request.conversation;
@@ -138,7 +141,7 @@ export class ResponsesTurn {
       ...base,
       store: true,
       conversation,
-      input: [inputMessage({ role: 'user', content: last?.role === 'user' ? last.content : '' })],
+      input: [inputMessage(this.request)(last?.role === 'user' ? last : { role: 'user', content: '' })],
       ...(this.provider.quirks.noBackground ? {} : { background: true }),
     };
   }
@@ -175,10 +178,18 @@ export class ResponsesTurn {
           yield { type: 'error', error: parameterRejectedError(refused, this.request.model) };
           return;
         }
+        // A model without vision, or a request too large for the server (attachments): one sentence each.
+        const sentImages = hasImages(this.request.history) && !omittedFor(this.provider.quirks, this.request.model).has(IMAGES_PARAMETER);
+        const attachments = attachmentRefusal(error, sentImages, this.request.model, hostOf(this.config.baseUrl));
+        if (attachments) {
+          yield { type: 'error', error: attachments };
+          return;
+        }
         if (await this.endStaleResponse(error)) continue;
         const appError = await responsesFailure(error, this.client, this.ctx, 'responses', this.signal);
         if (appError.code === 'CANCELLED') return;
-        if (yield* waitOutRetry(error, appError, rateLimitRetries, this.deps, this.signal)) {
+        const retryOptions = this.request.maxRateLimitRetries === undefined ? this.deps : { ...this.deps, maxRateLimitRetries: this.request.maxRateLimitRetries };
+        if (yield* waitOutRetry(error, appError, rateLimitRetries, retryOptions, this.signal)) {
           rateLimitRetries += 1;
           continue;
         }

@@ -9,6 +9,8 @@ import type { Logger } from '../../logger';
 import { notOpenAIApi, type ErrorContext } from '../errors/request-failure';
 import type { ChatRequest, HistoryMessage } from '../provider-kind';
 import { turnKind } from '../wire/turn-alignment';
+import { IMAGES_PARAMETER, responsesMessage, sentText } from '../attachment-parts';
+import { omittedFor } from '../generation-parameters';
 import { ConversationStepError, serverMessage, statusOf } from './responses-errors';
 
 /** Items read from the end of a server conversation to line it up with ours (Regenerate, edit). */
@@ -39,7 +41,7 @@ export async function prepareConversation(turn: ConversationTurn): Promise<strin
   const earlier = history.slice(0, -1).filter((m) => m.content.trim() !== '');
   try {
     const created = await turn.client.conversations.create(
-      earlier.length ? { items: earlier.slice(0, ITEMS_PER_REQUEST).map(inputMessage) } : {},
+      earlier.length ? { items: earlier.slice(0, ITEMS_PER_REQUEST).map(inputMessage(turn.request)) } : {},
       { signal: turn.request.signal },
     );
     // A proxy's web page (or other non-API answer) parses as text, not as a conversation object.
@@ -49,7 +51,7 @@ export async function prepareConversation(turn: ConversationTurn): Promise<strin
     turn.request.conversation.threadId = created.id;
     turn.request.conversation.threadProviderId = turn.request.provider.config.id;
     for (let i = ITEMS_PER_REQUEST; i < earlier.length; i += ITEMS_PER_REQUEST) {
-      await turn.client.conversations.items.create(created.id, { items: earlier.slice(i, i + ITEMS_PER_REQUEST).map(inputMessage) }, { signal: turn.request.signal });
+      await turn.client.conversations.items.create(created.id, { items: earlier.slice(i, i + ITEMS_PER_REQUEST).map(inputMessage(turn.request)) }, { signal: turn.request.signal });
     }
     return created.id;
   } catch (error) {
@@ -73,7 +75,8 @@ async function alignConversation(turn: ConversationTurn, conversationId: string,
     .filter(isUser)
     .map((item) => (item.type === 'message' ? messageText(item) : ''))
     .reverse();
-  const local = history.filter((m) => m.role === 'user').map((m) => m.content);
+  // The server gives back all the text parts a message sent (its own text and its text files').
+  const local = history.filter((m) => m.role === 'user').map((m) => sentText(m));
   if (turnKind(serverUsers, local, !page.has_more) === 'new') return;
   for (const item of newestFirst.slice(0, lastUser + 1)) {
     if (!item.id) continue;
@@ -81,8 +84,10 @@ async function alignConversation(turn: ConversationTurn, conversationId: string,
   }
 }
 
-export function inputMessage(message: HistoryMessage): OpenAI.Responses.EasyInputMessage {
-  return { role: message.role, content: message.content };
+/** A history message as Responses input; its images left out when this provider and model refused them. */
+export function inputMessage(request: Pick<ChatRequest, 'provider' | 'model'>): (message: HistoryMessage) => OpenAI.Responses.EasyInputMessage {
+  const omitImages = omittedFor(request.provider.quirks, request.model).has(IMAGES_PARAMETER);
+  return (message) => responsesMessage(message, omitImages);
 }
 
 function messageText(item: OpenAI.Conversations.Message): string {

@@ -97,3 +97,29 @@ describe('export formats', () => {
     expect(fileNameFor('x'.repeat(200), 'md')).toBe(`${'x'.repeat(80)}.md`);
   });
 });
+
+describe('user attachments in exports', () => {
+  it('are listed by name in Markdown and HTML', async () => {
+    const { toMarkdown, toHtml } = await import('../../../../electron/main/archive/export-formats');
+    const conversation = {
+      id: 'c',
+      title: 'T',
+      providerId: null,
+      model: '',
+      createdAt: '2026-01-01T00:00:00.000Z',
+      updatedAt: '2026-01-01T00:00:00.000Z',
+      messages: [
+        {
+          id: 'u',
+          role: 'user' as const,
+          content: 'see',
+          status: 'complete' as const,
+          createdAt: '2026-01-01T00:00:00.000Z',
+          attachments: [{ id: 'a'.repeat(64), name: 'shot <1>.png', mime: 'image/png', size: 1, kind: 'image' as const }],
+        },
+      ],
+    };
+    expect(toMarkdown(conversation, 'en')).toContain('- shot &lt;1>.png');
+    expect(toHtml(conversation, 'en')).toContain('shot &#60;1&#62;.png');
+  });
+});

@@ -43,3 +43,26 @@ describe('parseConversationFileInSlices', () => {
     await expect(parseConversationFileInSlices(serializeConversation(conversation), 'c2', 0)).rejects.toThrow(/id does not match/);
   });
 });
+
+describe('a reply’s route (who answered)', () => {
+  const base = longConversation(2);
+  const route = {
+    providerId: 'b',
+    providerName: 'Backup',
+    model: 'gpt-4o',
+    keyHint: '…D444',
+    attempts: [{ providerId: 'p', providerName: 'Primary', model: 'm', keyHint: '…A111', reason: 'rate-limited', errorCode: 'RATE_LIMITED', until: '2026-01-01T00:01:00.000Z' }],
+  };
+
+  it('survives a save and a read', () => {
+    const withRoute = { ...base, messages: [base.messages[0]!, { ...base.messages[1]!, route }] } as Conversation;
+    expect(parseConversationFile(serializeConversation(withRoute), 'c1').messages[1]?.route).toEqual(route);
+  });
+
+  it('a damaged record is dropped on its own; the reply stays', () => {
+    const damaged = { ...base, messages: [base.messages[0], { ...base.messages[1], route: { ...route, attempts: 'not a list' } }] };
+    const read = parseConversationFile(JSON.stringify(damaged), 'c1');
+    expect(read.messages[1]?.route).toBeUndefined();
+    expect(read.messages[1]?.content).toBe('message 1');
+  });
+});

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import MiniSearch from 'minisearch';
 import { describe, expect, it } from 'vitest';
-import type { MiniInternals } from '../../../../electron/main/search/search-index';
+import { cacheTermLeaves, type MiniInternals } from '../../../../electron/main/search/search-index';
 
 function built() {
   const mini = new MiniSearch({ idField: 'id', fields: ['title', 'content', 'reasoning'], storeFields: [] });
@@ -62,5 +62,30 @@ describe("MiniSearch's private state, as the search index reads it", () => {
     expect(Object.keys(JSON.parse(JSON.stringify(mini)) as object).sort()).toEqual(
       ['averageFieldLength', 'dirtCount', 'documentCount', 'documentIds', 'fieldIds', 'fieldLength', 'index', 'nextId', 'serializationVersion', 'storedFields'],
     );
+  });
+
+  it('builds the same index with the term cache of a bulk build, through deletes and vacuuming, and drops it after', async () => {
+    const options = { idField: 'id', fields: ['content'], storeFields: [], autoVacuum: false };
+    const texts = ['台北 天氣 晴', 'alpha alphabet alps', '台北市 政府', 'alpha beta', '天氣 預報 台北', 'beta gamma'];
+    const plain = new MiniSearch(options);
+    const cached = new MiniSearch(options);
+    const uncache = cacheTermLeaves(cached);
+    for (const mini of [plain, cached]) {
+      texts.forEach((content, i) => mini.add({ id: i, content }));
+      // Removing the only documents of terms deletes those terms from the tree (vacuum), and adding them again
+      // must create them anew, not update a leaf that is no longer in it.
+      mini.discard(3);
+      mini.discard(5);
+      await mini.vacuum();
+      mini.add({ id: 10, content: 'beta gamma 預報' });
+      mini.add({ id: 11, content: 'gamma delta' });
+    }
+    uncache();
+    const index = (cached as unknown as MiniInternals)._index as unknown as Record<string, unknown>;
+    expect(Object.keys(index).filter((key) => ['fetch', 'delete', 'set'].includes(key))).toEqual([]);
+    expect(JSON.stringify(cached)).toBe(JSON.stringify(plain));
+    for (const query of ['beta', 'gamma', '台北', 'alp', '預報']) {
+      expect(cached.search(query, { prefix: true }), query).toEqual(plain.search(query, { prefix: true }));
+    }
   });
 });

@@ -225,3 +225,20 @@ describe('TopK', () => {
     expect(none.sorted()).toEqual([]);
   });
 });
+
+describe('SearchIndex and attachments', () => {
+  it('finds a message by the name of a file attached to it', async () => {
+    const { store, search } = open(tempDir());
+    await store.create(
+      conversation('c1', 'Reports', [
+        message('m1', 'Please summarise', {
+          attachments: [{ id: 'a'.repeat(64), name: 'quarterly-budget.csv', mime: 'text/csv', size: 10, kind: 'text' }],
+        }),
+        message('m2', 'Nothing attached here'),
+      ]),
+    );
+    await search.init();
+    expect(await ids(search, 'quarterly budget')).toEqual(['m1']);
+    expect(await ids(search, 'summarise')).toEqual(['m1']);
+  });
+});

@@ -26,6 +26,7 @@ const view: ProviderView = {
   hasApiKey: true,
   apiKeyHint: '…a1b2',
   keyLocation: 'keychain',
+  keys: [{ id: 'default', label: '', hint: '…a1b2', location: 'keychain', health: { state: 'ok', lastUsedAt: null, lastError: null, lastErrorCode: null, coolingUntil: null } }],
 };
 
 describe('provider form state', () => {

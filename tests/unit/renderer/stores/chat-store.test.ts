@@ -52,6 +52,7 @@ function fakeApi(overrides: { [K in keyof ChatApi['chat']]?: ChatApi['chat'][K] 
       setTools: missing,
       setProvider: missing,
       setSettings: missing,
+      setFallbacks: missing,
       delete: missing,
     },
   };

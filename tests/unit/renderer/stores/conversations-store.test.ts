@@ -36,6 +36,7 @@ function api(list: ConversationSummary[]): Pick<SwitchboardApi, 'conversations'>
       rename: missing,
       setProvider: missing,
       setSettings: missing,
+      setFallbacks: missing,
       setTools: missing,
       delete: async () => ({ ok: true, value: { remoteThreadDeleted: false } }),
     },

@@ -26,6 +26,7 @@ function view(id: string, name = id): ProviderView {
     hasApiKey: false,
     apiKeyHint: null,
     keyLocation: 'none',
+  keys: [],
   };
 }
 
