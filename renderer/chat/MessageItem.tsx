@@ -93,6 +93,7 @@ function AssistantMessage({ message, conversationId, stream, isLastReply, idle, 
         <span className="message-author">{message.model || t('message.assistant')}</span>
         {message.status === 'stopped' && <span className="badge badge-stopped">{t('message.stopped')}</span>}
       </div>
+      {message.toolNotice && <p className="message-note tool-notice">{message.toolNotice}</p>}
       {split.thinking !== null && split.thinking !== '' && (
         <ThinkingBlock text={split.thinking} active={live && split.thinkingOpen} />
       )}

@@ -116,6 +116,7 @@ export function applyStreamEvents(
     if (ev.annotations) next.annotations = ev.annotations;
     if (ev.route) next.route = ev.route;
     if (ev.toolRounds) next.toolRounds = ev.toolRounds;
+    if (ev.toolNotice) next.toolNotice = ev.toolNotice;
     const ours = stream !== null && stream.streamId === ev.streamId;
 
     if (ev.final) {

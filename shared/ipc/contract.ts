@@ -234,7 +234,13 @@ export const contract = {
   'chat:decideTool': channel(z.object({ conversationId: id, callId: z.string().min(1).max(500), decision: z.enum(TOOL_DECISIONS) })).returns<void>(),
   /** The MCP servers whose tools the conversation offers its model (none: an empty list). */
   'conversations:setTools': channel(
-    z.object({ id, serverIds: z.array(id).max(100), disabledTools: z.array(z.string().min(1).max(500)).max(1000).optional() }),
+    z.object({
+      id,
+      serverIds: z.array(id).max(100),
+      disabledTools: z.array(z.string().min(1).max(500)).max(1000).optional(),
+      /** The tools still always allowed in this conversation (a subset of what it has: revoking only). */
+      toolApprovals: z.array(z.string().min(1).max(500)).max(1000).optional(),
+    }),
   ).returns<{ serverIds: string[]; disabledTools?: string[] }>(),
 } as const;
 

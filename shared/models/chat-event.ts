@@ -28,6 +28,8 @@ export type ChatEvent =
   | { type: 'tool-calls'; calls: ModelToolCall[]; inline?: boolean }
   /** The tool loop's state changed (a call asked, approved, ran …): the whole list of rounds so far. */
   | { type: 'tool-rounds'; rounds: ToolRound[] }
+  /** Tools the conversation chose could not be offered for this reply (one sentence). */
+  | { type: 'tool-notice'; text: string }
   | { type: 'error'; error: AppError };
 
 /** A function call as the model wrote it. */
@@ -59,6 +61,7 @@ export interface ChatStreamEvent {
   route?: ReplyRoute;
   /** The reply's tool rounds as they are now (replaces what the window has). */
   toolRounds?: ToolRound[];
+  toolNotice?: string;
   /** Present on the final event of the stream. */
   final?: { status: Exclude<MessageStatus, 'streaming'>; finishReason?: string; error?: AppError };
 }

@@ -50,6 +50,8 @@ export interface Message {
   route?: ReplyRoute;
   /** A reply: the tool calls the model made, round by round, with their results (see models/tools.ts). */
   toolRounds?: ToolRound[];
+  /** A reply: why tools the conversation chose were not offered (their server is not running). */
+  toolNotice?: string;
   /**
    * Never saved: main sets it on a reply it holds in memory because its final save failed (a full disk),
    * so a window shows it as not saved yet. Only in what main sends, never in a file.
@@ -136,6 +138,8 @@ export interface ConversationSummary {
   fallbacks?: FallbackTarget[];
   /** The MCP servers the conversation offers its model, when any. */
   tools?: ConversationTools;
+  /** Tools always allowed in this conversation (`serverId/toolName`), when any. */
+  toolApprovals?: string[];
 }
 
 /**
@@ -174,5 +178,6 @@ export function summarizeConversation(conversation: Conversation): ConversationS
     ...(conversation.settings ? { settings: structuredClone(conversation.settings) } : {}),
     ...(conversation.fallbacks ? { fallbacks: structuredClone(conversation.fallbacks) } : {}),
     ...(conversation.tools ? { tools: structuredClone(conversation.tools) } : {}),
+    ...(conversation.toolApprovals?.length ? { toolApprovals: [...conversation.toolApprovals] } : {}),
   };
 }

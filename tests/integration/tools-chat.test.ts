@@ -86,6 +86,20 @@ describe('tools: a stdio MCP server and Chat Completions', () => {
     expect(history).toEqual(['user', 'assistant', 'tool', 'assistant', 'user']);
   });
 
+  it('says in the reply which chosen servers were not running, and answers with the tools of the others', async () => {
+    const { rig, server, conversation } = await setup();
+    const broken = await saveServer(rig, stdioDraft({ name: 'Broken' }, ['--exit']));
+    await serverIn(rig, broken.id, 'error');
+    await rig.call('conversations:setTools', { id: conversation.id, serverIds: [server.id, broken.id] });
+    const sent = await rig.call('chat:send', { conversationId: conversation.id, text: 'hi' });
+    const result = await rig.finished(sent.streamId);
+    expect(result.events.find((e) => e.toolNotice)?.toolNotice).toBe(
+      'The tools of “Broken” were not offered: the server is not running (see Settings › MCP servers).',
+    );
+    expect((local.server.lastRequest('/chat/completions')?.body as { tools?: unknown[] }).tools).toHaveLength(6);
+    await waitUntil(() => readFile(rig, conversation.id).messages.at(-1)?.toolNotice);
+  });
+
   it('leaves out the tools the conversation turned off', async () => {
     const { rig, server, conversation } = await setup();
     const saved = await rig.call('conversations:setTools', { id: conversation.id, serverIds: [server.id, 'gone'], disabledTools: [`${server.id}/crash`, `${server.id}/huge`, 'gone/x'] });
@@ -119,6 +133,22 @@ describe('tools: a stdio MCP server and Chat Completions', () => {
     await rig.call('chat:decideTool', { conversationId: conversation.id, callId: 'c2', decision: 'once' });
     const result = await rig.finished(sent.streamId);
     expect(result.content).toBe('Tools said: 42 | echo: parallel 漢字');
+  });
+
+  it('reads the calls of a server that ignores stream: true and answers one JSON completion', async () => {
+    const { rig, conversation } = await setup();
+    const completion = {
+      id: 'chatcmpl-1',
+      object: 'chat.completion',
+      created: 1,
+      model: 'gpt-4o-mini',
+      choices: [{ index: 0, finish_reason: 'tool_calls', message: { role: 'assistant', content: null, tool_calls: [{ id: 'j1', type: 'function', function: { name: 'echo', arguments: '{"text":"json"}' } }] } }],
+    };
+    local.server.nextResponses({ kind: 'raw', status: 200, contentType: 'application/json', body: JSON.stringify(completion) });
+    const sent = await rig.call('chat:send', { conversationId: conversation.id, text: 'json' });
+    await callIn(rig, sent.streamId, 'pending', 'j1');
+    await rig.call('chat:decideTool', { conversationId: conversation.id, callId: 'j1', decision: 'once' });
+    expect((await rig.finished(sent.streamId)).content).toBe('Tools said: echo: json');
   });
 
   it('tells the model a denied call was denied, and says which calls failed and why', async () => {
@@ -177,6 +207,16 @@ describe('tools: a stdio MCP server and Chat Completions', () => {
     const done = await rig.finished(second.streamId);
     expect(done.events.some((e) => e.toolRounds?.some((r) => r.calls.some((c) => c.state === 'pending')))).toBe(false);
     expect(done.content).toContain('echo: two');
+    expect((await rig.call('conversations:list', undefined)).find((c) => c.id === conversation.id)?.toolApprovals).toEqual([`${server.id}/echo`]);
+
+    // Revoked in the conversation's Tools dialog: the next call asks again (and setTools never adds one).
+    await rig.call('conversations:setTools', { id: conversation.id, serverIds: [server.id], toolApprovals: [`${server.id}/add`] });
+    await waitUntil(() => readFile(rig, conversation.id).toolApprovals === undefined);
+    local.server.nextResponses(callEcho('again', 'a2b'));
+    const asked = await rig.call('chat:send', { conversationId: conversation.id, text: 'again' });
+    await callIn(rig, asked.streamId, 'pending', 'a2b');
+    await rig.call('chat:decideTool', { conversationId: conversation.id, callId: 'a2b', decision: 'once' });
+    await rig.finished(asked.streamId);
 
     // Globally, in another conversation; then revoked.
     const other: Conversation = await rig.call('conversations:create', undefined);

@@ -62,9 +62,10 @@ describe('MCP servers: starting', () => {
     expect(secrets.values.get(`mcp:${saved.id}:env:api_token`)).toBe('tok-abcdef123456');
     await serverIn(r, saved.id, 'ready');
     const turn = r.services.mcp.forConversation({ id: 'c', title: '', providerId: null, model: '', createdAt: '', updatedAt: '', messages: [], tools: { serverIds: [saved.id] } });
-    const echo = turn?.loop.tools.find((t) => t.name === 'echo');
-    if (!turn || !echo) throw new Error('echo is not offered');
-    expect((await turn.loop.call(echo, { text: 'hi' }, new AbortController().signal)).text).toBe('echo: hi plain tok-abcdef123456');
+    const loop = turn?.loop;
+    const echo = loop?.tools.find((t) => t.name === 'echo');
+    if (!loop || !echo) throw new Error('echo is not offered');
+    expect((await loop.call(echo, { text: 'hi' }, new AbortController().signal)).text).toBe('echo: hi plain tok-abcdef123456');
 
     const remote = await saveServer(r, httpDraft(http.url, { headers: [{ name: 'Authorization', value: 'Bearer mcp-secret-123456' }] }));
     expect(remote.headers).toEqual([{ name: 'Authorization', value: '…3456' }]);

@@ -629,7 +629,7 @@ export class ChatService {
         },
       };
       // Tools wrap whichever adapter answers: the provider's own, or (with a router) each key's or fallback's.
-      const wrap = turnTools ? (adapter: ChatAdapter) => withTools(adapter, turnTools.loop) : undefined;
+      const wrap = turnTools ? (adapter: ChatAdapter) => withTools(adapter, turnTools) : undefined;
       live.finished = this.run(live, wrap ? wrap(resolved.adapter) : resolved.adapter, request, wrap);
       return { ...prepared, streamId: live.streamId, assistantMessage: structuredClone(assistantMessage) };
     } finally {
@@ -800,6 +800,11 @@ export class ChatService {
         break;
       case 'tool-calls':
         // Only the tool loop acts on calls; a turn without tools has nothing to run them with.
+        break;
+      case 'tool-notice':
+        message.toolNotice = event.text;
+        coalescer.set({ toolNotice: event.text });
+        this.schedulePersist(live);
         break;
       case 'error':
         fail(event.error);

@@ -63,7 +63,7 @@ export class EventCoalescer {
   }
 
   /** Fields that replace the previous value (usage, status line, annotations, retry wait). */
-  set(fields: Pick<StreamPatch, 'usage' | 'statusLine' | 'annotations' | 'retryWait' | 'route' | 'toolRounds'>): void {
+  set(fields: Pick<StreamPatch, 'usage' | 'statusLine' | 'annotations' | 'retryWait' | 'route' | 'toolRounds' | 'toolNotice'>): void {
     Object.assign(this.patch(), fields);
     this.schedule();
   }

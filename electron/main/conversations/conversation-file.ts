@@ -187,6 +187,7 @@ const summarySchema = conversationHeaderSchema.extend({
   messageCount: z.number().int().nonnegative(),
   settings: z.unknown().transform(readStoredSettings).optional(),
   tools: conversationToolsSchema.optional().catch(undefined),
+  toolApprovals: z.array(z.string()).optional().catch(undefined),
 });
 
 export const INDEX_VERSION = 1;

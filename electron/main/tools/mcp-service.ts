@@ -38,10 +38,11 @@ export interface McpServiceDeps {
 export const DEFAULT_CALL_TIMEOUT_MS = 120_000;
 export const DEFAULT_MAX_ROUNDS = 10;
 
-/** What a turn needs to offer tools: the functions, and the loop's dependencies. */
+/** What a turn needs to offer tools: the functions and the loop's dependencies (null: none to offer), and why some are missing. */
 export interface TurnTools {
   specs: ToolSpec[];
-  loop: ToolLoopDeps;
+  loop: ToolLoopDeps | null;
+  notice: string | null;
 }
 
 export function allowKey(tool: Pick<OfferedTool, 'serverId' | 'tool'>): string {
@@ -94,19 +95,34 @@ export class McpService {
     });
   }
 
-  /** The tools a conversation offers now (its chosen servers that are running); null when none. */
+  /** A sentence naming the chosen servers that are not running (their tools are not offered), or null. */
+  private missingNotice(ids: readonly string[]): string | null {
+    const missing = ids.flatMap((id) => {
+      const config = this.store.get(id);
+      if (!config || this.supervisor.status(id).state === 'ready') return [];
+      return [`“${config.name}”`];
+    });
+    if (missing.length === 0) return null;
+    return missing.length === 1
+      ? `The tools of ${missing[0]} were not offered: the server is not running (see Settings › MCP servers).`
+      : `The tools of ${missing.join(', ')} were not offered: those servers are not running (see Settings › MCP servers).`;
+  }
+
+  /** The tools a conversation offers now (its chosen servers that are running); null when it chose none. */
   forConversation(conversation: Conversation): TurnTools | null {
     const ids = conversation.tools?.serverIds ?? [];
     if (ids.length === 0) return null;
+    const notice = this.missingNotice(ids);
     const disabled = new Set(conversation.tools?.disabledTools ?? []);
     const catalog = buildCatalog(
       this.readyServers(ids).map((s) => ({ ...s, tools: s.tools.filter((t) => !disabled.has(`${s.id}/${t.name}`)) })),
     );
-    if (catalog.tools.length === 0) return null;
+    if (catalog.tools.length === 0) return { specs: [], loop: null, notice };
     const conversationId = conversation.id;
     const allowedHere = new Set(conversation.toolApprovals ?? []);
     return {
       specs: toolSpecs(catalog),
+      notice,
       loop: {
         tools: catalog.tools,
         maxRounds: this.deps.maxRounds ?? DEFAULT_MAX_ROUNDS,
@@ -153,7 +169,12 @@ export class McpService {
     this.approvals.decide(conversationId, callId, decision);
   }
 
-  async setConversationTools(id: string, serverIds: string[], disabledTools: string[] = []): Promise<{ serverIds: string[]; disabledTools?: string[] }> {
+  async setConversationTools(
+    id: string,
+    serverIds: string[],
+    disabledTools: string[] = [],
+    keepApprovals?: string[],
+  ): Promise<{ serverIds: string[]; disabledTools?: string[] }> {
     const known = new Set(this.store.list().map((s) => s.id));
     const clean = [...new Set(serverIds)].filter((s) => known.has(s));
     const off = [...new Set(disabledTools)].filter((key) => clean.includes(key.slice(0, key.indexOf('/'))));
@@ -161,6 +182,12 @@ export class McpService {
     const conversation = await this.deps.conversations.update(id, (c) => {
       if (clean.length > 0) c.tools = tools;
       else delete c.tools;
+      // Revoking only: an approval is never added here (that takes a decision on a call).
+      if (keepApprovals) {
+        const kept = (c.toolApprovals ?? []).filter((key) => keepApprovals.includes(key));
+        if (kept.length > 0) c.toolApprovals = kept;
+        else delete c.toolApprovals;
+      }
     }, { touch: false });
     this.deps.events.broadcast('conversations:changed', { summary: this.deps.conversations.summary(id) ?? summarizeConversation(conversation) });
     return tools;
@@ -204,7 +231,7 @@ export class McpService {
         return this.list();
       },
       'chat:decideTool': ({ conversationId, callId, decision }, _ctx: CallContext) => this.decide(conversationId, callId, decision),
-      'conversations:setTools': ({ id, serverIds, disabledTools }) => this.setConversationTools(id, serverIds, disabledTools),
+      'conversations:setTools': ({ id, serverIds, disabledTools, toolApprovals }) => this.setConversationTools(id, serverIds, disabledTools, toolApprovals),
     };
   }
 }

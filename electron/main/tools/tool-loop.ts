@@ -179,13 +179,26 @@ function cancelRest(round: ToolRound): void {
   }
 }
 
-/** The adapter with the tool loop around it, for a turn that offers tools. */
-export function withTools(adapter: ChatAdapter, deps: ToolLoopDeps): ChatAdapter {
+/**
+ * The adapter for a turn: with the tool loop around it when the conversation offers tools, and first a
+ * sentence when tools it chose cannot be offered (their server is not running).
+ */
+export function withTools(adapter: ChatAdapter, tools: { loop: ToolLoopDeps | null; notice: string | null } | null): ChatAdapter {
+  if (!tools) return adapter;
+  const { loop, notice } = tools;
+  async function* batches(request: ChatRequest): AsyncGenerator<ChatEvent[], void, undefined> {
+    if (notice) yield [{ type: 'tool-notice', text: notice }];
+    if (loop) {
+      yield* toolLoop(adapter, request, loop);
+      return;
+    }
+    for await (const batch of replyBatches(adapter, request)) yield [...batch];
+  }
   return {
     async *streamChat(request) {
-      for await (const batch of toolLoop(adapter, request, deps)) yield* batch;
+      for await (const batch of batches(request)) yield* batch;
     },
-    streamChatBatches: (request) => toolLoop(adapter, request, deps),
+    streamChatBatches: batches,
   };
 }
 

@@ -18,6 +18,7 @@ export function ConversationToolsDialog({ summary, onClose }: Props) {
   const [servers, setServers] = useState<McpServerView[] | null>(null);
   const [chosen, setChosen] = useState<Set<string>>(() => new Set(summary.tools?.serverIds ?? []));
   const [disabled, setDisabled] = useState<Set<string>>(() => new Set(summary.tools?.disabledTools ?? []));
+  const [approvals, setApprovals] = useState<string[]>(() => summary.toolApprovals ?? []);
   const toggle = (set: (update: (current: Set<string>) => Set<string>) => void, key: string, on: boolean) =>
     set((current) => {
       const next = new Set(current);
@@ -40,7 +41,7 @@ export function ConversationToolsDialog({ summary, onClose }: Props) {
   }, []);
 
   const save = async () => {
-    const result = await callApi(() => getApi().conversations.setTools({ id: summary.id, serverIds: [...chosen], disabledTools: [...disabled] }));
+    const result = await callApi(() => getApi().conversations.setTools({ id: summary.id, serverIds: [...chosen], disabledTools: [...disabled], toolApprovals: approvals }));
     if (result.ok) onClose();
     else setError(result.error);
   };
@@ -85,6 +86,26 @@ export function ConversationToolsDialog({ summary, onClose }: Props) {
             </li>
           ))}
         </ul>
+      )}
+      {approvals.length > 0 && (
+        <section aria-label={t('tools.allowedHere')}>
+          <p>{t('tools.allowedHere')}</p>
+          <ul className="tool-server-choices">
+            {approvals.map((key) => {
+              const serverId = key.slice(0, key.indexOf('/'));
+              const tool = key.slice(key.indexOf('/') + 1);
+              const server = servers?.find((s) => s.id === serverId)?.name ?? serverId;
+              return (
+                <li key={key}>
+                  <code>{tool}</code> {t('tools.onServer', { server })}{' '}
+                  <button type="button" className="ghost small" onClick={() => setApprovals((list) => list.filter((k) => k !== key))}>
+                    {t('tools.revoke')}
+                  </button>
+                </li>
+              );
+            })}
+          </ul>
+        </section>
       )}
       {error && <p role="alert">{errorText(t, error)}</p>}
     </ConfirmDialog>

@@ -308,6 +308,10 @@ export class OpenAIChatAdapter implements ChatAdapter {
     }
     const choice = Array.isArray(obj.choices) ? (obj.choices[0] as Record<string, unknown> | undefined) : undefined;
     const message = choice?.message as Record<string, unknown> | undefined;
+    // A reply that only calls tools has `content: null` and `tool_calls`.
+    const calls = new ToolCallAssembly();
+    if (Array.isArray(message?.tool_calls)) calls.push((message.tool_calls as { id?: string; function?: { name?: string; arguments?: string } }[]).map((c, index) => ({ index, ...c })));
+    if (message && message.content == null && calls.size > 0) message.content = '';
     if (!message || typeof message.content !== 'string') {
       yield { type: 'error', error: notOpenAIApi(contentType, text, ctx) };
       return;
@@ -319,6 +323,7 @@ export class OpenAIChatAdapter implements ChatAdapter {
     const usage = mapUsage(obj.usage);
     if (usage) yield { type: 'usage', usage };
     const finishReason = typeof choice?.finish_reason === 'string' ? choice.finish_reason : 'stop';
+    if (calls.size > 0) yield { type: 'tool-calls', calls: calls.finish() };
     yield { type: 'done', finishReason };
     const cutOff = this.finishError(finishReason, ctx);
     if (cutOff) yield { type: 'error', error: cutOff };
