@@ -7,10 +7,8 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserHost } from '../../electron/browser-host/host';
-import type { Handler } from '../../electron/main/ipc/dispatcher';
-import type { ChannelName, ChannelParsedInput, ChannelResult } from '../../shared/ipc/contract';
 import { startOpenAIServer, type OpenAIServer } from '../fixtures/openai-server/index.js';
-import { startE2eHost, type E2eHost } from '../support/e2e-host';
+import { localProvider, startE2eHost, type E2eHost } from '../support/e2e-host';
 
 /** Pastes a 40×30 PNG drawn in the page into the composer, as Ctrl+V of a screenshot does. */
 async function pasteImage(page: Page, name: string): Promise<void> {
@@ -50,11 +48,7 @@ describe('Attachments in the Chat window', () => {
   let e2e: E2eHost;
   let page: Page;
 
-  async function mainCall<C extends ChannelName>(channel: C, input: ChannelParsedInput<C>): Promise<ChannelResult<C>> {
-    const handler = host.services.handlers[channel] as Handler<C> | undefined;
-    if (!handler) throw new Error(`no handler for ${channel}`);
-    return handler(input, { windowId: -1, windowKind: 'chat' });
-  }
+  const mainCall: E2eHost['call'] = (channel, input) => e2e.call(channel, input);
 
   const composer = () => page.getByRole('textbox', { name: 'Message', exact: true });
   const chips = () => page.getByRole('list', { name: 'Attachments' }).first().locator('li');
@@ -64,15 +58,7 @@ describe('Attachments in the Chat window', () => {
     server = await startOpenAIServer({ models: ['gpt-4o-mini', 'text-only-lmstudio'] });
     e2e = await startE2eHost({ dataDirPrefix: 'sb-e2e-attachments-' });
     host = e2e.host;
-    await mainCall('providers:save', {
-      type: 'openai-compatible',
-      name: 'Local server',
-      baseUrl: server.url,
-      model: 'gpt-4o-mini',
-      assistantId: '',
-      customHeaders: [],
-      apiKey: { action: 'keep' },
-    });
+    await mainCall('providers:save', localProvider(server.url));
     page = await e2e.open(host.chatUrl);
   });
 

@@ -8,11 +8,9 @@ import fs from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserHost } from '../../electron/browser-host/host';
-import type { Handler } from '../../electron/main/ipc/dispatcher';
-import type { ChannelName, ChannelParsedInput, ChannelResult } from '../../shared/ipc/contract';
 import type { SwitchboardApi } from '../../shared/ipc/window-api';
 import { startOpenAIServer, type OpenAIServer } from '../fixtures/openai-server/index.js';
-import { startE2eHost, type E2eHost } from '../support/e2e-host';
+import { localProvider, startE2eHost, type E2eHost } from '../support/e2e-host';
 
 type WithApi = Window & { switchboard: SwitchboardApi };
 
@@ -23,11 +21,7 @@ describe('Prompt library', () => {
   let page: Page;
   const pageErrors = () => e2e.pageErrors;
 
-  async function mainCall<C extends ChannelName>(channel: C, input: ChannelParsedInput<C>): Promise<ChannelResult<C>> {
-    const handler = host.services.handlers[channel] as Handler<C> | undefined;
-    if (!handler) throw new Error(`no handler for ${channel}`);
-    return handler(input, { windowId: -1, windowKind: 'chat' });
-  }
+  const mainCall: E2eHost['call'] = (channel, input) => e2e.call(channel, input);
 
   const composer = () => page.getByRole('textbox', { name: 'Message', exact: true });
 
@@ -35,15 +29,7 @@ describe('Prompt library', () => {
     server = await startOpenAIServer();
     e2e = await startE2eHost({ dataDirPrefix: 'sb-e2e-prompts-' });
     host = e2e.host;
-    await mainCall('providers:save', {
-      type: 'openai-compatible',
-      name: 'Local server',
-      baseUrl: server.url,
-      model: 'gpt-4o-mini',
-      assistantId: '',
-      customHeaders: [],
-      apiKey: { action: 'keep' },
-    });
+    await mainCall('providers:save', localProvider(server.url));
     // Another prompt, so the `/` list has something to move through and filter out.
     await mainCall('prompts:save', { name: 'Code review', text: 'Review this code for bugs.' });
     page = await e2e.open(host.chatUrl);

@@ -7,11 +7,9 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserHost } from '../../electron/browser-host/host';
-import type { Handler } from '../../electron/main/ipc/dispatcher';
-import type { ChannelName, ChannelParsedInput, ChannelResult } from '../../shared/ipc/contract';
 import { faults, startOpenAIServer, type OpenAIServer } from '../fixtures/openai-server/index.js';
 import type { ChatRequestInfo } from '../fixtures/openai-server/types.js';
-import { startE2eHost, type E2eHost } from '../support/e2e-host';
+import { localProvider, startE2eHost, type E2eHost } from '../support/e2e-host';
 import { STDIO_SERVER } from '../support/mcp/mcp-rig';
 
 /** The model's answer after tools ran: what the tool messages said. */
@@ -28,11 +26,7 @@ describe('Tools (MCP) in the browser', () => {
   let e2e: E2eHost;
   let chat: Page;
 
-  async function mainCall<C extends ChannelName>(channel: C, input: ChannelParsedInput<C>): Promise<ChannelResult<C>> {
-    const handler = host.services.handlers[channel] as Handler<C> | undefined;
-    if (!handler) throw new Error(`no handler for ${channel}`);
-    return handler(input, { windowId: -1, windowKind: 'chat' });
-  }
+  const mainCall: E2eHost['call'] = (channel, input) => e2e.call(channel, input);
 
   const composer = () => chat.getByRole('textbox', { name: 'Message', exact: true });
 
@@ -41,15 +35,7 @@ describe('Tools (MCP) in the browser', () => {
     server.setBehavior({ reply: toldByTools });
     e2e = await startE2eHost({ dataDirPrefix: 'sb-e2e-tools-' });
     host = e2e.host;
-    await mainCall('providers:save', {
-      type: 'openai-compatible',
-      name: 'Local server',
-      baseUrl: server.url,
-      model: 'gpt-4o-mini',
-      assistantId: '',
-      customHeaders: [],
-      apiKey: { action: 'keep' },
-    });
+    await mainCall('providers:save', localProvider(server.url));
   });
 
   afterAll(async () => {

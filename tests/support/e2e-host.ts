@@ -10,6 +10,9 @@ import path from 'node:path';
 import keytar from 'keytar';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startBrowserHost, type BrowserHost } from '../../electron/browser-host/host';
+import type { Handler, WindowKind } from '../../electron/main/ipc/dispatcher';
+import type { ChannelName, ChannelParsedInput, ChannelResult } from '../../shared/ipc/contract';
+import type { ProviderDraft } from '../../shared/models/provider';
 import { createMemoryLogger } from '../../electron/main/logger';
 import { KEYCHAIN_SERVICE } from '../../electron/main/secrets/secret-store';
 import { launchChromium } from './chromium';
@@ -37,7 +40,26 @@ export interface E2eHost {
   open(url: string): Promise<Page>;
   /** Files under the data dir whose bytes contain `needle` (config, conversations, anything the app wrote). */
   filesContaining(needle: string): string[];
+  /**
+   * A channel's handler in main, called as a window of `windowKind` (default: the Chat window) would, without
+   * a page: a test's set-up, and checks of what main holds beside what the page shows.
+   */
+  call<C extends ChannelName>(channel: C, input: ChannelParsedInput<C>, windowKind?: WindowKind): Promise<ChannelResult<C>>;
   close(): Promise<void>;
+}
+
+/** An OpenAI-compatible provider on a local test server (model gpt-4o-mini, no key), with `fields` over it. */
+export function localProvider(baseUrl: string, fields: Partial<ProviderDraft> = {}): ProviderDraft {
+  return {
+    type: 'openai-compatible',
+    name: 'Local server',
+    baseUrl,
+    model: 'gpt-4o-mini',
+    assistantId: '',
+    customHeaders: [],
+    apiKey: { action: 'keep' },
+    ...fields,
+  };
 }
 
 export async function startE2eHost(options: E2eHostOptions): Promise<E2eHost> {
@@ -87,6 +109,11 @@ export async function startE2eHost(options: E2eHostOptions): Promise<E2eHost> {
         return page;
       },
       filesContaining: (needle) => filesContaining(dataDir, needle),
+      async call<C extends ChannelName>(channel: C, input: ChannelParsedInput<C>, windowKind: WindowKind = 'chat'): Promise<ChannelResult<C>> {
+        const handler = (host as BrowserHost).services.handlers[channel] as Handler<C> | undefined;
+        if (!handler) throw new Error(`no handler for ${channel}`);
+        return handler(input, { windowId: -1, windowKind });
+      },
       close,
     };
   } catch (error) {
