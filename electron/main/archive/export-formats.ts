@@ -5,6 +5,7 @@
  */
 import { strToU8, zipSync } from 'fflate';
 import type { Conversation, Message } from '../../../shared/models/conversation';
+import type { ToolCallRecord } from '../../../shared/models/tools';
 import { EXPORT_FORMAT_NAME, EXPORT_FORMAT_VERSION, type ExportFormat } from '../../../shared/models/archive';
 
 export type ExportLanguage = 'en' | 'zh-TW';
@@ -20,6 +21,10 @@ const LABELS = {
     model: 'Model',
     stopped: '(stopped before the end)',
     failed: '(failed)',
+    toolCall: 'Tool call',
+    arguments: 'Arguments',
+    result: 'Result',
+    toolStates: { pending: 'not answered', running: 'did not finish', done: 'done', error: 'failed', denied: 'denied', cancelled: 'cancelled' },
   },
   'zh-TW': {
     you: '你',
@@ -31,6 +36,10 @@ const LABELS = {
     model: '模型',
     stopped: '（回覆在結束前停止）',
     failed: '（失敗）',
+    toolCall: '工具呼叫',
+    arguments: '參數',
+    result: '結果',
+    toolStates: { pending: '未回應', running: '未完成', done: '完成', error: '失敗', denied: '已拒絕', cancelled: '已取消' },
   },
 } as const;
 
@@ -40,6 +49,25 @@ export interface ExportEnvelope {
   version: typeof EXPORT_FORMAT_VERSION;
   exportedAt: string;
   conversations: Conversation[];
+}
+
+/** A reply's tool calls, round by round, as its cards showed them. */
+function toolCallsOf(message: Message): ToolCallRecord[] {
+  return (message.toolRounds ?? []).flatMap((round) => round.calls);
+}
+
+/** The summary line of a tool call: tool, server, how it ended. */
+function toolCallTitle(call: ToolCallRecord, lang: ExportLanguage): string {
+  const l = LABELS[lang];
+  return `${l.toolCall}: ${call.tool || call.name} · ${call.serverName} · ${l.toolStates[call.state]}`;
+}
+
+/** A Markdown code fence that no run of backticks in `text` can close early. */
+function fenced(text: string, info = ''): string {
+  let longest = 0;
+  for (const run of text.matchAll(/`+/g)) longest = Math.max(longest, run[0].length);
+  const fence = '`'.repeat(Math.max(3, longest + 1));
+  return `${fence}${info}\n${text.trimEnd()}\n${fence}`;
 }
 
 /** Drops what only lives in memory (`unsaved`), so the file holds what the conversation file holds. */
@@ -129,6 +157,13 @@ export function toMarkdown(conversation: Conversation, lang: ExportLanguage): st
       out.push('<details>', `<summary>${l.reasoning}</summary>`, '', inertHtml(message.reasoning.trimEnd()), '', '</details>', '');
     }
     out.push(inertHtml(message.content.trimEnd()), '');
+    for (const call of toolCallsOf(message)) {
+      out.push('<details>', `<summary>${inertHtml(toolCallTitle(call, lang))}</summary>`, '');
+      if (call.message) out.push(inertHtml(call.message), '');
+      out.push(`${l.arguments}:`, '', fenced(call.arguments, 'json'), '');
+      if (call.result !== undefined) out.push(`${l.result}:`, '', fenced(call.result), '');
+      out.push('</details>', '');
+    }
     const names = attachmentNames(message);
     if (names.length > 0) out.push(`${l.attachments}:`, '', ...names.map((n) => `- ${inertHtml(n)}`), '');
   }
@@ -156,6 +191,17 @@ export function toHtml(conversation: Conversation, lang: ExportLanguage): string
       parts.push(`<details><summary>${e(l.reasoning)}</summary><div class="content">${e(message.reasoning)}</div></details>`);
     }
     parts.push(`<div class="content">${e(message.content)}</div>`);
+    for (const call of toolCallsOf(message)) {
+      parts.push(
+        [
+          `<details><summary>${e(toolCallTitle(call, lang))}</summary>`,
+          call.message ? `<p>${e(call.message)}</p>` : '',
+          `<p>${e(l.arguments)}:</p><pre class="content">${e(call.arguments)}</pre>`,
+          call.result !== undefined ? `<p>${e(l.result)}:</p><pre class="content">${e(call.result)}</pre>` : '',
+          '</details>',
+        ].join(''),
+      );
+    }
     const names = attachmentNames(message);
     if (names.length > 0) parts.push(`<p>${e(l.attachments)}: ${names.map(e).join(', ')}</p>`);
     parts.push('</article>');

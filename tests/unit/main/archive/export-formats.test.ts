@@ -77,6 +77,42 @@ describe('export formats', () => {
     expect(parseImport(new TextEncoder().encode(json), 'c.json').conversations).toEqual([expected]);
   });
 
+  it('Markdown and HTML: a reply\'s tool calls with their server, outcome, arguments and result, inert', () => {
+    const withTools: Conversation = {
+      ...conversation,
+      messages: [
+        conversation.messages[0]!,
+        {
+          id: 't1',
+          role: 'assistant',
+          content: 'Checking the weather. It is sunny.',
+          status: 'complete',
+          createdAt: '2025-02-01T08:00:05.000Z',
+          toolRounds: [
+            {
+              contentLength: 22,
+              calls: [
+                { id: 'c1', name: 'weather', serverId: 's1', serverName: 'Weather <srv>', tool: 'weather', arguments: '{"city":"台北"}', state: 'done', result: 'sunny ``` <img src=x>' },
+                { id: 'c2', name: 'delete_all', serverId: 's1', serverName: 'Weather <srv>', tool: 'delete_all', arguments: '{}', state: 'denied', message: 'The user denied this tool call.' },
+              ],
+            },
+          ],
+        },
+      ],
+    };
+    const md = toMarkdown(withTools, 'en');
+    expect(md).toContain('<summary>Tool call: weather · Weather &lt;srv> · done</summary>');
+    expect(md).toContain('Arguments:\n\n```json\n{"city":"台北"}\n```');
+    // The result holds a fence of three backticks: its own fence is longer, so it cannot end early.
+    expect(md).toContain('Result:\n\n````\nsunny ``` <img src=x>\n````');
+    expect(md).toContain('<summary>Tool call: delete_all · Weather &lt;srv> · denied</summary>\n\nThe user denied this tool call.');
+    expect(toMarkdown(withTools, 'zh-TW')).toContain('<summary>工具呼叫: weather · Weather &lt;srv> · 完成</summary>');
+    const html = toHtml(withTools, 'en');
+    expect(html).toContain('<summary>Tool call: weather · Weather &#60;srv&#62; · done</summary>');
+    expect(html).toContain('<pre class="content">sunny ``` &#60;img src=x&#62;</pre>');
+    expect(html).not.toMatch(/<img/);
+  });
+
   it('archive: the importable JSON and a Markdown file per conversation, the same bytes each time', () => {
     const second = { ...conversation, id: 'golden-2', title: 'Plan a trip <to> 台北 & back' };
     const zip = archiveOf([conversation, second], 'en', NOW);
