@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Conversation, Message } from '../../shared/models/conversation';
 import type { ProviderView } from '../../shared/models/provider';
 import { faults, forKey, refusedUrl, startOpenAIServer, type OpenAIServer } from '../fixtures/openai-server/index.js';
-import { localServerAndRigs, type ReplayedStream, type Rig } from '../support/chat-rig';
+import { localServerAndRigs, waitUntil, type ReplayedStream, type Rig } from '../support/chat-rig';
 import { draft } from '../support/providers-rig';
 
 const KEY_A = 'sk-pool-aaaaaaaaaaaaaaaa-A111';
@@ -140,6 +140,54 @@ describe('key pool', () => {
     ]);
     const third = await turn(rig, first.conversation.id);
     expect(third.reply.route?.keyHint).toBe('…C333');
+  });
+
+  it('a key marked invalid stays skipped after a restart, even one that was not a clean quit', async () => {
+    const rig = local.rig({ keyHealth: { saveDelayMs: 20 } });
+    const stale = 'sk-pool-revoked-zzzzzzzzzz-Z999';
+    const provider = await addPool(rig, [stale, KEY_B]);
+    const first = await turn(rig);
+    expect(first.reply.route?.attempts).toEqual([expect.objectContaining({ keyHint: '…Z999', reason: 'invalid-key' })]);
+
+    // Like a kill -9: a second app on the same data dir, the first never disposed.
+    await waitUntil(() => fs.existsSync(path.join(rig.dataDir, 'key-health.json')) && fs.readFileSync(path.join(rig.dataDir, 'key-health.json'), 'utf8').includes('AUTH_FAILED'), 5_000, 'key health saved');
+    const killed = local.rig({ dataDir: rig.dataDir, secretStore: rig.secrets });
+    expect((await health(killed, provider.id))[0]?.health).toMatchObject({ state: 'invalid', lastErrorCode: 'AUTH_FAILED' });
+    await turn(killed, first.conversation.id);
+
+    // And a clean restart.
+    const restarted = local.keep(await killed.restart());
+    expect((await health(restarted, provider.id)).map((k) => [k.hint, k.health.state])).toEqual([
+      ['…Z999', 'invalid'],
+      ['…B222', 'ok'],
+    ]);
+    await turn(restarted, first.conversation.id);
+    expect(keysSent(local.server)).toEqual([bearer(stale), bearer(KEY_B), bearer(KEY_B), bearer(KEY_B)]);
+  });
+
+  it('a cooldown survives a restart until it expires', async () => {
+    let now = Date.parse('2026-01-01T00:00:00Z');
+    const rig = local.rig({ keyHealth: { now: () => now } });
+    const provider = await addPool(rig, [KEY_A, KEY_B]);
+    local.server.nextResponses(faults.rateLimited({ seconds: 30 }, forKey(KEY_A)));
+    const first = await turn(rig);
+    expect(first.reply.route?.keyHint).toBe('…B222');
+
+    now += 10_000;
+    const restarted = local.keep(await rig.restart());
+    expect((await health(restarted, provider.id))[0]?.health).toMatchObject({ state: 'cooling', coolingUntil: new Date(Date.parse('2026-01-01T00:00:30Z')).toISOString() });
+    const second = await turn(restarted, first.conversation.id);
+    expect(second.reply.route).toMatchObject({ keyHint: '…B222', attempts: [expect.objectContaining({ keyHint: '…A111', reason: 'cooling' })] });
+
+    now += 21_000;
+    const third = await turn(restarted, first.conversation.id);
+    expect(third.reply.route).toMatchObject({ keyHint: '…A111', attempts: [] });
+    expect(keysSent(local.server)).toEqual([bearer(KEY_A), bearer(KEY_B), bearer(KEY_B), bearer(KEY_A)]);
+
+    // Expired by the next start: nothing of the cooldown is read back.
+    now += 60_000;
+    const later = local.keep(await restarted.restart());
+    expect((await health(later, provider.id))[0]?.health).toMatchObject({ state: 'ok', coolingUntil: null });
   });
 
   it('round robin takes turns between healthy keys', async () => {
