@@ -312,21 +312,36 @@ describe('failover to another provider', () => {
     expect(reply.route).toMatchObject({ keyHint: '…B222', failed: true, attempts: [{ keyHint: '…A111', reason: 'rate-limited' }] });
   });
 
-  it('a deleted fallback is passed over with the reason', async () => {
+  it('deleting a provider takes it out of every fallback list: the others still save, and conversations drop it when next sent', async () => {
     const rig = local.rig();
     const fallback = await addBackup(rig);
-    const primary = await addPool(rig, [KEY_A], { fallbacks: [{ providerId: fallback.id, model: '' }] });
+    const spare = await rig.call('providers:save', draft({ name: 'Spare', baseUrl: backup.url, model: 'gpt-4o', keys: [{ label: '', value: FALLBACK_KEY }] }));
+    const primary = await addPool(rig, [KEY_A], { fallbacks: [{ providerId: fallback.id, model: '' }, { providerId: spare.id, model: 'm' }] });
+    const conversation = await rig.call('conversations:create', { providerId: primary.id });
+    await rig.call('conversations:setFallbacks', { id: conversation.id, fallbacks: [{ providerId: fallback.id, model: 'gpt-4o' }, { providerId: spare.id, model: '' }] });
+
     await rig.call('providers:delete', { id: fallback.id });
-    local.server.nextResponses(faults.serverError());
-    const { result } = await turn(rig);
-    expect(result.final.error?.code).toBe('ALL_ROUTES_FAILED');
-    expect(result.final.error?.message).toBe(
-      'No provider could answer. Tried: Primary · gpt-4o-mini, key key 1 …A111: server unavailable; A deleted provider · default model: provider deleted.',
-    );
-    // Saving the provider again names the dangling fallback in a sentence instead of keeping it silently.
-    const refused = await rig.raw('providers:save', draft({ ...primary, apiKey: { action: 'keep' } }));
-    expect(refused.ok).toBe(false);
-    if (!refused.ok) expect(refused.error.fields?.['fallbacks.0']?.code).toBe('FALLBACK_MISSING');
+    expect(rig.services.config.getProvider(primary.id)?.fallbacks).toEqual([{ providerId: spare.id, model: 'm' }]);
+    // The same file on disk after a restart, and the provider saves again without a word about the deleted one.
+    const restarted = local.keep(await rig.restart());
+    expect(restarted.services.config.getProvider(primary.id)?.fallbacks).toEqual([{ providerId: spare.id, model: 'm' }]);
+    const saved = await restarted.raw('providers:save', draft({ ...primary, fallbacks: undefined, apiKey: { action: 'keep' } }));
+    expect(saved.ok).toBe(true);
+
+    // The conversation's own list drops it at the next send: the deleted provider is not among what was tried.
+    local.server.alwaysRespond(faults.serverError());
+    const { result, reply, conversation: after } = await turn(restarted, conversation.id);
+    expect(result.content).toBe('Backup here.');
+    expect(reply.route?.providerName).toBe('Spare');
+    expect(reply.route?.attempts.map((a) => a.reason)).toEqual(['unavailable']);
+    expect(after.fallbacks).toEqual([{ providerId: spare.id, model: '' }]);
+
+    // Deleting the last one leaves the provider with none at all.
+    await restarted.call('providers:delete', { id: spare.id });
+    expect(restarted.services.config.getProvider(primary.id)?.fallbacks).toBeUndefined();
+    const alone = await turn(restarted, conversation.id);
+    expect(alone.result.final.error?.code).toBe('SERVER_ERROR');
+    expect(alone.conversation.fallbacks).toEqual([]);
   });
 });
 
