@@ -442,7 +442,28 @@ describe('older configs and bad input', () => {
     // No key works: the first key's failure, saying it was all of them.
     const none = await rig.raw('providers:test', draft({ baseUrl: local.server.url, keys: [{ label: 'x', value: 'sk-pool-revoked-zzzzzzzzzz-Z999' }, { label: 'y', value: 'sk-pool-revoked-yyyyyyyyyy-Y888' }] }));
     expect(none.ok).toBe(false);
-    if (!none.ok) expect(none.error).toMatchObject({ code: 'AUTH_FAILED', params: { failedKeys: 2 } });
+    if (!none.ok) {
+      expect(none.error).toMatchObject({ code: 'AUTH_FAILED', params: { failedKeys: 2 } });
+      // Each key's own answer, with its label and mask, for Settings to list.
+      expect(none.error.fields).toEqual({
+        'keys.0': expect.objectContaining({ code: 'AUTH_FAILED', message: expect.stringMatching(/rejected the API key/), params: expect.objectContaining({ keyLabel: 'x', keyHint: '…Z999', status: 401 }) }),
+        'keys.1': expect.objectContaining({ code: 'AUTH_FAILED', params: expect.objectContaining({ keyLabel: 'y', keyHint: '…Y888' }) }),
+      });
+    }
+  });
+
+  it('Test Connection of a saved pool from the simple key field (the pool not edited) checks every stored key', async () => {
+    const rig = local.rig();
+    const provider = await addPool(rig, [KEY_A, 'sk-pool-revoked-zzzzzzzzzz-Z999']);
+    const kept = await rig.call('providers:test', draft({ ...provider, keys: undefined, apiKey: { action: 'keep' } }));
+    expect(kept.keyResults?.map((k) => [k.label, k.hint, k.ok])).toEqual([
+      ['key 1', '…A111', true],
+      ['key 2', '…Z999', false],
+    ]);
+    // A key typed in the simple field stands in for the first, as saving it would.
+    const typed = await rig.raw('providers:test', draft({ ...provider, keys: undefined, apiKey: { action: 'set', value: 'sk-pool-revoked-yyyyyyyyyy-Y888' } }));
+    expect(typed.ok).toBe(false);
+    if (!typed.ok) expect(Object.values(typed.error.fields ?? {}).map((f) => f.params?.keyHint)).toEqual(['…Y888', '…Z999']);
   });
 
   it('the pool, its order, labels, strategy and fallbacks survive a restart', async () => {
