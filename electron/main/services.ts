@@ -10,6 +10,9 @@ import { AppService } from './app-service';
 import { ChatService } from './chat/chat-service';
 import { ReplyRouter } from './chat/reply-router';
 import { KeyHealthBook } from './providers/routing/key-pool';
+import { KeyHealthFile } from './providers/routing/key-health-file';
+import { NO_KEY_ID } from './providers/routing/failover-plan';
+import { poolOf } from './providers/provider-key-pool';
 import type { Timers } from './chat/event-coalescer';
 import { ConfigStore, type JsonFileStoreFactory } from './config/config-store';
 import { ConversationStore } from './conversations/conversation-store';
@@ -61,6 +64,8 @@ export interface ServiceDeps {
   search?: { startDelayMs?: number; saveDelayMs?: number };
   /** MCP tuning (tests shorten timeouts and back-off, or pass a stand-in connector). */
   mcp?: Pick<McpServiceDeps, 'connect' | 'timers' | 'startTimeoutMs' | 'restartDelaysMs' | 'callTimeoutMs' | 'maxRounds'>;
+  /** Key health tuning: its clock (tests move it past a cooldown) and how soon a change is saved. */
+  keyHealth?: { now?: () => number; saveDelayMs?: number };
   /** Attachment store tuning: when unused attachments are first collected, and how long an unsent one is kept. */
   attachments?: { collectDelayMs?: number; graceMs?: number; now?: () => number };
 }
@@ -158,7 +163,21 @@ export function createServices(deps: ServiceDeps): Services {
     log: deps.log,
     ...(deps.assistant ? { assistant: deps.assistant } : {}),
   });
-  const health = new KeyHealthBook(deps.now ? () => (deps.now as () => Date)().getTime() : Date.now);
+  const healthNow = deps.keyHealth?.now ?? (deps.now ? () => (deps.now as () => Date)().getTime() : Date.now);
+  const health = new KeyHealthBook(healthNow);
+  // Rejected keys and cooldowns outlive a restart; a deleted provider's or key's health does not.
+  const healthFile = new KeyHealthFile({
+    dataDir: deps.dataDir,
+    book: health,
+    log: deps.log,
+    now: healthNow,
+    known: (providerId, keyId) => {
+      const provider = config.getProvider(providerId);
+      return provider !== undefined && (keyId === NO_KEY_ID || poolOf(provider).some((k) => k.id === keyId));
+    },
+    ...(deps.keyHealth?.saveDelayMs !== undefined ? { saveDelayMs: deps.keyHealth.saveDelayMs } : {}),
+  });
+  healthFile.start();
   const providers = new ProviderService({
     health,
     config,
@@ -222,6 +241,7 @@ export function createServices(deps: ServiceDeps): Services {
       await mcp.dispose();
       await search.flush();
       await prompts.flush();
+      await healthFile.dispose();
     },
   };
 }

@@ -44,10 +44,23 @@ export function TestOutcome({ state }: { state: TestState }) {
     );
   } else if (state.state === 'error') {
     const hint = errorHint(t, state.error);
+    const perKey = typeof state.error.params?.failedKeys === 'number' ? keyFailures(state.error) : [];
     content = (
       <div className="banner banner-error" role="alert">
-        <p>{errorText(t, state.error)}</p>
-        {typeof state.error.params?.failedKeys === 'number' ? <p className="banner-detail">{t('test.allKeysFailed', { count: state.error.params.failedKeys })}</p> : null}
+        {perKey.length > 0 ? (
+          <>
+            <p>{t('test.allKeysFailed', { count: perKey.length })}</p>
+            <ul className="key-results">
+              {perKey.map((k) => (
+                <li key={k.row} className="key-failed">
+                  {t('test.keyFailed', { key: k.key, error: errorText(t, k.error) })}
+                </li>
+              ))}
+            </ul>
+          </>
+        ) : (
+          <p>{errorText(t, state.error)}</p>
+        )}
         {hint ? <p className="banner-detail">{hint}</p> : null}
       </div>
     );
@@ -57,4 +70,20 @@ export function TestOutcome({ state }: { state: TestState }) {
       {content}
     </div>
   );
+}
+
+/** What each key of a pool got when none worked (`keys.<row>` of the error, see routing/key-tests.ts). */
+function keyFailures(error: AppError): { row: number; key: string; error: AppError }[] {
+  return Object.entries(error.fields ?? {})
+    .map(([field, issue]) => ({ row: Number(/^keys\.(\d+)$/.exec(field)?.[1] ?? Number.NaN), issue }))
+    .filter(({ row }) => Number.isInteger(row))
+    .sort((a, b) => a.row - b.row)
+    .map(({ row, issue }) => {
+      const { keyLabel, keyHint, ...params } = issue.params ?? {};
+      return {
+        row,
+        key: [keyLabel, keyHint].filter((v) => typeof v === 'string' && v !== '').join(' ') || String(row + 1),
+        error: { code: issue.code as AppError['code'], message: issue.message, params },
+      };
+    });
 }

@@ -142,4 +142,28 @@ describe('Key pool and fallback', () => {
     await mainCall('app:setPreferences', { language: 'en' });
     expect(e2e.pageErrors).toEqual([]);
   });
+
+  it('Test Connection with no working key lists what each key got (English and Traditional Chinese)', async () => {
+    // Both keys of the pool are turned away by the model list Test Connection asks for.
+    primary.alwaysRespond(faults.invalidApiKey({ path: '/models' }));
+    const settings = await e2e.open(host.settingsUrl);
+    await settings.getByRole('heading', { name: 'Primary' }).waitFor();
+    await settings.getByRole('button', { name: 'Test Connection', exact: true }).click();
+    const banner = settings.locator('.test-outcome .banner-error');
+    await banner.getByText('None of the 2 keys worked:', { exact: true }).waitFor();
+    const host127 = new URL(primary.url).host;
+    expect(await banner.locator('.key-results li').allTextContents()).toEqual([
+      `first ${hint(KEY_A)}: ${host127} rejected the API key (HTTP 401).`,
+      `second ${hint(KEY_B)}: ${host127} rejected the API key (HTTP 401).`,
+    ]);
+    await mainCall('app:setPreferences', { language: 'zh-TW' });
+    await banner.getByText('2 把金鑰都無法使用：', { exact: true }).waitFor();
+    expect(await banner.locator('.key-results li').allTextContents()).toEqual([
+      `first ${hint(KEY_A)}：${host127} 拒絕了此 API 金鑰（HTTP 401）。`,
+      `second ${hint(KEY_B)}：${host127} 拒絕了此 API 金鑰（HTTP 401）。`,
+    ]);
+    await mainCall('app:setPreferences', { language: 'en' });
+    primary.reset();
+    expect(e2e.pageErrors).toEqual([]);
+  });
 });

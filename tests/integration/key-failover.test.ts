@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Conversation, Message } from '../../shared/models/conversation';
 import type { ProviderView } from '../../shared/models/provider';
 import { faults, forKey, refusedUrl, startOpenAIServer, type OpenAIServer } from '../fixtures/openai-server/index.js';
-import { localServerAndRigs, type ReplayedStream, type Rig } from '../support/chat-rig';
+import { localServerAndRigs, waitUntil, type ReplayedStream, type Rig } from '../support/chat-rig';
 import { draft } from '../support/providers-rig';
 
 const KEY_A = 'sk-pool-aaaaaaaaaaaaaaaa-A111';
@@ -142,6 +142,54 @@ describe('key pool', () => {
     expect(third.reply.route?.keyHint).toBe('…C333');
   });
 
+  it('a key marked invalid stays skipped after a restart, even one that was not a clean quit', async () => {
+    const rig = local.rig({ keyHealth: { saveDelayMs: 20 } });
+    const stale = 'sk-pool-revoked-zzzzzzzzzz-Z999';
+    const provider = await addPool(rig, [stale, KEY_B]);
+    const first = await turn(rig);
+    expect(first.reply.route?.attempts).toEqual([expect.objectContaining({ keyHint: '…Z999', reason: 'invalid-key' })]);
+
+    // Like a kill -9: a second app on the same data dir, the first never disposed.
+    await waitUntil(() => fs.existsSync(path.join(rig.dataDir, 'key-health.json')) && fs.readFileSync(path.join(rig.dataDir, 'key-health.json'), 'utf8').includes('AUTH_FAILED'), 5_000, 'key health saved');
+    const killed = local.rig({ dataDir: rig.dataDir, secretStore: rig.secrets });
+    expect((await health(killed, provider.id))[0]?.health).toMatchObject({ state: 'invalid', lastErrorCode: 'AUTH_FAILED' });
+    await turn(killed, first.conversation.id);
+
+    // And a clean restart.
+    const restarted = local.keep(await killed.restart());
+    expect((await health(restarted, provider.id)).map((k) => [k.hint, k.health.state])).toEqual([
+      ['…Z999', 'invalid'],
+      ['…B222', 'ok'],
+    ]);
+    await turn(restarted, first.conversation.id);
+    expect(keysSent(local.server)).toEqual([bearer(stale), bearer(KEY_B), bearer(KEY_B), bearer(KEY_B)]);
+  });
+
+  it('a cooldown survives a restart until it expires', async () => {
+    let now = Date.parse('2026-01-01T00:00:00Z');
+    const rig = local.rig({ keyHealth: { now: () => now } });
+    const provider = await addPool(rig, [KEY_A, KEY_B]);
+    local.server.nextResponses(faults.rateLimited({ seconds: 30 }, forKey(KEY_A)));
+    const first = await turn(rig);
+    expect(first.reply.route?.keyHint).toBe('…B222');
+
+    now += 10_000;
+    const restarted = local.keep(await rig.restart());
+    expect((await health(restarted, provider.id))[0]?.health).toMatchObject({ state: 'cooling', coolingUntil: new Date(Date.parse('2026-01-01T00:00:30Z')).toISOString() });
+    const second = await turn(restarted, first.conversation.id);
+    expect(second.reply.route).toMatchObject({ keyHint: '…B222', attempts: [expect.objectContaining({ keyHint: '…A111', reason: 'cooling' })] });
+
+    now += 21_000;
+    const third = await turn(restarted, first.conversation.id);
+    expect(third.reply.route).toMatchObject({ keyHint: '…A111', attempts: [] });
+    expect(keysSent(local.server)).toEqual([bearer(KEY_A), bearer(KEY_B), bearer(KEY_B), bearer(KEY_A)]);
+
+    // Expired by the next start: nothing of the cooldown is read back.
+    now += 60_000;
+    const later = local.keep(await restarted.restart());
+    expect((await health(later, provider.id))[0]?.health).toMatchObject({ state: 'ok', coolingUntil: null });
+  });
+
   it('round robin takes turns between healthy keys', async () => {
     const rig = local.rig();
     await addPool(rig, [KEY_A, KEY_B, KEY_C], { keyStrategy: 'round-robin' });
@@ -264,21 +312,36 @@ describe('failover to another provider', () => {
     expect(reply.route).toMatchObject({ keyHint: '…B222', failed: true, attempts: [{ keyHint: '…A111', reason: 'rate-limited' }] });
   });
 
-  it('a deleted fallback is passed over with the reason', async () => {
+  it('deleting a provider takes it out of every fallback list: the others still save, and conversations drop it when next sent', async () => {
     const rig = local.rig();
     const fallback = await addBackup(rig);
-    const primary = await addPool(rig, [KEY_A], { fallbacks: [{ providerId: fallback.id, model: '' }] });
+    const spare = await rig.call('providers:save', draft({ name: 'Spare', baseUrl: backup.url, model: 'gpt-4o', keys: [{ label: '', value: FALLBACK_KEY }] }));
+    const primary = await addPool(rig, [KEY_A], { fallbacks: [{ providerId: fallback.id, model: '' }, { providerId: spare.id, model: 'm' }] });
+    const conversation = await rig.call('conversations:create', { providerId: primary.id });
+    await rig.call('conversations:setFallbacks', { id: conversation.id, fallbacks: [{ providerId: fallback.id, model: 'gpt-4o' }, { providerId: spare.id, model: '' }] });
+
     await rig.call('providers:delete', { id: fallback.id });
-    local.server.nextResponses(faults.serverError());
-    const { result } = await turn(rig);
-    expect(result.final.error?.code).toBe('ALL_ROUTES_FAILED');
-    expect(result.final.error?.message).toBe(
-      'No provider could answer. Tried: Primary · gpt-4o-mini, key key 1 …A111: server unavailable; A deleted provider · default model: provider deleted.',
-    );
-    // Saving the provider again names the dangling fallback in a sentence instead of keeping it silently.
-    const refused = await rig.raw('providers:save', draft({ ...primary, apiKey: { action: 'keep' } }));
-    expect(refused.ok).toBe(false);
-    if (!refused.ok) expect(refused.error.fields?.['fallbacks.0']?.code).toBe('FALLBACK_MISSING');
+    expect(rig.services.config.getProvider(primary.id)?.fallbacks).toEqual([{ providerId: spare.id, model: 'm' }]);
+    // The same file on disk after a restart, and the provider saves again without a word about the deleted one.
+    const restarted = local.keep(await rig.restart());
+    expect(restarted.services.config.getProvider(primary.id)?.fallbacks).toEqual([{ providerId: spare.id, model: 'm' }]);
+    const saved = await restarted.raw('providers:save', draft({ ...primary, fallbacks: undefined, apiKey: { action: 'keep' } }));
+    expect(saved.ok).toBe(true);
+
+    // The conversation's own list drops it at the next send: the deleted provider is not among what was tried.
+    local.server.alwaysRespond(faults.serverError());
+    const { result, reply, conversation: after } = await turn(restarted, conversation.id);
+    expect(result.content).toBe('Backup here.');
+    expect(reply.route?.providerName).toBe('Spare');
+    expect(reply.route?.attempts.map((a) => a.reason)).toEqual(['unavailable']);
+    expect(after.fallbacks).toEqual([{ providerId: spare.id, model: '' }]);
+
+    // Deleting the last one leaves the provider with none at all.
+    await restarted.call('providers:delete', { id: spare.id });
+    expect(restarted.services.config.getProvider(primary.id)?.fallbacks).toBeUndefined();
+    const alone = await turn(restarted, conversation.id);
+    expect(alone.result.final.error?.code).toBe('SERVER_ERROR');
+    expect(alone.conversation.fallbacks).toEqual([]);
   });
 });
 
@@ -379,7 +442,28 @@ describe('older configs and bad input', () => {
     // No key works: the first key's failure, saying it was all of them.
     const none = await rig.raw('providers:test', draft({ baseUrl: local.server.url, keys: [{ label: 'x', value: 'sk-pool-revoked-zzzzzzzzzz-Z999' }, { label: 'y', value: 'sk-pool-revoked-yyyyyyyyyy-Y888' }] }));
     expect(none.ok).toBe(false);
-    if (!none.ok) expect(none.error).toMatchObject({ code: 'AUTH_FAILED', params: { failedKeys: 2 } });
+    if (!none.ok) {
+      expect(none.error).toMatchObject({ code: 'AUTH_FAILED', params: { failedKeys: 2 } });
+      // Each key's own answer, with its label and mask, for Settings to list.
+      expect(none.error.fields).toEqual({
+        'keys.0': expect.objectContaining({ code: 'AUTH_FAILED', message: expect.stringMatching(/rejected the API key/), params: expect.objectContaining({ keyLabel: 'x', keyHint: '…Z999', status: 401 }) }),
+        'keys.1': expect.objectContaining({ code: 'AUTH_FAILED', params: expect.objectContaining({ keyLabel: 'y', keyHint: '…Y888' }) }),
+      });
+    }
+  });
+
+  it('Test Connection of a saved pool from the simple key field (the pool not edited) checks every stored key', async () => {
+    const rig = local.rig();
+    const provider = await addPool(rig, [KEY_A, 'sk-pool-revoked-zzzzzzzzzz-Z999']);
+    const kept = await rig.call('providers:test', draft({ ...provider, keys: undefined, apiKey: { action: 'keep' } }));
+    expect(kept.keyResults?.map((k) => [k.label, k.hint, k.ok])).toEqual([
+      ['key 1', '…A111', true],
+      ['key 2', '…Z999', false],
+    ]);
+    // A key typed in the simple field stands in for the first, as saving it would.
+    const typed = await rig.raw('providers:test', draft({ ...provider, keys: undefined, apiKey: { action: 'set', value: 'sk-pool-revoked-yyyyyyyyyy-Y888' } }));
+    expect(typed.ok).toBe(false);
+    if (!typed.ok) expect(Object.values(typed.error.fields ?? {}).map((f) => f.params?.keyHint)).toEqual(['…Y888', '…Z999']);
   });
 
   it('the pool, its order, labels, strategy and fallbacks survive a restart', async () => {

@@ -49,6 +49,8 @@ export interface RigOptions {
   createStore?: ServiceDeps['createStore'];
   /** MCP tuning (short timeouts and back-off). */
   mcp?: ServiceDeps['mcp'];
+  /** Key health clock and save delay. */
+  keyHealth?: ServiceDeps['keyHealth'];
 }
 
 export interface Rig {
@@ -128,6 +130,7 @@ export function startRig(options: RigOptions = {}): Rig {
     chat: { persistIntervalMs: 50, ...options.chat },
     ...(options.assistant ? { assistant: options.assistant } : {}),
     ...(options.mcp ? { mcp: options.mcp } : {}),
+    ...(options.keyHealth ? { keyHealth: options.keyHealth } : {}),
   });
   const dispatcher = createDispatcher(services.handlers, log);
   const ctx = (windowId: number) => ({ windowId, windowKind: windowId === SETTINGS_WINDOW_ID ? ('settings' as const) : ('chat' as const) });

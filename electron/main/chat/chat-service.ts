@@ -39,7 +39,7 @@ import type { TurnTools } from '../tools/mcp-service';
 import { EventCoalescer, realTimers, type StreamPatch, type Timers } from './event-coalescer';
 import { UnsavedReplies } from './unsaved-replies';
 import type { ReplyRouter } from './reply-router';
-import { checkConversationFallbacks } from './conversation-fallbacks';
+import { checkConversationFallbacks, dropDeletedFallbacks } from './conversation-fallbacks';
 
 export interface ChatServiceDeps {
   store: ConversationStore;
@@ -589,6 +589,7 @@ export class ChatService {
         }
         prepared = prepare(c, now);
         c.messages.push(assistantMessage);
+        dropDeletedFallbacks(c, (providerId) => this.deps.config.getProvider(providerId) !== undefined);
       });
       if (!prepared) throw new Error('turn was not prepared');
       if (kept) this.unsaved.settled(conversationId, kept.id);

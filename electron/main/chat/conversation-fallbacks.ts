@@ -32,3 +32,16 @@ export function checkConversationFallbacks(
     });
   }
 }
+
+/**
+ * A provider deleted since the list was set leaves it when the conversation is next sent (and so is saved
+ * without it): the deletion reaches every conversation without rewriting them all at once, and a reply never
+ * lists "provider deleted" among what it tried. True when something was removed.
+ */
+export function dropDeletedFallbacks(conversation: { fallbacks?: FallbackTarget[] }, exists: (providerId: string) => boolean): boolean {
+  if (!conversation.fallbacks) return false;
+  const kept = conversation.fallbacks.filter((f) => exists(f.providerId));
+  if (kept.length === conversation.fallbacks.length) return false;
+  conversation.fallbacks = kept;
+  return true;
+}

@@ -146,7 +146,9 @@ export class ReplyRouter {
   }
 
   /**
-   * The reply's batches; `onRoute` hears who answers (or that no one could) before the batch that shows it.
+   * The reply's batches. `onRoute` hears who answered right after the batch carrying the first token has been
+   * yielded (so the route never holds that token back a frame); who failed, or that no one could answer,
+   * it hears before the batch with the error.
    * `wrap` wraps each route's adapter (the conversation's tool loop), so every round of tools stays on the
    * route that answered first.
    */

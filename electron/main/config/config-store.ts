@@ -214,6 +214,9 @@ export class ConfigStore {
     delete this.data.quirks[id];
     delete this.data.providerExtras[id];
     if (this.data.providers.length === before) return false;
+    // No provider keeps naming it as a fallback (a dangling entry would block saving that provider), in
+    // the same write as the deletion.
+    this.data.providers = this.data.providers.map((p) => withoutFallbackTo(p, id));
     this.flush();
     return true;
   }
@@ -255,4 +258,11 @@ function describeDamage(file: string): string | null {
   const providers = (value as Record<string, unknown>).providers;
   if (providers !== undefined && !Array.isArray(providers)) return 'the provider list in the file is not a list';
   return null;
+}
+
+function withoutFallbackTo(provider: ProviderConfig, id: string): ProviderConfig {
+  if (!provider.fallbacks?.some((f) => f.providerId === id)) return provider;
+  const { fallbacks, ...rest } = provider;
+  const kept = fallbacks.filter((f) => f.providerId !== id);
+  return kept.length > 0 ? { ...rest, fallbacks: kept } : rest;
 }

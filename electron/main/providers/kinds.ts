@@ -30,7 +30,7 @@ export function createKinds(deps: KindDeps): KindOf {
     openai: chatCompletionsKind({ ...http, ...rateLimit }, { needsKey: true }),
     'openai-compatible': chatCompletionsKind({ ...http, ...rateLimit }, { needsKey: false }),
     'openai-responses': responsesKind({ ...http, ...rateLimit, log }),
-    'openai-assistant': { ...assistantKind({ ...http, log, ...deps.assistant }), listModelsAs: 'openai-compatible' },
+    'openai-assistant': { ...assistantKind({ ...http, log, ...deps.assistant, rateLimit }), listModelsAs: 'openai-compatible' },
   };
   return (type) => (Object.hasOwn(kinds, type) ? kinds[type] : undefined);
 }

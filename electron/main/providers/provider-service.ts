@@ -167,12 +167,18 @@ export class ProviderService {
         return value ? [{ id: k.id ?? `new-${row}`, label: k.label, value }] : [];
       });
     }
-    const first = poolOf(existing).find((k) => stored.has(k.id));
+    // A form that shows the simple key field only (a saved pool it did not edit): the pool as saved, with a
+    // key typed there in place of the first, as a save would do (provider-key-pool.ts planSingle).
+    const kept = poolOf(existing).flatMap((k) => {
+      const value = stored.get(k.id)?.value;
+      return value ? [{ id: k.id, label: k.label, value }] : [];
+    });
     if (draft.apiKey.action === 'set') {
       const value = normalizeApiKey(draft.apiKey.value);
-      return value ? [{ id: first?.id ?? 'new-0', label: first?.label ?? '', value }] : [];
+      const first = kept[0];
+      return value ? [{ id: first?.id ?? 'new-0', label: first?.label ?? '', value }, ...kept.slice(1)] : [];
     }
-    if (draft.apiKey.action === 'keep' && first) return [{ id: first.id, label: first.label, value: stored.get(first.id)?.value ?? '' }];
+    if (draft.apiKey.action === 'keep') return kept;
     return [];
   }
 

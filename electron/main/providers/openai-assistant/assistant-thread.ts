@@ -68,6 +68,8 @@ async function contentOf(turn: ThreadTurn, message: HistoryMessage): Promise<unk
     if (!id) {
       id = turn.client.uploadFile(Buffer.from(attachment.base64 ?? '', 'base64'), attachment.name, attachment.mime, 'vision', turn.signal);
       uploaded.set(attachment.id, id);
+      // A failed upload (a 429 waited out) is made again when the thread is prepared again.
+      id.catch(() => uploaded.delete(attachment.id));
     }
     return id;
   };

@@ -39,6 +39,8 @@ import {
 } from './assistant-errors';
 import { AssistantsClient, endpointOf, HttpStatusError, pollAfterOf, POLL_BACKOFF, POLL_INITIAL_MS, POLL_MAX_MS, timeoutReason, type CreateRunAnswer } from './assistants-client';
 import { prepareThread } from './assistant-thread';
+import { waitOutAssistantRetry, type AssistantRetryContext } from './assistant-retry';
+import type { RateLimitOptions } from '../wire/rate-limit';
 
 /** Bound on the cancel request sent when we stop listening (Stop must not hang on a slow server). */
 const CANCEL_TIMEOUT_MS = 5000;
@@ -52,6 +54,8 @@ export interface AssistantAdapterDeps extends HttpDeps {
   log: Logger;
   /** Waits between polls; tests pass one that records the delays. Must reject when `signal` aborts. */
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** How a 429 on the requests that start a reply is waited out (assistant-retry.ts). */
+  rateLimit?: RateLimitOptions;
 }
 
 /** Why this adapter stopped listening to a run on its own. */
@@ -84,6 +88,8 @@ export class AssistantTurn {
   private statusCode: string | null = null;
   /** Aborted on Stop or when the run deadline passes. */
   private readonly runController = new AbortController();
+  /** 429s waited out in this reply (before its run started), against `maxRateLimitRetries`. */
+  private rateLimitRetries = 0;
 
   constructor(
     private readonly request: ChatRequest,
@@ -130,7 +136,7 @@ export class AssistantTurn {
     };
 
     try {
-      this.threadId = await prepareThread({ request: this.request, client: this.client, signal: this.signal, log: this.deps.log, sleep: this.sleep });
+      this.threadId = yield* this.threadWithRetries();
       startDeadline();
       yield* this.runOnce();
     } catch (error) {
@@ -164,6 +170,42 @@ export class AssistantTurn {
     }
   }
 
+  private retryContext(): AssistantRetryContext {
+    return {
+      request: this.request,
+      client: this.client,
+      endpoint: endpointOf(this.provider),
+      connectTimeoutMs: this.deps.connectTimeoutMs,
+      options: this.deps.rateLimit,
+      signal: this.signal,
+    };
+  }
+
+  /**
+   * The thread, its message added; a 429 on the way is waited out (assistant-retry.ts) and the thread made
+   * ready again. A thread created before the 429 is the one used then (it is the conversation's already),
+   * lined up like a Retry's, so nothing is created or added twice.
+   */
+  private async *threadWithRetries(): AsyncGenerator<ChatEvent, string> {
+    let request = this.request;
+    const uploaded = new Map<string, Promise<string>>();
+    for (;;) {
+      const attempt: ChatRequest = {
+        ...request,
+        saveThreadId: async (threadId) => {
+          await this.request.saveThreadId?.(threadId);
+          request = { ...request, conversation: { ...request.conversation, threadId, threadProviderId: this.provider.config.id } };
+        },
+      };
+      try {
+        return await prepareThread({ request: attempt, client: this.client, signal: this.signal, log: this.deps.log, sleep: this.sleep, uploaded });
+      } catch (error) {
+        if (this.signal.aborted || !(yield* waitOutAssistantRetry(error, this.rateLimitRetries, this.retryContext()))) throw error;
+        this.rateLimitRetries += 1;
+      }
+    }
+  }
+
   /** Our functions added to the assistant's own tools (a run's `tools` replaces them), when the conversation offers any. */
   private async runTools(): Promise<Record<string, unknown>> {
     const ours = this.request.tools ?? [];
@@ -176,19 +218,32 @@ export class AssistantTurn {
     return { tools: [...own, ...ours.map((t) => ({ type: 'function', function: { name: t.name, description: t.description, parameters: t.parameters } }))] };
   }
 
-  private async *runOnce(): AsyncGenerator<ChatEvent> {
-    const threadId = this.threadId as string;
-    let answer: CreateRunAnswer;
-    const tools = await this.runTools();
+  /** Creates the run, streamed; a server that refuses `stream` gets it unstreamed, to be polled. */
+  private async startRun(threadId: string, tools: Record<string, unknown>): Promise<CreateRunAnswer> {
     try {
-      answer = await this.client.createRun(threadId, this.assistantId, { ...this.runParameters(), ...tools }, true, this.signal);
+      return await this.client.createRun(threadId, this.assistantId, { ...this.runParameters(), ...tools }, true, this.signal);
     } catch (error) {
       const refused = rejectedParameter(error, new Set(Object.keys(this.runParameters())));
       if (refused) throw new TurnError(parameterRejectedError(refused, this.request.model));
       // A server that cannot stream runs may refuse `stream` outright: run again without it and poll.
       if (!(error instanceof HttpStatusError && error.status === 400 && /stream/i.test(error.bodyText))) throw error;
       this.deps.log.info('assistant', 'the server refused a streamed run; polling instead');
-      answer = await this.client.createRun(threadId, this.assistantId, { ...this.runParameters(), ...tools }, false, this.signal);
+      return await this.client.createRun(threadId, this.assistantId, { ...this.runParameters(), ...tools }, false, this.signal);
+    }
+  }
+
+  private async *runOnce(): AsyncGenerator<ChatEvent> {
+    const threadId = this.threadId as string;
+    let answer: CreateRunAnswer;
+    // A 429 before the run exists is waited out like one on the thread (the retries counted together).
+    for (;;) {
+      try {
+        answer = await this.startRun(threadId, await this.runTools());
+        break;
+      } catch (error) {
+        if (this.signal.aborted || !(yield* waitOutAssistantRetry(error, this.rateLimitRetries, this.retryContext()))) throw error;
+        this.rateLimitRetries += 1;
+      }
     }
     for (;;) {
       const { run, polled } = yield* this.follow(answer);

@@ -1,7 +1,8 @@
 /**
  * The health of every key of every provider's pool, and which key a request uses next. Kept in main's
- * memory for the session (a restart forgets cooldowns, which at worst costs one 429). Pure and
- * clock-injected: the failover planner and the tests drive it with their own time.
+ * memory; key-health-file.ts saves it (debounced, atomically) so a restart still skips a rejected key and
+ * waits out a cooldown. Pure and clock-injected: the failover planner and the tests drive it with their own
+ * time.
  *
  * - 429: the key cools down for what the server asked (`retry-after(-ms)`, then `x-ratelimit-reset-*`), or
  *   a doubling back-off bounded by MAX_BACKOFF_MS; a quota that ran out cools for QUOTA_COOLDOWN_MS.
@@ -39,6 +40,12 @@ function lastErrorOf(error: AppError): NonNullable<KeyState['lastError']> {
   return { code: error.code, message: error.message, ...(error.params ? { params: error.params } : {}) };
 }
 
+/** One key's state as saved across restarts (key-health-file.ts). */
+export interface KeyHealthEntry extends KeyState {
+  providerId: string;
+  keyId: string;
+}
+
 export type KeyAvailability = { kind: 'ready' } | { kind: 'cooling'; until: number } | { kind: 'invalid' };
 
 export class KeyHealthBook {
@@ -46,7 +53,32 @@ export class KeyHealthBook {
   /** Round robin: the index after the key used last, per provider. */
   private readonly cursors = new Map<string, number>();
 
+  private readonly listeners = new Set<() => void>();
+
   constructor(private readonly now: () => number = Date.now) {}
+
+  /** Called after every change (a key used, cooled, rejected, forgotten); returns the unsubscribe. */
+  onChanged(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private changed(): void {
+    for (const listener of this.listeners) listener();
+  }
+
+  /** Every key's state, to be saved. */
+  entries(): KeyHealthEntry[] {
+    return [...this.states].map(([slot, state]) => {
+      const [providerId = '', keyId = ''] = slot.split('\u0000');
+      return { providerId, keyId, ...structuredClone(state) };
+    });
+  }
+
+  /** Takes back what was saved (at start-up, before any request). */
+  restore(entries: readonly KeyHealthEntry[]): void {
+    for (const { providerId, keyId, ...state } of entries) this.states.set(this.slot(providerId, keyId), { ...state });
+  }
 
   private slot(providerId: string, keyId: string): string {
     return `${providerId}\u0000${keyId}`;
@@ -72,6 +104,7 @@ export class KeyHealthBook {
 
   markUsed(providerId: string, keyId: string): void {
     this.state(providerId, keyId).lastUsedAt = this.now();
+    this.changed();
   }
 
   /** The request got its first token: the key's 429 streak is over. */
@@ -79,6 +112,7 @@ export class KeyHealthBook {
     const state = this.state(providerId, keyId);
     state.strikes = 0;
     delete state.coolingUntil;
+    this.changed();
   }
 
   /** A 429: returns when the key is ready again. */
@@ -87,6 +121,7 @@ export class KeyHealthBook {
     state.strikes += 1;
     state.coolingUntil = this.now() + cooldownMs(error, state.strikes);
     state.lastError = lastErrorOf(error);
+    this.changed();
     return state.coolingUntil;
   }
 
@@ -94,20 +129,24 @@ export class KeyHealthBook {
     const state = this.state(providerId, keyId);
     state.invalid = true;
     state.lastError = lastErrorOf(error);
+    this.changed();
   }
 
   markFailed(providerId: string, keyId: string, error: AppError): void {
     this.state(providerId, keyId).lastError = lastErrorOf(error);
+    this.changed();
   }
 
   /** The user edited (or removed) the key: what was learned about the old one no longer holds. */
   forget(providerId: string, keyId: string): void {
-    this.states.delete(this.slot(providerId, keyId));
+    if (this.states.delete(this.slot(providerId, keyId))) this.changed();
   }
 
   forgetProvider(providerId: string): void {
-    for (const slot of [...this.states.keys()]) if (slot.startsWith(`${providerId}\u0000`)) this.states.delete(slot);
+    let dropped = false;
+    for (const slot of [...this.states.keys()]) if (slot.startsWith(`${providerId}\u0000`)) dropped = this.states.delete(slot) || dropped;
     this.cursors.delete(providerId);
+    if (dropped) this.changed();
   }
 
   /** The pool's keys in the order to try them now: ready keys by strategy, then cooling, then invalid. */

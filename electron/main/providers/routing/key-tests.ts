@@ -1,7 +1,9 @@
 /**
  * Test Connection for a key pool: every key is checked against the same endpoint, one after another (a
  * burst of parallel requests is what gets keys rate-limited), and each is reported. The result is the first
- * working key's; when no key works, the first key's failure is what the user sees, as for a single key.
+ * working key's; when no key works, the first key's failure is thrown (its code decides the hint, as for a
+ * single key) carrying every key's own failure in `fields` (`keys.<row>`, with the key's label and masked
+ * hint in the params), so Settings lists what each key got.
  */
 import type { ConnectionTestResult, KeyTestResult } from '../../../../shared/models/provider';
 import { AppFailure, type AppError } from '../../../../shared/result';
@@ -29,9 +31,15 @@ export async function testEveryKey(
     }
   }
   if (!first) {
-    // No key works: the first key's failure is shown, saying it was the same for all of them.
+    // No key works: the first key's failure, with what each key got.
     if (firstFailure instanceof AppFailure && keys.length > 1) {
-      throw new AppFailure({ ...firstFailure.appError, params: { ...firstFailure.appError.params, failedKeys: keys.length } });
+      const fields = Object.fromEntries(
+        keyResults.map((k, row) => [
+          `keys.${row}`,
+          { code: k.error?.code ?? 'INTERNAL', message: k.error?.message ?? '', params: { ...k.error?.params, keyLabel: k.label, keyHint: k.hint ?? '' } },
+        ]),
+      );
+      throw new AppFailure({ ...firstFailure.appError, params: { ...firstFailure.appError.params, failedKeys: keys.length }, fields });
     }
     throw firstFailure;
   }

@@ -43,19 +43,33 @@ export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
  * automatically (quota exhausted, a 503 that gave no time, too many retries, or a wait longer than allowed).
  */
 export function rateLimitWaitMs(error: unknown, appError: AppError, retriesSoFar: number, options: RateLimitOptions): number | null {
-  if (!(error instanceof APIError) || !appError.retryable) return null;
-  if (error.status !== 429 && error.status !== 503) return null;
+  const answer = httpAnswerOf(error);
+  if (!answer || !appError.retryable) return null;
+  if (answer.status !== 429 && answer.status !== 503) return null;
   if (retriesSoFar >= (options.maxRateLimitRetries ?? DEFAULT_RATE_LIMIT_RETRIES)) return null;
-  const asked = parseRetryAfterMs(error.headers ?? undefined, options.now);
+  const asked = parseRetryAfterMs(answer.headers, options.now);
   // A plain 503 may be a server that is down for good; only one that names a time is waited out.
-  if (error.status === 503 && asked === undefined) return null;
+  if (answer.status === 503 && asked === undefined) return null;
   const waitMs = asked ?? (options.backoffMs ?? ((n: number) => 1000 * 2 ** (n - 1)))(retriesSoFar + 1);
   return waitMs <= (options.maxRetryWaitMs ?? DEFAULT_MAX_RETRY_WAIT_MS) ? waitMs : null;
 }
 
 /** What the wait before an automatic retry is shown as (see rateLimitWaitMs). */
 export function retryReasonOf(error: unknown): RetryReason {
-  return error instanceof APIError && error.status === 503 ? 'unavailable' : 'rate-limited';
+  return httpAnswerOf(error)?.status === 503 ? 'unavailable' : 'rate-limited';
+}
+
+/**
+ * The status and headers of a failed request: the openai SDK's APIError, or the Assistants client's own
+ * HTTP error (any error carrying a numeric `status` and its `Headers`).
+ */
+function httpAnswerOf(error: unknown): { status: number; headers: Headers | undefined } | null {
+  if (error instanceof APIError) return typeof error.status === 'number' ? { status: error.status, headers: error.headers ?? undefined } : null;
+  const candidate = error as { status?: unknown; headers?: unknown } | null;
+  if (candidate && typeof candidate === 'object' && typeof candidate.status === 'number' && candidate.headers instanceof Headers) {
+    return { status: candidate.status, headers: candidate.headers };
+  }
+  return null;
 }
 
 /** The seconds shown while waiting `waitMs` (never 0). */
