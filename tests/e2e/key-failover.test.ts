@@ -8,8 +8,6 @@ import { randomBytes } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserHost } from '../../electron/browser-host/host';
-import type { Handler } from '../../electron/main/ipc/dispatcher';
-import type { ChannelName, ChannelParsedInput, ChannelResult } from '../../shared/ipc/contract';
 import { faults, forKey, startOpenAIServer, type OpenAIServer } from '../fixtures/openai-server/index.js';
 import { startE2eHost, type E2eHost } from '../support/e2e-host';
 
@@ -24,11 +22,7 @@ describe('Key pool and fallback', () => {
   let host: BrowserHost;
   let e2e: E2eHost;
 
-  async function mainCall<C extends ChannelName>(channel: C, input: ChannelParsedInput<C>): Promise<ChannelResult<C>> {
-    const handler = host.services.handlers[channel] as Handler<C> | undefined;
-    if (!handler) throw new Error(`no handler for ${channel}`);
-    return handler(input, { windowId: -1, windowKind: 'settings' });
-  }
+  const mainCall: E2eHost['call'] = (channel, input) => e2e.call(channel, input, 'settings');
 
   beforeAll(async () => {
     primary = await startOpenAIServer({ apiKeys: [KEY_A, KEY_B] });
