@@ -170,9 +170,10 @@ export class AssistantsClient {
   }
 
   /** The assistant's own tools (code interpreter, file search, functions), kept when a run adds ours. */
-  async assistantTools(assistantId: string, signal: AbortSignal): Promise<unknown[]> {
-    const { data } = await this.json<{ tools?: unknown[] }>('GET', `/assistants/${encodeURIComponent(assistantId)}`, undefined, signal);
-    return Array.isArray(data?.tools) ? data.tools : [];
+  /** The assistant's own tools and its model ('' when the server does not say). */
+  async assistant(assistantId: string, signal: AbortSignal): Promise<{ tools: unknown[]; model: string }> {
+    const { data } = await this.json<{ tools?: unknown[]; model?: unknown }>('GET', `/assistants/${encodeURIComponent(assistantId)}`, undefined, signal);
+    return { tools: Array.isArray(data?.tools) ? data.tools : [], model: typeof data?.model === 'string' ? data.model : '' };
   }
 
   private async startRun(path: string, body: Record<string, unknown>, stream: boolean, signal: AbortSignal): Promise<CreateRunAnswer> {
