@@ -14,7 +14,7 @@
  */
 import { parameterRejectedError, rejectedParameter } from '../errors/rejected-parameter';
 import { toolsRejected, toolsRejectedError } from '../errors/tools-rejected';
-import { attachmentRefusal } from '../errors/images-rejected';
+import { attachmentRefusal, imagesRejectedError } from '../errors/images-rejected';
 import { hasImages, IMAGES_PARAMETER } from '../attachment-parts';
 import { assistantRunParameters, omittedFor } from '../generation-parameters';
 import type { ChatEvent } from '../../../../shared/models/chat-event';
@@ -158,7 +158,9 @@ export class AssistantTurn {
       const sentImages = hasImages(this.request.history) && !omittedFor(this.provider.quirks, this.request.model).has(IMAGES_PARAMETER);
       const attachments = attachmentRefusal(error, sentImages, this.request.model, hostOf(this.provider.config.baseUrl));
       if (attachments) {
-        yield { type: 'error', error: attachments };
+        // Named by the assistant's model when the conversation has none (read only for this sentence).
+        const named = attachments.code === 'IMAGES_REJECTED' && !this.request.model ? imagesRejectedError(await this.modelName()) : attachments;
+        yield { type: 'error', error: named };
         return;
       }
       yield {
