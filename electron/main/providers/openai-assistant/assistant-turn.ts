@@ -247,15 +247,25 @@ export class AssistantTurn {
     try {
       return await this.client.createRun(threadId, this.assistantId, { ...this.runParameters(), ...tools }, true, this.signal);
     } catch (error) {
-      const refused = rejectedParameter(error, new Set(Object.keys(this.runParameters())));
-      if (refused) throw new TurnError(parameterRejectedError(refused, this.request.model));
-      // A server or model that takes no function tools: the user decides (Send without it leaves them out).
-      if ('tools' in tools && toolsRejected(error)) throw new TurnError(toolsRejectedError(await this.modelName()));
+      await this.throwRefusal(error, tools);
       // A server that cannot stream runs may refuse `stream` outright: run again without it and poll.
       if (!(error instanceof HttpStatusError && error.status === 400 && /stream/i.test(error.bodyText))) throw error;
       this.deps.log.info('assistant', 'the server refused a streamed run; polling instead');
-      return await this.client.createRun(threadId, this.assistantId, { ...this.runParameters(), ...tools }, false, this.signal);
     }
+    try {
+      return await this.client.createRun(threadId, this.assistantId, { ...this.runParameters(), ...tools }, false, this.signal);
+    } catch (error) {
+      await this.throwRefusal(error, tools);
+      throw error;
+    }
+  }
+
+  /** A run refused for what the user can leave out (a parameter of the settings, or our tools): the user decides. */
+  private async throwRefusal(error: unknown, tools: Record<string, unknown>): Promise<void> {
+    const refused = rejectedParameter(error, new Set(Object.keys(this.runParameters())));
+    if (refused) throw new TurnError(parameterRejectedError(refused, this.request.model));
+    // A server or model that takes no function tools (Send without it leaves them out for this model).
+    if ('tools' in tools && toolsRejected(error)) throw new TurnError(toolsRejectedError(await this.modelName()));
   }
 
   private async *runOnce(): AsyncGenerator<ChatEvent> {
