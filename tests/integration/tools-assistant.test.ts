@@ -80,6 +80,27 @@ describe('Assistants requires_action for a function no tool answers', () => {
   });
 });
 
+describe.each(['sse', 'reject'] as const)('Assistants run refused for its tools (run streaming: %s)', (streaming) => {
+  it('one sentence with "Send without it"; sending without it runs with the assistant\'s own tools only', async () => {
+    const { conversation } = await setup();
+    api.configure({ refuseRunTools: true, runStreaming: streaming });
+    const sent = await rig.call('chat:send', { conversationId: conversation.id, text: 'hi' });
+    const result = await rig.finished(sent.streamId);
+    expect(result.final).toMatchObject({ status: 'failed', error: { code: 'PARAMETER_REJECTED', message: 'gpt-4o does not accept tools on this server.', params: { parameter: 'tools' } } });
+    expect(result.final.error?.hint).toMatch(/^Send without it/);
+    const runPosts = () => server.requests.filter((r) => r.method === 'POST' && /\/threads\/[^/]+\/runs$/.test(r.path));
+    expect(runPosts()).toHaveLength(streaming === 'reject' ? 2 : 1);
+
+    const retried = await rig.call('chat:sendWithout', { conversationId: conversation.id, parameter: 'tools' });
+    const again = await rig.finished(retried.streamId);
+    expect(again.final.status).toBe('complete');
+    expect(again.content).toBe('Assistant reply 1 in this thread: hi');
+    expect(runPosts().at(-1)?.body).not.toHaveProperty('tools');
+    // The thread kept one copy of the question (the refused turn was lined up, not doubled).
+    expect(api.messagesOfThread(api.lastRun()?.threadId ?? '').filter((m) => m.role === 'user').map((m) => m.text)).toEqual(['hi']);
+  });
+});
+
 async function waitPending(streamId: string, index: number): Promise<string> {
   const { waitUntil } = await import('../support/chat-rig');
   const call = await waitUntil(() => roundsOf(rig.streamEvents(streamId))[0]?.calls[index], 15_000, 'a tool call');

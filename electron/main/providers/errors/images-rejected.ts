@@ -7,12 +7,13 @@ import { APIError } from 'openai';
 import { appError, type AppError } from '../../../../shared/result';
 
 const IMAGE_REFUSALS: readonly RegExp[] = [
-  // OpenAI: "Invalid content type. image_url is only supported by certain models."
-  /image_url is only supported by certain models/i,
+  // OpenAI: "Invalid content type. image_url is only supported by certain models." (image_file on an Assistants run)
+  /(?:image_url|image_file|input_image) is only supported by certain models/i,
   // OpenAI-style and generic: "… does not support image input", "Model does not support images. Please use a model that does." (LM Studio)
   /does(?: not|n't) support (?:image|images|vision|multimodal|multi-modal)\b/i,
   // llama.cpp server: `Unsupported content part type: "image_url"`; Responses-style servers the same for input_image
-  /Unsupported content (?:part )?type:?\s*['"]?(?:image_url|input_image|image_file)/i,
+  // (the quote may come escaped, as in a raw JSON body)
+  /Unsupported content (?:part )?type:?\s*\\?['"]?(?:image_url|input_image|image_file)/i,
   // llama.cpp: "image input is not supported - hint: if this is unexpected, you may need to provide the mmproj"
   /image input is not supported/i,
   // vLLM: "At most 0 image(s) may be provided in one request." / "… is not a multimodal model"

@@ -99,8 +99,10 @@ async function unblocked<T>(turn: ThreadTurn, threadId: string, change: () => Pr
  * messages of the thread with the conversation's. Returns whether the new message must still be added.
  */
 async function alignThreadTail(turn: ThreadTurn, threadId: string, history: ChatRequest['history']): Promise<boolean> {
-  // The thread gives back all the text parts a message sent (its own text and its text files').
-  const local = history.filter((m) => m.role === 'user').map((m) => sentText(m));
+  // The thread gives back all the text parts a message sent (its own text and its text files', and the
+  // words that stand for images left out): a message refused with its images is then replaced, not kept.
+  const omitImages = omittedFor(turn.request.provider.quirks, turn.request.model).has(IMAGES_PARAMETER);
+  const local = history.filter((m) => m.role === 'user').map((m) => sentText(m, omitImages));
   const query = new URLSearchParams({ order: 'desc', limit: '40' });
   const { data } = await turn.client.json<{ data?: WireMessage[]; has_more?: boolean }>(
     'GET',

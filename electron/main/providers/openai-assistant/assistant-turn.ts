@@ -13,7 +13,8 @@
  * when it stops listening (Stop, timeout, requires_action, a stream error): it is cancelled.
  */
 import { parameterRejectedError, rejectedParameter } from '../errors/rejected-parameter';
-import { attachmentRefusal } from '../errors/images-rejected';
+import { toolsRejected, toolsRejectedError } from '../errors/tools-rejected';
+import { attachmentRefusal, imagesRejectedError } from '../errors/images-rejected';
 import { hasImages, IMAGES_PARAMETER } from '../attachment-parts';
 import { assistantRunParameters, omittedFor } from '../generation-parameters';
 import type { ChatEvent } from '../../../../shared/models/chat-event';
@@ -90,6 +91,8 @@ export class AssistantTurn {
   private readonly runController = new AbortController();
   /** 429s waited out in this reply (before its run started), against `maxRateLimitRetries`. */
   private rateLimitRetries = 0;
+  /** The assistant as the server describes it (its own tools, its model), read once per reply. */
+  private assistantInfo: Promise<{ tools: unknown[]; model: string }> | null = null;
 
   constructor(
     private readonly request: ChatRequest,
@@ -155,7 +158,9 @@ export class AssistantTurn {
       const sentImages = hasImages(this.request.history) && !omittedFor(this.provider.quirks, this.request.model).has(IMAGES_PARAMETER);
       const attachments = attachmentRefusal(error, sentImages, this.request.model, hostOf(this.provider.config.baseUrl));
       if (attachments) {
-        yield { type: 'error', error: attachments };
+        // Named by the assistant's model when the conversation has none (read only for this sentence).
+        const named = attachments.code === 'IMAGES_REJECTED' && !this.request.model ? imagesRejectedError(await this.modelName()) : attachments;
+        yield { type: 'error', error: named };
         return;
       }
       yield {
@@ -206,12 +211,31 @@ export class AssistantTurn {
     }
   }
 
+  private assistant(): Promise<{ tools: unknown[]; model: string }> {
+    this.assistantInfo ??= this.client.assistant(this.assistantId, this.signal);
+    // A failed read is made again when asked again (after a 429 waited out).
+    this.assistantInfo.catch(() => (this.assistantInfo = null));
+    return this.assistantInfo;
+  }
+
+  /**
+   * The model a refusal names: the conversation's, or (a provider without one, as usual for an assistant)
+   * the assistant's own; '' when the server cannot say ("This model …").
+   */
+  private async modelName(): Promise<string> {
+    if (this.request.model) return this.request.model;
+    return this.assistant().then(
+      (a) => a.model,
+      () => '',
+    );
+  }
+
   /** Our functions added to the assistant's own tools (a run's `tools` replaces them), when the conversation offers any. */
   private async runTools(): Promise<Record<string, unknown>> {
     const ours = this.request.tools ?? [];
     if (ours.length === 0 || omittedFor(this.provider.quirks, this.request.model).has('tools')) return {};
     const names = new Set(ours.map((t) => t.name));
-    const own = (await this.client.assistantTools(this.assistantId, this.signal)).filter((t) => {
+    const own = (await this.assistant()).tools.filter((t) => {
       const tool = t as { type?: string; function?: { name?: string } };
       return tool.type !== 'function' || !names.has(tool.function?.name ?? '');
     });
@@ -223,13 +247,25 @@ export class AssistantTurn {
     try {
       return await this.client.createRun(threadId, this.assistantId, { ...this.runParameters(), ...tools }, true, this.signal);
     } catch (error) {
-      const refused = rejectedParameter(error, new Set(Object.keys(this.runParameters())));
-      if (refused) throw new TurnError(parameterRejectedError(refused, this.request.model));
+      await this.throwRefusal(error, tools);
       // A server that cannot stream runs may refuse `stream` outright: run again without it and poll.
       if (!(error instanceof HttpStatusError && error.status === 400 && /stream/i.test(error.bodyText))) throw error;
       this.deps.log.info('assistant', 'the server refused a streamed run; polling instead');
-      return await this.client.createRun(threadId, this.assistantId, { ...this.runParameters(), ...tools }, false, this.signal);
     }
+    try {
+      return await this.client.createRun(threadId, this.assistantId, { ...this.runParameters(), ...tools }, false, this.signal);
+    } catch (error) {
+      await this.throwRefusal(error, tools);
+      throw error;
+    }
+  }
+
+  /** A run refused for what the user can leave out (a parameter of the settings, or our tools): the user decides. */
+  private async throwRefusal(error: unknown, tools: Record<string, unknown>): Promise<void> {
+    const refused = rejectedParameter(error, new Set(Object.keys(this.runParameters())));
+    if (refused) throw new TurnError(parameterRejectedError(refused, this.request.model));
+    // A server or model that takes no function tools (Send without it leaves them out for this model).
+    if ('tools' in tools && toolsRejected(error)) throw new TurnError(toolsRejectedError(await this.modelName()));
   }
 
   private async *runOnce(): AsyncGenerator<ChatEvent> {

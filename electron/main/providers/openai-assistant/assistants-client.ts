@@ -169,10 +169,13 @@ export class AssistantsClient {
     return this.startRun(path, { tool_outputs: outputs, ...(stream ? { stream: true } : {}) }, stream, signal);
   }
 
-  /** The assistant's own tools (code interpreter, file search, functions), kept when a run adds ours. */
-  async assistantTools(assistantId: string, signal: AbortSignal): Promise<unknown[]> {
-    const { data } = await this.json<{ tools?: unknown[] }>('GET', `/assistants/${encodeURIComponent(assistantId)}`, undefined, signal);
-    return Array.isArray(data?.tools) ? data.tools : [];
+  /**
+   * The assistant's own tools (code interpreter, file search, functions), kept when a run adds ours, and its
+   * model ('' when the server does not say), which names it in a refusal.
+   */
+  async assistant(assistantId: string, signal: AbortSignal): Promise<{ tools: unknown[]; model: string }> {
+    const { data } = await this.json<{ tools?: unknown[]; model?: unknown }>('GET', `/assistants/${encodeURIComponent(assistantId)}`, undefined, signal);
+    return { tools: Array.isArray(data?.tools) ? data.tools : [], model: typeof data?.model === 'string' ? data.model : '' };
   }
 
   private async startRun(path: string, body: Record<string, unknown>, stream: boolean, signal: AbortSignal): Promise<CreateRunAnswer> {

@@ -101,6 +101,12 @@ export class ResponsesTurn {
       if (this.signal.aborted) return;
       const conversations = error instanceof ConversationStepError;
       const cause = conversations ? error.failure : error;
+      // The server conversation refused, while being created or seeded, the images of the history: one sentence.
+      const attachments = conversations ? this.attachmentRefusal(cause) : null;
+      if (attachments) {
+        yield { type: 'error', error: attachments };
+        return;
+      }
       const appError = await responsesFailure(cause, this.client, this.ctx, conversations ? 'conversations' : 'responses', this.signal);
       if (appError.code !== 'CANCELLED') yield { type: 'error', error: appError };
     } finally {
@@ -108,6 +114,12 @@ export class ResponsesTurn {
       // response would otherwise run to the end on the server (and into the conversation).
       if (this.open) await this.cancel();
     }
+  }
+
+  /** A refusal of the images sent (this model does not take them), or of a request too large; null for any other failure. */
+  private attachmentRefusal(error: unknown): AppError | null {
+    const sentImages = hasImages(this.request.history) && !omittedFor(this.provider.quirks, this.request.model).has(IMAGES_PARAMETER);
+    return attachmentRefusal(error, sentImages, this.request.model, hostOf(this.config.baseUrl));
   }
 
   private parameters(): Record<string, unknown> {
@@ -179,8 +191,7 @@ export class ResponsesTurn {
           return;
         }
         // A model without vision, or a request too large for the server (attachments): one sentence each.
-        const sentImages = hasImages(this.request.history) && !omittedFor(this.provider.quirks, this.request.model).has(IMAGES_PARAMETER);
-        const attachments = attachmentRefusal(error, sentImages, this.request.model, hostOf(this.config.baseUrl));
+        const attachments = this.attachmentRefusal(error);
         if (attachments) {
           yield { type: 'error', error: attachments };
           return;

@@ -46,13 +46,14 @@ export async function prepareConversation(turn: ConversationTurn): Promise<strin
     );
     // A proxy's web page (or other non-API answer) parses as text, not as a conversation object.
     if (typeof created !== 'object' || created === null || typeof created.id !== 'string') throw new AppFailure(notOpenAIApi(null, '', turn.ctx));
+    for (let i = ITEMS_PER_REQUEST; i < earlier.length; i += ITEMS_PER_REQUEST) {
+      await turn.client.conversations.items.create(created.id, { items: earlier.slice(i, i + ITEMS_PER_REQUEST).map(inputMessage(turn.request)) }, { signal: turn.request.signal });
+    }
+    // Kept only once seeded: one refused part way (its images, say) is not taken for the whole history next time.
     await turn.request.saveThreadId?.(created.id);
     // Later requests of this reply (a tool loop's next round) continue in it.
     turn.request.conversation.threadId = created.id;
     turn.request.conversation.threadProviderId = turn.request.provider.config.id;
-    for (let i = ITEMS_PER_REQUEST; i < earlier.length; i += ITEMS_PER_REQUEST) {
-      await turn.client.conversations.items.create(created.id, { items: earlier.slice(i, i + ITEMS_PER_REQUEST).map(inputMessage(turn.request)) }, { signal: turn.request.signal });
-    }
     return created.id;
   } catch (error) {
     throw new ConversationStepError(error);
@@ -75,8 +76,10 @@ async function alignConversation(turn: ConversationTurn, conversationId: string,
     .filter(isUser)
     .map((item) => (item.type === 'message' ? messageText(item) : ''))
     .reverse();
-  // The server gives back all the text parts a message sent (its own text and its text files').
-  const local = history.filter((m) => m.role === 'user').map((m) => sentText(m));
+  // The server gives back all the text parts a message sent (its own text and its text files', and the words
+  // that stand for images left out).
+  const omitImages = omittedFor(turn.request.provider.quirks, turn.request.model).has(IMAGES_PARAMETER);
+  const local = history.filter((m) => m.role === 'user').map((m) => sentText(m, omitImages));
   if (turnKind(serverUsers, local, !page.has_more) === 'new') return;
   for (const item of newestFirst.slice(0, lastUser + 1)) {
     if (!item.id) continue;

@@ -76,6 +76,10 @@ describe('image refusals', () => {
       'At most 0 image(s) may be provided in one request.',
       'this model is missing data required for image input',
       'qwen2.5 does not support image input',
+      // an Assistants run of a model without vision
+      'Invalid content type. image_file is only supported by certain models.',
+      // a raw JSON body (the Assistants client reads the body as text): the quotes come escaped
+      JSON.stringify({ error: { message: 'Unsupported content part type: "image_file"', type: 'invalid_request_error', param: null, code: null } }),
     ]) {
       expect(isImageRefusal(failure(400, text)), text).toBe(true);
       expect(attachmentRefusal(failure(400, text), true, 'm', 'host')?.code).toBe('IMAGES_REJECTED');
