@@ -35,6 +35,7 @@ import { omittedFor, responsesParameters } from '../generation-parameters';
 import type { ChatRequest, ResolvedProvider } from '../provider-kind';
 import { waitOutRetry } from '../wire/rate-limit';
 import { IdleWatch, watchedFetch, type WireWatch } from '../wire/watched-fetch';
+import { withSseLineCap } from '../wire/sse-line-cap';
 import { clientFor, errorContext, type ResponsesAdapterDeps } from './responses-client';
 import { ConversationStepError, incompleteError, responseCancelled, responseFailed, serverMessage, statusOf } from './responses-errors';
 import { finishReasonOf, outputReasoning, outputText, usageOf } from './response-output';
@@ -80,7 +81,8 @@ export class ResponsesTurn {
     private readonly deps: ResponsesAdapterDeps,
   ) {
     this.provider = request.provider;
-    this.client = clientFor(request.provider, watchedFetch(deps.fetch, this.watch), deps.connectTimeoutMs);
+    // The SDK decodes this stream: the line cap bounds what it can be made to hold (wire/sse-line-cap.ts).
+    this.client = clientFor(request.provider, withSseLineCap(watchedFetch(deps.fetch, this.watch)), deps.connectTimeoutMs);
     this.ctx = errorContext(request.provider, request.model, deps);
   }
 
