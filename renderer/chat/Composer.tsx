@@ -10,6 +10,7 @@ import { MessageError } from './MessageError';
 import { AttachButton } from './attachments/AttachButton';
 import { AttachmentChips } from './attachments/AttachmentChips';
 import { useFileDrop } from './attachments/use-file-drop';
+import { useWindowPaste } from './attachments/use-window-paste';
 import { filesToAttach } from './attachments/pasted-files';
 import {
   addFiles,
@@ -58,6 +59,7 @@ export function Composer({ conversationId, ensureConversation, sendBlocked }: Pr
   const attachments = useAttachmentDrafts((s) => s.drafts[key] ?? NO_ATTACHMENTS);
   const attachNotice = useAttachmentDrafts((s) => s.notice[key] ?? null);
   const dragging = useFileDrop((files) => addFiles(key, files));
+  useWindowPaste((files) => addFiles(key, files));
   const prompts = usePrompts((s) => s.prompts);
   // Esc closes the `/` list for this `/…` text; it opens again once the text no longer starts with `/`.
   const [slashClosed, setSlashClosed] = useState(false);

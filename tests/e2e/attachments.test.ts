@@ -11,8 +11,9 @@ import { startOpenAIServer, type OpenAIServer } from '../fixtures/openai-server/
 import { localProvider, startE2eHost, type E2eHost } from '../support/e2e-host';
 
 /** Pastes a 40×30 PNG drawn in the page into the composer, as Ctrl+V of a screenshot does. */
-async function pasteImage(page: Page, name: string): Promise<void> {
-  await page.evaluate(async (fileName) => {
+/** Pastes an image as Ctrl/Cmd+V does: into the message box, or (`target`) wherever the focus is. */
+async function pasteImage(page: Page, name: string, target = 'textarea.composer-input'): Promise<void> {
+  await page.evaluate(async ([fileName, selector]) => {
     const canvas = new OffscreenCanvas(40, 30);
     const context = canvas.getContext('2d');
     if (!context) throw new Error('no canvas');
@@ -20,11 +21,11 @@ async function pasteImage(page: Page, name: string): Promise<void> {
     context.fillRect(0, 0, 40, 30);
     const blob = await canvas.convertToBlob({ type: 'image/png' });
     const data = new DataTransfer();
-    data.items.add(new File([blob], fileName, { type: 'image/png' }));
-    const input = document.querySelector('textarea.composer-input');
-    if (!input) throw new Error('no composer');
+    data.items.add(new File([blob], fileName ?? 'image.png', { type: 'image/png' }));
+    const input = document.querySelector(selector ?? '');
+    if (!input) throw new Error(`nothing matches ${selector}`);
     input.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
-  }, name);
+  }, [name, target]);
 }
 
 /** Drops a text file on the window (dragenter, dragover, drop), as dragging it from the file manager does. */
@@ -104,8 +105,12 @@ describe('Attachments in the Chat window', () => {
     const [summary] = await mainCall('conversations:list', undefined);
     if (!summary) throw new Error('no conversation');
     await mainCall('conversations:setProvider', { id: summary.id, providerId: summary.providerId ?? '', model: 'text-only-lmstudio' });
-    await pasteImage(page, 'chart.png');
+    // A paste into another text field is left to it; with the focus on the messages (a focusable region) it attaches, once.
+    await pasteImage(page, 'not-here.png', 'input[placeholder="Search by title"]');
+    expect(await page.locator('.attachment-chip').count()).toBe(0);
+    await pasteImage(page, 'chart.png', '.message-scroll');
     await page.locator('.attachment-chip[data-status="ready"]').waitFor();
+    expect(await page.locator('.attachment-chip').count()).toBe(1);
     await composer().fill('And this one?');
     await composer().press('Enter');
     await page.getByText('text-only-lmstudio does not accept images.', { exact: true }).waitFor();
