@@ -7,47 +7,25 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { AttachmentRef } from '../../shared/models/attachments';
 import type { ProviderConfig } from '../../shared/models/provider';
-import { AssistantsApi } from '../fixtures/openai-server/assistants';
-import { assistantsRoutes } from '../fixtures/openai-server/assistants-routes';
-import { faults, filesRoutes, IMAGE_REFUSING_MODELS, startOpenAIServer, type OpenAIServer, type UploadedFile } from '../fixtures/openai-server/index';
-import { ResponsesApi } from '../fixtures/openai-server/responses';
-import { responsesRoutes } from '../fixtures/openai-server/responses-routes';
-import { expectWithinSpecThenReset } from '../support/api-fixture-checks';
+import { faults, IMAGE_REFUSING_MODELS } from '../fixtures/openai-server/index';
+import { allApisServer } from '../support/all-apis-server';
 import { b64, HELLO_PDF, pngOf, TINY_JPEG } from '../support/attachment-samples';
 import { errorOf, startRig, type Rig } from '../support/chat-rig';
 import * as turns from '../support/chat-turns';
 
 const KEY = 'sk-attachments-4455';
 
-let server: OpenAIServer;
-let responses: ResponsesApi;
-let assistants: AssistantsApi;
-const uploads: UploadedFile[] = [];
+const apis = allApisServer(KEY);
 let rig: Rig;
 
-beforeAll(async () => {
-  responses = new ResponsesApi();
-  assistants = new AssistantsApi();
-  server = await startOpenAIServer({
-    apiKey: KEY,
-    models: ['gpt-4o-mini', 'gpt-4o', ...Object.keys(IMAGE_REFUSING_MODELS)],
-    routes: [responsesRoutes(responses), assistantsRoutes(assistants), filesRoutes(uploads)],
-  });
-});
-afterAll(async () => {
-  await server.close();
-});
 afterEach(async () => {
   await rig.close();
-  await expectWithinSpecThenReset(responses, server);
-  await expectWithinSpecThenReset(assistants, server);
-  uploads.length = 0;
 });
 
-const bodyOf = (routePath: string) => server.requestsTo(routePath, 'POST').at(-1)?.body as Record<string, unknown>;
+const bodyOf = (routePath: string) => apis.server.requestsTo(routePath, 'POST').at(-1)?.body as Record<string, unknown>;
 const add = (name: string, bytes: Uint8Array | string) => rig.call('attachments:add', { name, data: b64(bytes) });
 
 async function sendWith(conversationId: string, text: string, attachments: AttachmentRef[]) {
@@ -56,7 +34,7 @@ async function sendWith(conversationId: string, text: string, attachments: Attac
 }
 
 function chatProvider(model = 'gpt-4o-mini'): ProviderConfig {
-  return rig.addProvider({ type: 'openai-compatible', name: 'Local', baseUrl: server.url, model }, KEY);
+  return rig.addProvider({ type: 'openai-compatible', name: 'Local', baseUrl: apis.server.url, model }, KEY);
 }
 
 describe('attachments:add', () => {
@@ -126,7 +104,7 @@ describe('what each API receives', () => {
       },
     ];
     expect(bodyOf('/chat/completions').messages).toEqual(expected);
-    expect(server.violations).toEqual([]);
+    expect(apis.server.violations).toEqual([]);
 
     const again = await rig.call('chat:regenerate', { conversationId: c.id });
     await rig.finished(again.streamId);
@@ -167,7 +145,7 @@ describe('what each API receives', () => {
   it('Responses (stateless): input_text and input_image parts', async () => {
     rig = startRig();
     const provider = rig.addProvider(
-      { type: 'openai-responses', name: 'Responses', baseUrl: server.url, model: 'gpt-4o-mini', conversationState: 'stateless' },
+      { type: 'openai-responses', name: 'Responses', baseUrl: apis.server.url, model: 'gpt-4o-mini', conversationState: 'stateless' },
       KEY,
     );
     const c = await turns.newConversation(rig, provider);
@@ -189,7 +167,7 @@ describe('what each API receives', () => {
 
   it('Responses (server conversation): the new input carries the parts, and Regenerate lines the conversation up', async () => {
     rig = startRig();
-    const provider = rig.addProvider({ type: 'openai-responses', name: 'Responses', baseUrl: server.url, model: 'gpt-4o-mini' }, KEY);
+    const provider = rig.addProvider({ type: 'openai-responses', name: 'Responses', baseUrl: apis.server.url, model: 'gpt-4o-mini' }, KEY);
     const c = await turns.newConversation(rig, provider);
     const png = await add('s.png', pngOf(2, 1));
     const notes = await add('n.txt', 'notes');
@@ -199,22 +177,22 @@ describe('what each API receives', () => {
     const again = await rig.call('chat:regenerate', { conversationId: c.id });
     expect((await rig.finished(again.streamId)).final.status).toBe('complete');
     // The old turn was deleted from the server conversation before the question went again (not doubled).
-    expect(server.requests.filter((r) => r.method === 'DELETE' && /^\/conversations\/[^/]+\/items\//.test(r.routePath ?? '')).length).toBeGreaterThan(0);
+    expect(apis.server.requests.filter((r) => r.method === 'DELETE' && /^\/conversations\/[^/]+\/items\//.test(r.routePath ?? '')).length).toBeGreaterThan(0);
     const resent = bodyOf('/responses');
     expect((resent.input as { content: { type: string }[] }[])[0]?.content.map((p) => p.type)).toEqual(['input_text', 'input_image', 'input_text']);
   });
 
   it('Assistants: the image is uploaded (Files API, purpose vision) and sent as image_file; the text file as text', async () => {
     rig = startRig();
-    const assistantId = assistants.createAssistant({ model: 'gpt-4o' });
-    const provider = rig.addProvider({ type: 'openai-assistant', name: 'Assistant', baseUrl: server.url, model: '', assistantId }, KEY);
+    const assistantId = apis.assistants.createAssistant({ model: 'gpt-4o' });
+    const provider = rig.addProvider({ type: 'openai-assistant', name: 'Assistant', baseUrl: apis.server.url, model: '', assistantId }, KEY);
     const c = await turns.newConversation(rig, provider);
     const png = await add('s.png', pngOf(2, 2));
     const notes = await add('n.txt', 'notes');
     const reply = await sendWith(c.id, 'Describe', [png, notes]);
     expect(reply.final.status).toBe('complete');
-    expect(uploads).toEqual([{ id: 'file-1', purpose: 'vision', filename: 's.png', type: 'image/png', bytes: expect.any(Number) }]);
-    const messagePost = server.requests.filter((r) => r.method === 'POST' && /^\/threads\/[^/]+\/messages$/.test(r.routePath ?? '')).at(-1);
+    expect(apis.uploads).toEqual([{ id: 'file-1', purpose: 'vision', filename: 's.png', type: 'image/png', bytes: expect.any(Number) }]);
+    const messagePost = apis.server.requests.filter((r) => r.method === 'POST' && /^\/threads\/[^/]+\/messages$/.test(r.routePath ?? '')).at(-1);
     expect(messagePost?.body).toEqual({
       role: 'user',
       content: [
@@ -257,7 +235,7 @@ describe('refusals', () => {
   it('Responses: a model without vision refuses input_image in one sentence', async () => {
     rig = startRig();
     const provider = rig.addProvider(
-      { type: 'openai-responses', name: 'Responses', baseUrl: server.url, model: 'text-only-openai', conversationState: 'stateless' },
+      { type: 'openai-responses', name: 'Responses', baseUrl: apis.server.url, model: 'text-only-openai', conversationState: 'stateless' },
       KEY,
     );
     const c = await turns.newConversation(rig, provider);
@@ -267,7 +245,7 @@ describe('refusals', () => {
 
   it('413 from the server: the request is too large, in one sentence', async () => {
     rig = startRig();
-    server.nextResponses(faults.openaiError(413, { message: 'Request Entity Too Large' }, { path: '/chat/completions' }));
+    apis.server.nextResponses(faults.openaiError(413, { message: 'Request Entity Too Large' }, { path: '/chat/completions' }));
     const c = await turns.newConversation(rig, chatProvider());
     const refused = await sendWith(c.id, 'Q', [await add('s.png', pngOf(1, 1))]);
     expect(refused.final.error).toMatchObject({ code: 'REQUEST_TOO_LARGE', params: { status: 413 } });
@@ -275,13 +253,13 @@ describe('refusals', () => {
 
   it('Assistants: a 413 on the image upload is "too large", in one sentence', async () => {
     rig = startRig();
-    const assistantId = assistants.createAssistant({ model: 'gpt-4o' });
-    const provider = rig.addProvider({ type: 'openai-assistant', name: 'Assistant', baseUrl: server.url, model: '', assistantId }, KEY);
+    const assistantId = apis.assistants.createAssistant({ model: 'gpt-4o' });
+    const provider = rig.addProvider({ type: 'openai-assistant', name: 'Assistant', baseUrl: apis.server.url, model: '', assistantId }, KEY);
     const c = await turns.newConversation(rig, provider);
-    server.nextResponses(faults.openaiError(413, { message: 'File too large' }, { path: '/files' }));
+    apis.server.nextResponses(faults.openaiError(413, { message: 'File too large' }, { path: '/files' }));
     const refused = await sendWith(c.id, 'Q', [await add('s.png', pngOf(1, 1))]);
     expect(refused.final.error).toMatchObject({ code: 'REQUEST_TOO_LARGE' });
-    expect(uploads).toEqual([]);
+    expect(apis.uploads).toEqual([]);
   });
 
   it('a text-only model that receives no images answers as usual', async () => {

@@ -5,14 +5,9 @@
  * images", and sending without them names the images in words and gets an answer (every request is
  * validated against the official OpenAPI spec by the local server).
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { AttachmentRef } from '../../shared/models/attachments';
-import { AssistantsApi } from '../fixtures/openai-server/assistants';
-import { assistantsRoutes } from '../fixtures/openai-server/assistants-routes';
-import { filesRoutes, IMAGE_REFUSING_MODELS, startOpenAIServer, type OpenAIServer, type UploadedFile } from '../fixtures/openai-server/index';
-import { ResponsesApi } from '../fixtures/openai-server/responses';
-import { responsesRoutes } from '../fixtures/openai-server/responses-routes';
-import { expectWithinSpecThenReset } from '../support/api-fixture-checks';
+import { allApisServer } from '../support/all-apis-server';
 import { b64, pngOf } from '../support/attachment-samples';
 import { startRig, type Rig } from '../support/chat-rig';
 import * as turns from '../support/chat-turns';
@@ -20,29 +15,11 @@ import * as turns from '../support/chat-turns';
 const KEY = 'sk-stateful-refusals-7788';
 const STAND_IN = '[Image “s.png” attached; left out because this model does not accept images.]';
 
-let server: OpenAIServer;
-let responses: ResponsesApi;
-let assistants: AssistantsApi;
-const uploads: UploadedFile[] = [];
+const apis = allApisServer(KEY);
 let rig: Rig;
 
-beforeAll(async () => {
-  responses = new ResponsesApi();
-  assistants = new AssistantsApi();
-  server = await startOpenAIServer({
-    apiKey: KEY,
-    models: ['gpt-4o-mini', 'gpt-4o', ...Object.keys(IMAGE_REFUSING_MODELS)],
-    routes: [responsesRoutes(responses), assistantsRoutes(assistants), filesRoutes(uploads)],
-  });
-});
-afterAll(async () => {
-  await server.close();
-});
 afterEach(async () => {
   await rig.close();
-  await expectWithinSpecThenReset(responses, server);
-  await expectWithinSpecThenReset(assistants, server);
-  uploads.length = 0;
 });
 
 const add = (name: string, bytes: Uint8Array | string) => rig.call('attachments:add', { name, data: b64(bytes) });
@@ -58,8 +35,8 @@ async function sendWithoutImages(conversationId: string) {
 }
 
 function assistantProvider(model: string) {
-  const assistantId = assistants.createAssistant({ model });
-  return rig.addProvider({ type: 'openai-assistant', name: 'Assistant', baseUrl: server.url, model: '', assistantId }, KEY);
+  const assistantId = apis.assistants.createAssistant({ model });
+  return rig.addProvider({ type: 'openai-assistant', name: 'Assistant', baseUrl: apis.server.url, model: '', assistantId }, KEY);
 }
 
 function expectImagesRejected(error: unknown, model: string) {
@@ -67,9 +44,9 @@ function expectImagesRejected(error: unknown, model: string) {
   expect((error as { hint?: string }).hint).toMatch(/^Send without images/);
 }
 
-const threadUsers = () => assistants.messagesOfThread(assistants.lastRun()?.threadId ?? '').filter((m) => m.role === 'user');
+const threadUsers = () => apis.assistants.messagesOfThread(apis.assistants.lastRun()?.threadId ?? '').filter((m) => m.role === 'user');
 const sentParts = () =>
-  server.requests
+  apis.server.requests
     .filter((r) => r.method === 'POST' && /^\/threads(?:\/[^/]+\/messages)?$/.test(r.routePath ?? ''))
     .flatMap((r) => JSON.stringify(r.body).match(/"type":"(?:image_file|text)"/g) ?? []);
 
@@ -86,12 +63,12 @@ describe('Assistants', () => {
     // The refused message (with its image_file) is gone from the thread; the question is there once, in words.
     expect(threadUsers().map((m) => m.text)).toEqual([`What is it?${STAND_IN}`]);
     expect(reply.content).toBe(`Assistant reply 1 in this thread: What is it?${STAND_IN}`);
-    expect(uploads).toHaveLength(1);
+    expect(apis.uploads).toHaveLength(1);
   });
 
   it('a server that takes no images in thread messages: one sentence; Send without images sends them in words', async () => {
     rig = startRig();
-    assistants.configure({ refuseMessageImages: true });
+    apis.assistants.configure({ refuseMessageImages: true });
     const c = await turns.newConversation(rig, assistantProvider('gpt-4o'));
     const refused = await sendWith(c.id, 'Describe', [await add('s.png', pngOf(2, 2))]);
     expectImagesRejected(refused.final.error, 'gpt-4o');
@@ -106,13 +83,13 @@ describe('Assistants', () => {
 describe('Responses with a server conversation', () => {
   it('seeding refused for its images: one sentence; Send without images seeds them in words', async () => {
     rig = startRig();
-    const chat = rig.addProvider({ type: 'openai-compatible', name: 'Local', baseUrl: server.url, model: 'gpt-4o' }, KEY);
+    const chat = rig.addProvider({ type: 'openai-compatible', name: 'Local', baseUrl: apis.server.url, model: 'gpt-4o' }, KEY);
     const c = await turns.newConversation(rig, chat);
     expect((await sendWith(c.id, 'What is it?', [await add('s.png', pngOf(2, 2))])).final.status).toBe('complete');
 
-    const stateful = rig.addProvider({ type: 'openai-responses', name: 'Responses', baseUrl: server.url, model: 'gpt-4o', conversationState: 'server' }, KEY);
+    const stateful = rig.addProvider({ type: 'openai-responses', name: 'Responses', baseUrl: apis.server.url, model: 'gpt-4o', conversationState: 'server' }, KEY);
     await rig.call('conversations:setProvider', { id: c.id, providerId: stateful.id, model: 'gpt-4o' });
-    responses.configure({ refuseConversationImages: true });
+    apis.responses.configure({ refuseConversationImages: true });
     const refused = await turns.sendAndAwaitReply(rig, c.id, 'And now?');
     expect(refused.final.status).toBe('failed');
     expectImagesRejected(refused.final.error, 'gpt-4o');
@@ -120,21 +97,21 @@ describe('Responses with a server conversation', () => {
     const reply = await sendWithoutImages(c.id);
     expect(reply.final.status).toBe('complete');
     const conversationId = (await rig.call('conversations:get', { id: c.id })).threadId ?? '';
-    const items = responses.conversationItems(conversationId).filter((i) => i.role === 'user');
+    const items = apis.responses.conversationItems(conversationId).filter((i) => i.role === 'user');
     expect(items.map((i) => i.text)).toEqual([`What is it?${STAND_IN}`, 'And now?']);
   });
 
   it('seeding refused in a later batch of items: nothing half-seeded is kept; Send without images seeds the whole history', async () => {
     rig = startRig();
-    const chat = rig.addProvider({ type: 'openai-compatible', name: 'Local', baseUrl: server.url, model: 'gpt-4o' }, KEY);
+    const chat = rig.addProvider({ type: 'openai-compatible', name: 'Local', baseUrl: apis.server.url, model: 'gpt-4o' }, KEY);
     const c = await turns.newConversation(rig, chat);
     for (let i = 1; i <= 10; i++) expect((await turns.sendAndAwaitReply(rig, c.id, `Question ${i}`)).final.status).toBe('complete');
     // Messages 21 and 22: past the first 20 items the conversation is created with.
     expect((await sendWith(c.id, 'What is it?', [await add('s.png', pngOf(2, 2))])).final.status).toBe('complete');
 
-    const stateful = rig.addProvider({ type: 'openai-responses', name: 'Responses', baseUrl: server.url, model: 'gpt-4o', conversationState: 'server' }, KEY);
+    const stateful = rig.addProvider({ type: 'openai-responses', name: 'Responses', baseUrl: apis.server.url, model: 'gpt-4o', conversationState: 'server' }, KEY);
     await rig.call('conversations:setProvider', { id: c.id, providerId: stateful.id, model: 'gpt-4o' });
-    responses.configure({ refuseConversationImages: true });
+    apis.responses.configure({ refuseConversationImages: true });
     const refused = await turns.sendAndAwaitReply(rig, c.id, 'And now?');
     expectImagesRejected(refused.final.error, 'gpt-4o');
     expect((await rig.call('conversations:get', { id: c.id })).threadId).toBeUndefined();
@@ -142,7 +119,7 @@ describe('Responses with a server conversation', () => {
     const reply = await sendWithoutImages(c.id);
     expect(reply.final.status).toBe('complete');
     const conversationId = (await rig.call('conversations:get', { id: c.id })).threadId ?? '';
-    const users = responses.conversationItems(conversationId).filter((i) => i.role === 'user').map((i) => i.text);
+    const users = apis.responses.conversationItems(conversationId).filter((i) => i.role === 'user').map((i) => i.text);
     expect(users).toEqual([...Array.from({ length: 10 }, (_, i) => `Question ${i + 1}`), `What is it?${STAND_IN}`, 'And now?']);
   });
 });
