@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startChild, type Child } from './child-rpc';
+import { hostProcessEnv } from '../electron/launcher/host-process-env';
 import type { HostMethods } from './host-process';
 import { PROBE_SCRIPT } from './page-probes';
 
@@ -32,7 +33,7 @@ export function tempDir(prefix: string): string {
 
 export async function startAppSession(options: { browser: Browser; rendererDir: string; dataDir?: string }): Promise<AppSession> {
   const dataDir = options.dataDir ?? tempDir('switchboard-bench-data-');
-  const host = await startChild<HostMethods>('bench/host-process.ts', { nodeArgs: ['--expose-gc'] });
+  const host = await startChild<HostMethods>('bench/host-process.ts', { nodeArgs: ['--expose-gc'], env: hostProcessEnv() });
   let context: BrowserContext | null = null;
   try {
     const urls = await host.call('start', { dataDir, rendererDir: options.rendererDir });

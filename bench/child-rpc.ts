@@ -35,11 +35,12 @@ export interface Child<M extends RpcMethods> {
   close(): Promise<void>;
 }
 
-export async function startChild<M extends RpcMethods>(entry: string, options: { nodeArgs?: string[] } = {}): Promise<Child<M>> {
+export async function startChild<M extends RpcMethods>(entry: string, options: { nodeArgs?: string[]; env?: NodeJS.ProcessEnv } = {}): Promise<Child<M>> {
   const child: ChildProcess = fork(path.join(repoRoot, entry), [], {
     cwd: repoRoot,
     execArgv: ['--import', 'tsx', ...(options.nodeArgs ?? [])],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    env: options.env ?? process.env,
   });
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   let nextId = 1;

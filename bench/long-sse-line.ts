@@ -12,6 +12,7 @@ import { MAX_EVENT_BYTES } from '../electron/main/providers/wire/sse-decoder';
 import { startOpenAIServer } from '../tests/fixtures/openai-server/index';
 import { BENCH_MODEL, tempDir } from './app-session';
 import { startChild } from './child-rpc';
+import { hostProcessEnv } from '../electron/launcher/host-process-env';
 import type { HostMethods } from './host-process';
 
 export const LONG_LINE_BYTES = 20 * 1024 * 1024;
@@ -37,7 +38,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export async function longLineRun(rendererDir: string): Promise<LongLineRun> {
   const apiKey = `sk-bench-${Math.random().toString(36).slice(2)}`;
   const server = await startOpenAIServer({ apiKey });
-  const host = await startChild<HostMethods>('bench/host-process.ts', { nodeArgs: ['--expose-gc'] });
+  const host = await startChild<HostMethods>('bench/host-process.ts', { nodeArgs: ['--expose-gc'], env: hostProcessEnv() });
   try {
     await host.call('start', { dataDir: tempDir('switchboard-bench-line-'), rendererDir });
     await host.call('call', {

@@ -1,10 +1,13 @@
 /**
- * `npm run host:browser -- [--port N] [--data-dir DIR]`: starts the browser host and prints
- * `Switchboard browser host: <url>` once it is ready. Ctrl+C stops it.
+ * The browser host's process: `npm run host:browser -- [--port N] [--data-dir DIR]`, and what `npm start`
+ * runs (with the app's data dir) where Electron cannot. Prints `Switchboard browser host: <url>` once it is
+ * ready and `Your data: <dir>`; Ctrl+C or SIGTERM stops it (exit 0, or 1 when closing failed).
  */
 import { parseArgs } from 'node:util';
 import { startBrowserHost, tempDataDir } from './host';
 import { createConsoleLogger } from '../main/logger';
+
+const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -21,18 +24,28 @@ async function main(): Promise<void> {
   }
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0..65535, got ${values.port}`);
-  const host = await startBrowserHost({
-    port,
-    dataDir: values['data-dir'] ?? tempDataDir(),
-    log: createConsoleLogger('info'),
-  });
+  const dataDir = values['data-dir'] ?? tempDataDir();
+  const host = await startBrowserHost({ port, dataDir, log: createConsoleLogger('info') });
   console.log(`Switchboard browser host: ${host.url}`);
-  const stop = () => void host.close().then(() => process.exit(0));
+  console.log(`Your data: ${dataDir} (Ctrl+C stops Switchboard).`);
+  let stopping = false;
+  const stop = () => {
+    // Ctrl+C reaches this process twice under `npm start`: from the terminal and forwarded by the launcher.
+    if (stopping) return;
+    stopping = true;
+    host.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(`Switchboard's browser host did not stop cleanly: ${describe(error)}`);
+        process.exit(1);
+      },
+    );
+  };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 }
 
 main().catch((error: unknown) => {
-  console.error(`Switchboard browser host failed to start: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(`Switchboard's browser host could not start: ${describe(error)}`);
   process.exit(1);
 });

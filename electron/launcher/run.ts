@@ -26,10 +26,12 @@ import {
   type LaunchMode,
   type LaunchPlan,
 } from './decisions';
+import { hostProcessEnv } from './host-process-env';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const electronPackageDir = path.join(root, 'node_modules', 'electron');
 const electronViteCli = path.join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js');
+const browserHostCli = path.join(root, 'electron', 'browser-host', 'cli.ts');
 
 function binaryLocation(): BinaryLocationInput {
   const pathFile = path.join(electronPackageDir, 'path.txt');
@@ -111,36 +113,15 @@ async function runElectron(mode: LaunchMode, binary: string): Promise<number> {
   return runInherited(args, { ...process.env, ELECTRON_EXEC_PATH: binary });
 }
 
+/**
+ * The browser host runs in a process of its own (as Electron would), started with `browserHostEnv`: on
+ * glibc that fixes malloc's mmap threshold, which can only be set before a process starts.
+ */
 async function runBrowserHost(sentence: string): Promise<number> {
   const dataDir = userDataDir({ platform: process.platform, env: process.env, homedir: os.homedir(), cwd: process.cwd() });
-  // Loaded only here: the Electron path needs none of the services (nor keytar's native module).
-  const [{ startBrowserHost }, { createConsoleLogger }] = await Promise.all([import('../browser-host/host'), import('../main/logger')]);
   console.log(sentence);
-  let host: Awaited<ReturnType<typeof startBrowserHost>>;
-  try {
-    host = await startBrowserHost({ port: 0, dataDir, log: createConsoleLogger('info') });
-  } catch (error) {
-    console.error(`Switchboard's browser host could not start: ${error instanceof Error ? error.message : String(error)}`);
-    return 1;
-  }
-  console.log(`Switchboard browser host: ${host.url}`);
-  console.log(`Your data: ${dataDir} (Ctrl+C stops Switchboard).`);
-  return new Promise((resolve) => {
-    let stopping = false;
-    const stop = () => {
-      if (stopping) return;
-      stopping = true;
-      host.close().then(
-        () => resolve(0),
-        (error: unknown) => {
-          console.error(`Switchboard's browser host did not stop cleanly: ${error instanceof Error ? error.message : String(error)}`);
-          resolve(1);
-        },
-      );
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+  // process.execArgv carries tsx's loader, so the child runs cli.ts as this process runs run.ts.
+  return runInherited([...process.execArgv, browserHostCli, '--data-dir', dataDir], hostProcessEnv());
 }
 
 async function main(mode: LaunchMode, skipBuild: boolean): Promise<number> {

@@ -15,6 +15,8 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HOST_MMAP_THRESHOLD_BYTES } from '../../electron/launcher/decisions';
+import { glibcVersion } from '../../electron/launcher/host-process-env';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
@@ -65,6 +67,31 @@ function waitForUrl(r: Run): Promise<string> {
     r.child.stdout?.on('data', check);
     void r.exited.then(({ code }) => reject(new Error(`the launcher exited (${code}) without a URL:\n${r.output()}`)));
   });
+}
+
+/** The processes of a process group (Linux /proc): their command lines and environments. */
+function processesInGroup(pgid: number): { pid: number; cmdline: string[]; environ: Record<string, string> }[] {
+  const found = [];
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // /proc/<pid>/stat: "pid (comm) state ppid pgrp ..."; comm may hold spaces, so read after its ')'.
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]) !== pgid) continue;
+      const cmdline = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+      const environ = Object.fromEntries(
+        fs
+          .readFileSync(`/proc/${entry}/environ`, 'utf8')
+          .split('\0')
+          .filter((kv) => kv.includes('='))
+          .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+      );
+      found.push({ pid: Number(entry), cmdline, environ });
+    } catch {
+      // The process ended while we read it.
+    }
+  }
+  return found;
 }
 
 /** A port nothing listens on: bound, then closed, so a connection is refused at once. */
@@ -136,6 +163,10 @@ describe.skipIf(electronInstalled)('npm start where Electron cannot be downloade
     const dataDir = path.join(home, 'config', 'Switchboard');
     expect(fs.readdirSync(dataDir)).toContain('config.json');
     expect(r.output()).toContain(`Your data: ${dataDir}`);
+    // The host is a process of its own, started with the fixed malloc mmap threshold where libc is glibc.
+    const host = processesInGroup(r.child.pid!).find((p) => p.cmdline.some((arg) => arg.endsWith(path.join('electron', 'browser-host', 'cli.ts'))));
+    expect(host?.cmdline).toContain(dataDir);
+    if (glibcVersion()) expect(host?.environ.GLIBC_TUNABLES).toBe(`glibc.malloc.mmap_threshold=${HOST_MMAP_THRESHOLD_BYTES}`);
 
     process.kill(-r.child.pid!, 'SIGTERM');
     await r.exited;

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   appDataDir,
+  browserHostEnv,
   browserHostForced,
   classifyInstall,
   electronBinaryPath,
@@ -89,6 +90,35 @@ describe('forcing the browser host', () => {
   it('takes 1, true or yes; anything else leaves the choice to the binary check', () => {
     for (const v of ['1', 'true', 'YES', ' 1 ']) expect(browserHostForced({ SWITCHBOARD_BROWSER_HOST: v })).toBe(true);
     for (const v of [undefined, '', '0', 'false', 'no']) expect(browserHostForced({ SWITCHBOARD_BROWSER_HOST: v })).toBe(false);
+  });
+});
+
+describe('the browser host’s environment (glibc’s malloc mmap threshold)', () => {
+  const glibc = '2.41';
+  it('adds a fixed 128 KiB threshold on glibc Linux, keeping the rest of the environment', () => {
+    const env = browserHostEnv({ platform: 'linux', env: { PATH: '/usr/bin', HOME: '/home/u' }, glibcVersion: glibc });
+    expect(env).toEqual({ PATH: '/usr/bin', HOME: '/home/u', GLIBC_TUNABLES: 'glibc.malloc.mmap_threshold=131072' });
+  });
+  it('appends to tunables already set, and keeps a threshold the user chose', () => {
+    expect(browserHostEnv({ platform: 'linux', env: { GLIBC_TUNABLES: 'glibc.malloc.arena_max=2' }, glibcVersion: glibc }).GLIBC_TUNABLES).toBe(
+      'glibc.malloc.arena_max=2:glibc.malloc.mmap_threshold=131072',
+    );
+    for (const own of ['glibc.malloc.mmap_threshold=65536', 'glibc.malloc.arena_max=2:glibc.malloc.mmap_threshold=1048576']) {
+      expect(browserHostEnv({ platform: 'linux', env: { GLIBC_TUNABLES: own }, glibcVersion: glibc }).GLIBC_TUNABLES).toBe(own);
+    }
+    expect(browserHostEnv({ platform: 'linux', env: { GLIBC_TUNABLES: '' }, glibcVersion: glibc }).GLIBC_TUNABLES).toBe(
+      'glibc.malloc.mmap_threshold=131072',
+    );
+  });
+  it('changes nothing where the C library is not glibc (macOS, Windows, musl)', () => {
+    for (const [platform, glibcVersion] of [['darwin', undefined], ['win32', undefined], ['linux', undefined]] as const) {
+      expect(browserHostEnv({ platform, env: { PATH: '/bin' }, glibcVersion })).toEqual({ PATH: '/bin' });
+    }
+  });
+  it('returns a copy: the caller’s environment is never modified', () => {
+    const env = { PATH: '/bin' };
+    browserHostEnv({ platform: 'linux', env, glibcVersion: glibc });
+    expect(env).toEqual({ PATH: '/bin' });
   });
 });
 
