@@ -124,7 +124,7 @@ export function createServices(deps: ServiceDeps): Services {
       const ids = new Set<string>();
       for (const summary of await conversations.list()) {
         try {
-          attachmentIdsOf((await conversations.get(summary.id)).messages, ids);
+          attachmentIdsOf((await conversations.snapshot(summary.id)).messages, ids);
         } catch (error) {
           // An unreadable conversation may reference anything: collect nothing this time.
           throw new Error(`conversation ${summary.id} could not be read`, { cause: error });

@@ -28,6 +28,9 @@ import {
 import type { AppNotice } from '../../../shared/models/preferences';
 import { AppFailure } from '../../../shared/result';
 import type { Logger } from '../logger';
+
+/** A stored conversation shared read-only (`snapshot`): never changed in place, by the store or its readers. */
+export type ConversationSnapshot = Readonly<Omit<Conversation, 'messages'>> & { readonly messages: readonly Readonly<Message>[] };
 import { TEMP_SUFFIX, writeFileAtomic } from './atomic-file';
 import {
   INDEX_VERSION,
@@ -138,6 +141,17 @@ export class ConversationStore {
   async get(id: string): Promise<Conversation> {
     await this.init();
     return this.enqueue(id, async () => structuredClone(await this.read(id)));
+  }
+
+  /**
+   * The stored conversation itself, not a copy, for readers in main that only look at it (search, the
+   * index build, the attachments sweep): copying the 10,000-message conversation took most of a search.
+   * It is a consistent snapshot: a change never edits a stored conversation or its (frozen) messages but
+   * stores a new object, so a later change is not seen through it. NOT_FOUND as `get`.
+   */
+  async snapshot(id: string): Promise<ConversationSnapshot> {
+    await this.init();
+    return this.enqueue(id, () => this.read(id));
   }
 
   /**

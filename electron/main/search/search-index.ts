@@ -19,6 +19,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import MiniSearch from 'minisearch';
 import type { Conversation, ConversationSummary, Message } from '../../../shared/models/conversation';
+import type { ConversationSnapshot } from '../conversations/conversation-store';
 import {
   SEARCH_LIMIT_DEFAULT,
   type SearchHit,
@@ -36,7 +37,8 @@ const FILE_VERSION = 4;
 /** What the index needs from the conversation store. */
 export interface IndexedStore {
   list(): Promise<ConversationSummary[]>;
-  get(id: string): Promise<Conversation>;
+  /** The stored conversation, read-only (the index only looks at it). */
+  snapshot(id: string): Promise<ConversationSnapshot>;
 }
 
 interface DocMeta {
@@ -138,6 +140,7 @@ export class SearchIndex {
   private nextId = 1;
   /** Documents added or dropped so far: a save written in slices gives up when this moves under it. */
   private mutations = 0;
+  private lengthCache: { mini: MiniInternals; mutations: number; count: number; size: number; byField: Int32Array[] } | null = null;
   private ready: Promise<void> | null = null;
   private loaded = false;
   private busy = false;
@@ -254,11 +257,11 @@ export class SearchIndex {
     const ranked = top.sorted();
     const contentPostings = termSets.flatMap((t) => t.postings);
     const contentField = mini._fieldIds.content!;
-    const texts = new Map<string, Promise<Conversation | null>>();
+    const texts = new Map<string, Promise<ConversationSnapshot | null>>();
     const conversationOf = (id: string) => {
       let found = texts.get(id);
       if (!found) {
-        found = this.options.store.get(id).catch(() => null);
+        found = this.options.store.snapshot(id).catch(() => null);
         texts.set(id, found);
       }
       return found;
@@ -317,6 +320,26 @@ export class SearchIndex {
   }
 
   /**
+   * Every document's length in each field, by short id (-1: discarded or never added), as typed arrays:
+   * scoring a common prefix ("con": 130,000 postings) spent most of its time in MiniSearch's Map of
+   * lengths. Built again only when the index changed since the last query, so typing does not rebuild it.
+   */
+  private fieldLengths(mini: MiniInternals): Int32Array[] {
+    const cached = this.lengthCache;
+    const size = mini._nextId + 1;
+    if (cached && cached.mini === mini && cached.mutations === this.mutations && cached.count === mini._fieldLength.size && cached.size === size) {
+      return cached.byField;
+    }
+    const fieldCount = Object.keys(mini._fieldIds).length;
+    const byField = Array.from({ length: fieldCount }, () => new Int32Array(size).fill(-1));
+    for (const [shortId, lengths] of mini._fieldLength) {
+      for (let f = 0; f < fieldCount; f++) byField[f]![shortId] = lengths[f] ?? 0;
+    }
+    this.lengthCache = { mini, mutations: this.mutations, count: mini._fieldLength.size, size, byField };
+    return byField;
+  }
+
+  /**
    * Adds the BM25 of one query term (and its prefix expansions, weighted as MiniSearch weighs them) to
    * `acc` for the documents every earlier term matched (`stamp` = t), marking them as matched by this one
    * (t + 1); the last term lists them in `matched`.
@@ -333,6 +356,7 @@ export class SearchIndex {
     matched: number[] | null,
   ): void {
     const total = mini._documentCount;
+    const lengths = this.fieldLengths(mini);
     for (let p = 0; p < postings.length; p++) {
       const data = postings[p]!;
       const weight = weights[p]!;
@@ -344,13 +368,13 @@ export class SearchIndex {
         const avg = mini._avgFieldLength[fieldId]!;
         const idf = Math.log(1 + (total - matching + 0.5) / (matching + 0.5));
         const factor = weight * boosts[f]!;
+        const fieldLengths = lengths[fieldId]!;
         for (const [shortId, tf] of freqs) {
           const s = stamp[shortId]!;
           if (s < t) continue;
           // Discarded documents lose their lengths at once; MiniSearch drops their postings lazily.
-          const lengths = mini._fieldLength.get(shortId);
-          if (!lengths) continue;
-          const len = lengths[fieldId] ?? 0;
+          const len = fieldLengths[shortId]!;
+          if (!(len >= 0)) continue;
           acc[shortId] = acc[shortId]! + factor * idf * (BM25.d + (tf * (BM25.k + 1)) / (tf + BM25.k * (1 - BM25.b + (BM25.b * len) / avg)));
           if (s === t) {
             stamp[shortId] = t + 1;
@@ -420,7 +444,7 @@ export class SearchIndex {
    * conversation takes most of a second). A write of the same conversation meanwhile indexes all of it at
    * once and this one stops (its copy is older).
    */
-  private async indexInSlices(conversation: Conversation, clock: { start: number }): Promise<void> {
+  private async indexInSlices(conversation: ConversationSnapshot, clock: { start: number }): Promise<void> {
     for (const _ of this.indexSteps(conversation)) {
       if (performance.now() - clock.start > this.sliceMs) {
         await yieldToOthers();
@@ -430,7 +454,7 @@ export class SearchIndex {
   }
 
   /** Indexes a conversation, pausing after each message it adds (see `indexInSlices`). */
-  private *indexSteps(conversation: Conversation): Generator<void, void, void> {
+  private *indexSteps(conversation: ConversationSnapshot): Generator<void, void, void> {
     let record = this.conversations.get(conversation.id);
     if (!record) {
       record = { title: '', titleDocId: 0, updatedAt: '', messageCount: 0, messages: new Map(), version: 0 };
@@ -647,7 +671,7 @@ export class SearchIndex {
       const record = this.conversations.get(summary.id);
       if (record && record.updatedAt === summary.updatedAt && record.messageCount === summary.messageCount) continue;
       try {
-        await this.indexInSlices(await this.options.store.get(summary.id), clock);
+        await this.indexInSlices(await this.options.store.snapshot(summary.id), clock);
       } catch (error) {
         // Gone meanwhile, or unreadable (the store moved it aside and reports it).
         this.options.log.warn('search', `could not index conversation ${summary.id}`, error);

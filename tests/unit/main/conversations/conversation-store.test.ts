@@ -93,6 +93,27 @@ describe('ConversationStore', () => {
     expect((await store.get('a')).title).toBe('Chat a');
   });
 
+  it('shares a read-only snapshot without copying, which a later change leaves as it was', async () => {
+    const store = open(tempDir());
+    const msg = (id: string, content: string): Message => ({ id, role: 'user', content, status: 'complete', createdAt: '2025-01-01T00:00:00.000Z' });
+    await store.create(conversation('a', { messages: [msg('m1', 'one')] }));
+    const before = await store.snapshot('a');
+    expect(await store.snapshot('a')).toBe(before);
+    expect(Object.isFrozen(before.messages[0])).toBe(true);
+    await store.update('a', (c) => {
+      c.title = 'Renamed';
+      c.messages.push(msg('m2', 'two'));
+    });
+    expect(before.title).toBe('Chat a');
+    expect(before.messages.map((m) => m.id)).toEqual(['m1']);
+    const after = await store.snapshot('a');
+    expect(after).not.toBe(before);
+    expect(after.messages.map((m) => m.id)).toEqual(['m1', 'm2']);
+    // The message both share is the same frozen object: nothing was copied.
+    expect(after.messages[0]).toBe(before.messages[0]);
+    await expect(store.snapshot('missing')).rejects.toMatchObject({ appError: { code: 'NOT_FOUND' } });
+  });
+
   it('sorts by last activity and searches titles case-insensitively', async () => {
     let clock = Date.parse('2025-02-01T00:00:00Z');
     const store = new ConversationStore({ dataDir: tempDir(), log: createMemoryLogger(), now: () => new Date(clock) });

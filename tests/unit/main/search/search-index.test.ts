@@ -193,12 +193,29 @@ describe('SearchIndex', () => {
     expect(await search.search('"gamma delta"')).toMatchObject({ total: 1, approximate: false });
   });
 
+  it('scores with the lengths of the index as it is now: messages added, edited and deleted after a query count', async () => {
+    const { store, search } = open(tempDir());
+    await store.create(conversation('c1', 't', [message('m1', 'alpha one')]));
+    await search.init();
+    expect(await ids(search, 'alpha')).toEqual(['m1']);
+    // Added after the first query: found, and the shorter message ranks first (BM25 length normalisation).
+    await store.create(conversation('c2', 't', [message('m2', 'alpha')]));
+    expect(await ids(search, 'alpha')).toEqual(['m2', 'm1']);
+    // m2 edited to a long text: its new length now ranks it below m1.
+    await store.update('c2', (c) => {
+      c.messages = [message('m2', `alpha ${'filler '.repeat(60)}`)];
+    });
+    expect(await ids(search, 'alpha')).toEqual(['m1', 'm2']);
+    await store.delete('c1');
+    expect(await search.search('alpha')).toMatchObject({ total: 1, hits: [{ messageId: 'm2' }] });
+  });
+
   it('checks a phrase against enough candidates even when reading their conversations is slow', async () => {
     const dataDir = tempDir();
     const log = createMemoryLogger();
     const store = new ConversationStore({ dataDir, log, indexDelayMs: 5 });
     // Every read takes longer than the whole phrase-check budget (a cold, long conversation on a busy disk).
-    const slow = { list: () => store.list(), get: async (id: string) => { await new Promise((r) => setTimeout(r, 30)); return store.get(id); } };
+    const slow = { list: () => store.list(), snapshot: async (id: string) => { await new Promise((r) => setTimeout(r, 30)); return store.snapshot(id); } };
     const search = new SearchIndex({ dataDir, store: slow, log, saveDelayMs: 5 });
     store.onChanged((change) => {
       if (change.conversation) search.conversationWritten(change.conversation);
