@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { AttachmentRef } from '../../shared/models/attachments';
 import type { ProviderConfig } from '../../shared/models/provider';
 import { faults, IMAGE_REFUSING_MODELS } from '../fixtures/openai-server/index';
@@ -201,6 +201,52 @@ describe('what each API receives', () => {
         { type: 'text', text: '<file name="n.txt" type="text/plain">\nnotes\n</file>' },
       ],
     });
+  });
+});
+
+describe('Assistants: images uploaded for a thread leave the server with it', () => {
+  const assistantConversation = async () => {
+    rig = startRig();
+    const assistantId = apis.assistants.createAssistant({ model: 'gpt-4o' });
+    const provider = rig.addProvider({ type: 'openai-assistant', name: 'Assistant', baseUrl: apis.server.url, model: '', assistantId }, KEY);
+    const c = await turns.newConversation(rig, provider);
+    const reply = await sendWith(c.id, 'Describe', [await add('s.png', pngOf(2, 2))]);
+    expect(reply.final.status).toBe('complete');
+    expect((await sendWith(c.id, 'And this?', [await add('t.png', pngOf(3, 3))])).final.status).toBe('complete');
+    const threadId = (await rig.call('conversations:get', { id: c.id })).threadId as string;
+    return { c, threadId };
+  };
+
+  it('deleting the conversation with its thread deletes the images first, then the thread', async () => {
+    const { c, threadId } = await assistantConversation();
+    expect(apis.uploads.map((f) => [f.id, f.deleted ?? false])).toEqual([['file-1', false], ['file-2', false]]);
+    expect(await rig.call('conversations:delete', { id: c.id, deleteRemoteThread: true })).toEqual({ remoteThreadDeleted: true });
+    expect(apis.uploads.map((f) => [f.id, f.deleted ?? false])).toEqual([['file-1', true], ['file-2', true]]);
+    expect(apis.assistants.threads.has(threadId)).toBe(false);
+    const deletes = apis.server.requests.filter((r) => r.method === 'DELETE').map((r) => r.path.replace(/^\/v1/, ''));
+    expect(deletes).toEqual(['/files/file-1', '/files/file-2', `/threads/${threadId}`]);
+  });
+
+  it('an image the server will not delete keeps the thread, and the note says so', async () => {
+    const { c, threadId } = await assistantConversation();
+    apis.server.nextResponses(faults.openaiError(403, { message: 'You have insufficient permissions for this operation. Missing scopes: api.files.write.' }, { method: 'DELETE', path: '/files/file-2' }));
+    const result = await rig.call('conversations:delete', { id: c.id, deleteRemoteThread: true });
+    expect(result.remoteThreadDeleted).toBe(false);
+    expect(result.remoteError).toMatch(/^Its images on the server could not be deleted, so the thread was kept: .+/);
+    // The others went; the thread (and so the user's way to find the rest) stays.
+    expect(apis.uploads.map((f) => f.deleted ?? false)).toEqual([true, false]);
+    expect(apis.assistants.threads.has(threadId)).toBe(true);
+    expect((await rig.call('conversations:list', undefined)).some((s) => s.id === c.id)).toBe(false);
+  });
+
+  it('Edit and resend uploads the image again and deletes the upload the thread no longer uses', async () => {
+    const { c } = await assistantConversation();
+    const question = (await rig.call('conversations:get', { id: c.id })).messages.filter((m) => m.role === 'user').at(-1)!;
+    const started = await rig.call('chat:editAndResend', { conversationId: c.id, messageId: question.id, text: 'And this one?' });
+    expect((await rig.finished(started.streamId)).final.status).toBe('complete');
+    expect(apis.uploads.map((f) => f.filename)).toEqual(['s.png', 't.png', 't.png']);
+    // Deleted without holding up the reply: wait for it.
+    await vi.waitFor(() => expect(apis.uploads.map((f) => f.deleted ?? false)).toEqual([false, true, false]));
   });
 });
 

@@ -24,6 +24,7 @@ export interface WireContentPart {
   type?: string;
   text?: { value?: string; annotations?: WireAnnotation[] } | string;
   refusal?: string;
+  image_file?: { file_id?: string };
 }
 
 export interface WireMessage {

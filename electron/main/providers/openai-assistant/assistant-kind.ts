@@ -13,6 +13,7 @@ import { toAppError } from './assistant-errors';
 import { AssistantTurn, type AssistantAdapterDeps } from './assistant-turn';
 import { AssistantsClient, endpointOf, HttpStatusError } from './assistants-client';
 import { testAssistantConnection } from './connection-test';
+import { deleteFiles, threadMessages, uploadedImageIds } from './thread-files';
 
 const defaultSleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
@@ -39,13 +40,26 @@ export class OpenAIAssistantAdapter implements ChatAdapter {
     return new AssistantTurn(request, this.deps, this.sleep).events();
   }
 
-  /** Deletes a conversation's thread on the server (conversations:delete with deleteRemoteThread). */
+  /**
+   * Deletes a conversation's thread on the server (conversations:delete with deleteRemoteThread), and first
+   * the images uploaded for its messages. Should an image not go (a key without Files permission), the
+   * thread is kept, so nothing of it is left on the server that the user cannot find again, and they are
+   * told why.
+   */
   async deleteThread(provider: ResolvedProvider, threadId: string, signal: AbortSignal = new AbortController().signal): Promise<void> {
     const endpoint = endpointOf(provider);
     const client = new AssistantsClient(endpoint, this.deps);
     try {
+      const images = uploadedImageIds(await threadMessages(client, threadId, signal));
+      try {
+        await deleteFiles(client, images, signal);
+      } catch (error) {
+        const appError = await toAppError(error, client, endpoint, this.deps.connectTimeoutMs, signal, 'thread');
+        throw new AppFailure({ ...appError, message: `Its images on the server could not be deleted, so the thread was kept: ${appError.message}` });
+      }
       await client.json('DELETE', `/threads/${encodeURIComponent(threadId)}`, undefined, signal);
     } catch (error) {
+      if (error instanceof AppFailure) throw error;
       // Already gone is what the user asked for.
       if (error instanceof HttpStatusError && error.status === 404 && (await client.apiServed(signal))) return;
       throw new AppFailure(await toAppError(error, client, endpoint, this.deps.connectTimeoutMs, signal, 'thread'));

@@ -12,6 +12,7 @@ import { turnKind } from '../wire/turn-alignment';
 import { TERMINAL, type WireMessage } from './api-objects';
 import { plainText } from './annotations';
 import { HttpStatusError, NotApiError, pollAfterOf, POLL_BACKOFF, POLL_MAX_MS, type AssistantsClient } from './assistants-client';
+import { deleteFiles, uploadedImageIds } from './thread-files';
 
 /** What the thread steps of a turn work with. */
 export interface ThreadTurn {
@@ -123,6 +124,14 @@ async function alignThreadTail(turn: ThreadTurn, threadId: string, history: Chat
   for (const message of drop) {
     await unblocked(turn, threadId, () =>
       turn.client.json('DELETE', `/threads/${encodeURIComponent(threadId)}/messages/${encodeURIComponent(message.id)}`, undefined, turn.signal),
+    );
+  }
+  // An edited question is added again with its images uploaded again: the old uploads go, without holding
+  // up the reply (a failure is only logged; the thread no longer refers to them).
+  const orphaned = uploadedImageIds(drop);
+  if (orphaned.length > 0) {
+    void deleteFiles(turn.client, orphaned, new AbortController().signal).catch((error: unknown) =>
+      turn.log.warn('assistant', `could not delete ${orphaned.length} image(s) no message of the thread uses any more`, error),
     );
   }
   return kind === 'edited';
