@@ -141,6 +141,18 @@ export class AppFailure extends Error {
   }
 }
 
+/** A form that failed validation: the first field's message as the sentence, every field's issue in `fields`. */
+export function fieldsFailure(fields: Record<string, FieldIssue>): AppFailure {
+  const first = Object.values(fields)[0];
+  return new AppFailure({
+    code: 'VALIDATION',
+    message: first ? `Some fields need attention: ${first.message}` : 'Some fields need attention.',
+    hint: 'Fix the fields marked in the form, then save again.',
+    fields,
+    params: { count: Object.keys(fields).length },
+  });
+}
+
 export function appError(code: ErrorCode, message: string, extra: Omit<AppError, 'code' | 'message'> = {}): AppError {
   return { code, message, ...extra };
 }

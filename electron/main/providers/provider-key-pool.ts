@@ -5,7 +5,7 @@
  * such a file keeps working unchanged and nothing has to be migrated.
  */
 import { LEGACY_KEY_ID, type ApiKeyMeta, type ApiKeyView, type ProviderConfig, type ProviderDraft } from '../../../shared/models/provider';
-import { AppFailure } from '../../../shared/result';
+import { fieldsFailure } from '../../../shared/result';
 import { maskSecret, normalizeApiKey } from '../../../shared/validation/provider-validation';
 import { validateKeyDrafts, type RoutingIssues } from '../../../shared/validation/routing-validation';
 import { keyAccount, type KeyVault, type StoredSecret } from '../secrets/key-vault';
@@ -97,7 +97,7 @@ export class ProviderKeyPool {
         issues[`keys.${row}`] = { code: 'KEY_EMPTY', message: `Key ${row + 1} is no longer stored: paste it again or remove the row.`, params: { row: row + 1 } };
       }
     });
-    if (Object.keys(issues).length > 0) throw poolFailure(issues);
+    if (Object.keys(issues).length > 0) throw fieldsFailure(issues);
     const known = new Set(pool.map((k) => k.id));
     const keys: ApiKeyMeta[] = [];
     const writes: SecretWrite[] = [];
@@ -139,15 +139,4 @@ export class ProviderKeyPool {
       touched: [target.id],
     };
   }
-}
-
-function poolFailure(issues: RoutingIssues): AppFailure {
-  const first = Object.values(issues)[0];
-  return new AppFailure({
-    code: 'VALIDATION',
-    message: first ? `Some fields need attention: ${first.message}` : 'Some fields need attention.',
-    hint: 'Fix the fields marked in the form, then save again.',
-    fields: issues,
-    params: { count: Object.keys(issues).length },
-  });
 }

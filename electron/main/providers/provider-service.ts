@@ -24,7 +24,7 @@ import type {
   ProviderView,
 } from '../../../shared/models/provider';
 import { DEFAULT_ASSISTANT_RUN_TIMEOUT_MS } from '../../../shared/models/provider';
-import { AppFailure, type FieldIssue } from '../../../shared/result';
+import { AppFailure, fieldsFailure } from '../../../shared/result';
 import {
   isSecretHeaderName,
   maskSecret,
@@ -147,17 +147,6 @@ export class ProviderService {
     };
   }
 
-  private validationFailure(errors: Record<string, FieldIssue>): AppFailure {
-    const first = Object.values(errors)[0];
-    return new AppFailure({
-      code: 'VALIDATION',
-      message: first ? `Some fields need attention: ${first.message}` : 'Some fields need attention.',
-      hint: 'Fix the fields marked in the form, then save again.',
-      fields: errors,
-      params: { count: Object.keys(errors).length },
-    });
-  }
-
   /** The keys a draft would use, in order, with their values (the pool's, or the one key of a simple form). */
   private async draftKeys(draft: ProviderDraft, existing: ProviderConfig | undefined): Promise<{ id: string; label: string; value: string }[]> {
     const stored = await this.pool.stored(existing, true);
@@ -190,7 +179,7 @@ export class ProviderService {
     const errors = Object.fromEntries(
       Object.entries(validation.errors).filter(([, issue]) => !ignore.includes(issue.code as FieldIssueCode)),
     );
-    if (Object.keys(errors).length > 0) throw this.validationFailure(errors);
+    if (Object.keys(errors).length > 0) throw fieldsFailure(errors);
     const storedHeaders = existing ? await this.secrets.headerValues(existing, true) : new Map<string, string>();
     const apiKey = keys[0]?.value ?? null;
     const { model, assistantId, conversationState } = this.kind(draft.type).settings(draft, existing);
@@ -285,7 +274,7 @@ export class ProviderService {
       fallbacks,
       this.deps.config.listProviders().map((p) => (p.id === existing?.id ? { ...p, fallbacks } : p)),
     );
-    if (!validation.ok || Object.keys(routingIssues).length > 0) throw this.validationFailure({ ...validation.errors, ...routingIssues });
+    if (!validation.ok || Object.keys(routingIssues).length > 0) throw fieldsFailure({ ...validation.errors, ...routingIssues });
 
     const id = existing?.id ?? this.deps.newId?.() ?? randomUUID();
     const poolPlan = await this.pool.planSave(id, existing, draft, () => randomUUID().slice(0, 8));
