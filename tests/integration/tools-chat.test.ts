@@ -11,7 +11,7 @@ import { faults } from '../fixtures/openai-server/index.js';
 import type { ChatRequestInfo } from '../fixtures/openai-server/types.js';
 import { SETTINGS_WINDOW_ID, errorOf, localServerAndRigs, waitUntil, type Rig, type RigOptions } from '../support/chat-rig';
 import { startMcpHttpServer, type McpHttpServer } from '../support/mcp/http-server';
-import { callIn, httpDraft, roundsOf, saveServer, serverIn, stdioDraft } from '../support/mcp/mcp-rig';
+import { callIn, decideInTurn, httpDraft, roundsOf, saveServer, serverIn, stdioDraft } from '../support/mcp/mcp-rig';
 
 const KEY = 'sk-test-tools-0123456789abcdef';
 const local = localServerAndRigs({ apiKey: KEY }, { checkRequests: true });
@@ -127,10 +127,7 @@ describe('tools: a stdio MCP server and Chat Completions', () => {
       ]),
     );
     const sent = await rig.call('chat:send', { conversationId: conversation.id, text: 'Both' });
-    await callIn(rig, sent.streamId, 'pending', 'c1');
-    await rig.call('chat:decideTool', { conversationId: conversation.id, callId: 'c1', decision: 'once' });
-    await callIn(rig, sent.streamId, 'pending', 'c2');
-    await rig.call('chat:decideTool', { conversationId: conversation.id, callId: 'c2', decision: 'once' });
+    await decideInTurn(rig, conversation.id, sent.streamId, [['c1', 'once'], ['c2', 'once']]);
     const result = await rig.finished(sent.streamId);
     expect(result.content).toBe('Tools said: 42 | echo: parallel 漢字');
   });
@@ -146,8 +143,7 @@ describe('tools: a stdio MCP server and Chat Completions', () => {
     };
     local.server.nextResponses({ kind: 'raw', status: 200, contentType: 'application/json', body: JSON.stringify(completion) });
     const sent = await rig.call('chat:send', { conversationId: conversation.id, text: 'json' });
-    await callIn(rig, sent.streamId, 'pending', 'j1');
-    await rig.call('chat:decideTool', { conversationId: conversation.id, callId: 'j1', decision: 'once' });
+    await decideInTurn(rig, conversation.id, sent.streamId, [['j1', 'once']]);
     expect((await rig.finished(sent.streamId)).content).toBe('Tools said: echo: json');
   });
 
@@ -169,10 +165,7 @@ describe('tools: a stdio MCP server and Chat Completions', () => {
       ]),
     );
     const sent = await rig.call('chat:send', { conversationId: conversation.id, text: 'Go' });
-    await callIn(rig, sent.streamId, 'pending', 'd1');
-    await rig.call('chat:decideTool', { conversationId: conversation.id, callId: 'd1', decision: 'deny' });
-    await callIn(rig, sent.streamId, 'pending', 'd5');
-    await rig.call('chat:decideTool', { conversationId: conversation.id, callId: 'd5', decision: 'once' });
+    await decideInTurn(rig, conversation.id, sent.streamId, [['d1', 'deny'], ['d5', 'once']]);
     const result = await rig.finished(sent.streamId);
     const calls = roundsOf(result.events)[0]?.calls ?? [];
     expect(calls.map((c) => c.state)).toEqual(['denied', 'error', 'error', 'error', 'error']);
@@ -239,8 +232,7 @@ describe('tools: a stdio MCP server and Chat Completions', () => {
     const { rig, conversation } = await setup();
     local.server.nextResponses(faults.chat([{ type: 'content', text: 'Waiting. ' }, { type: 'tool_calls', calls: [{ id: 's1', name: 'slow', arguments: '{"ms": 5000}' }] }, { type: 'finish', reason: 'tool_calls' }]));
     const sent = await rig.call('chat:send', { conversationId: conversation.id, text: 'slow' });
-    await callIn(rig, sent.streamId, 'pending', 's1');
-    await rig.call('chat:decideTool', { conversationId: conversation.id, callId: 's1', decision: 'once' });
+    await decideInTurn(rig, conversation.id, sent.streamId, [['s1', 'once']]);
     await callIn(rig, sent.streamId, 'running', 's1');
     await rig.call('chat:stop', { conversationId: conversation.id });
     const result = await rig.finished(sent.streamId);
@@ -261,10 +253,7 @@ describe('tools: a stdio MCP server and Chat Completions', () => {
       ]),
     );
     const sent = await rig.call('chat:send', { conversationId: conversation.id, text: 'x' });
-    await callIn(rig, sent.streamId, 'pending', 't1');
-    await rig.call('chat:decideTool', { conversationId: conversation.id, callId: 't1', decision: 'once' });
-    await callIn(rig, sent.streamId, 'pending', 't2');
-    await rig.call('chat:decideTool', { conversationId: conversation.id, callId: 't2', decision: 'once' });
+    await decideInTurn(rig, conversation.id, sent.streamId, [['t1', 'once'], ['t2', 'once']]);
     const result = await rig.finished(sent.streamId);
     const [slow, huge] = roundsOf(result.events)[0]?.calls ?? [];
     expect(slow).toMatchObject({ state: 'error', message: 'The tool did not answer within 0 s.' });
@@ -312,10 +301,7 @@ describe('tools: a Streamable HTTP MCP server', () => {
       faults.chat([{ type: 'tool_calls', calls: [{ id: 'h1', name: 'lookup', arguments: '{"key":"capital"}' }, { id: 'h2', name: 'HTTP_tools__echo', arguments: '{"text":"hi"}' }] }, { type: 'finish', reason: 'tool_calls' }]),
     );
     const sent = await rig.call('chat:send', { conversationId: conversation.id, text: 'capital?' });
-    await callIn(rig, sent.streamId, 'pending', 'h1');
-    await rig.call('chat:decideTool', { conversationId: conversation.id, callId: 'h1', decision: 'once' });
-    await callIn(rig, sent.streamId, 'pending', 'h2');
-    await rig.call('chat:decideTool', { conversationId: conversation.id, callId: 'h2', decision: 'once' });
+    await decideInTurn(rig, conversation.id, sent.streamId, [['h1', 'once'], ['h2', 'once']]);
     const result = await rig.finished(sent.streamId);
     expect(result.content).toBe('Tools said: Taipei | http echo: hi');
     const names = ((local.server.requests.find((r) => r.path.endsWith('/chat/completions'))?.body as { tools: { function: { name: string } }[] }).tools).map((t) => t.function.name);

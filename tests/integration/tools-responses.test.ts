@@ -12,7 +12,7 @@ import { ResponsesApi } from '../fixtures/openai-server/responses.js';
 import { responsesRoutes } from '../fixtures/openai-server/responses-routes.js';
 import { expectWithinSpecThenReset } from '../support/api-fixture-checks';
 import { startRig, type Rig } from '../support/chat-rig';
-import { callIn, roundsOf, saveServer, serverIn, stdioDraft } from '../support/mcp/mcp-rig';
+import { decideInTurn, roundsOf, saveServer, serverIn, stdioDraft } from '../support/mcp/mcp-rig';
 
 const KEY = 'sk-responses-tools-key-7788';
 let server: OpenAIServer;
@@ -48,10 +48,7 @@ describe.each(['server', 'stateless'] as const)('Responses function tools (%s co
     const { conversation } = await setup(mode);
     api.queueResponse({ functionCalls: [{ call_id: 'r1', name: 'echo', arguments: '{"text":"one"}' }, { call_id: 'r2', name: 'add', arguments: '{"a":20,"b":22}' }], chunkSize: 4 });
     const sent = await rig.call('chat:send', { conversationId: conversation.id, text: 'Use tools' });
-    await callIn(rig, sent.streamId, 'pending', 'r1');
-    await rig.call('chat:decideTool', { conversationId: conversation.id, callId: 'r1', decision: 'once' });
-    await callIn(rig, sent.streamId, 'pending', 'r2');
-    await rig.call('chat:decideTool', { conversationId: conversation.id, callId: 'r2', decision: 'deny' });
+    await decideInTurn(rig, conversation.id, sent.streamId, [['r1', 'once'], ['r2', 'deny']]);
     const result = await rig.finished(sent.streamId);
     expect(result.final).toEqual({ status: 'complete', finishReason: 'stop' });
     expect(result.content).toBe('Tools said: echo: one | The user denied this tool call.');

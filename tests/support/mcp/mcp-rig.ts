@@ -55,6 +55,19 @@ export function roundsOf(events: ChatStreamEvent[]): ToolRound[] {
   return rounds;
 }
 
+/** Answers the stream's approval prompts in order: waits for each call to be pending, then decides it. */
+export async function decideInTurn(
+  rig: Rig,
+  conversationId: string,
+  streamId: string,
+  decisions: readonly [callId: string, decision: 'once' | 'deny' | 'always'][],
+): Promise<void> {
+  for (const [callId, decision] of decisions) {
+    await callIn(rig, streamId, 'pending', callId);
+    await rig.call('chat:decideTool', { conversationId, callId, decision });
+  }
+}
+
 /** Waits for the call `id` in the stream to reach `state` and returns it. */
 export async function callIn(rig: Rig, streamId: string, state: string, id: string) {
   return waitUntil(
