@@ -151,7 +151,7 @@ export class KeyHealthBook {
 
   /** The pool's keys in the order to try them now: ready keys by strategy, then cooling, then invalid. */
   order(providerId: string, keyIds: readonly string[], strategy: KeyStrategy = 'order'): { ready: string[]; cooling: { id: string; until: number }[]; invalid: string[] } {
-    const start = strategy === 'round-robin' && keyIds.length > 0 ? (this.cursors.get(providerId) ?? 0) % keyIds.length : 0;
+    const start = strategy === 'round-robin' && keyIds.length > 0 ? this.cursor(providerId, keyIds) : 0;
     const rotated = [...keyIds.slice(start), ...keyIds.slice(0, start)];
     const ready: string[] = [];
     const cooling: { id: string; until: number }[] = [];
@@ -164,6 +164,26 @@ export class KeyHealthBook {
     }
     cooling.sort((a, b) => a.until - b.until);
     return { ready, cooling, invalid };
+  }
+
+  /**
+   * Where round robin starts: after the key used last. After a restart (no cursor yet) that is the key with
+   * the latest `lastUsedAt`, which key-health.json keeps, so the rotation goes on instead of starting over
+   * at the first key each time the app opens.
+   */
+  private cursor(providerId: string, keyIds: readonly string[]): number {
+    const known = this.cursors.get(providerId);
+    if (known !== undefined) return known % keyIds.length;
+    let last = -1;
+    let lastAt = Number.NEGATIVE_INFINITY;
+    keyIds.forEach((id, i) => {
+      const at = this.states.get(this.slot(providerId, id))?.lastUsedAt;
+      if (at !== undefined && at > lastAt) {
+        lastAt = at;
+        last = i;
+      }
+    });
+    return (last + 1) % keyIds.length;
   }
 
   /** Round robin moves past the key just used. */

@@ -78,6 +78,24 @@ describe('KeyHealthBook', () => {
     expect(book.order('p', keys, 'round-robin').ready).toEqual(['a', 'b', 'c']);
   });
 
+  it('round robin goes on after a restart from the key used last (its saved lastUsedAt)', () => {
+    const c = clock();
+    const before = new KeyHealthBook(c.now);
+    const keys = ['a', 'b', 'c'];
+    for (const used of ['a', 'b']) {
+      before.markUsed('p', used);
+      before.advance('p', keys, used);
+      c.advance(1000);
+    }
+    const after = new KeyHealthBook(c.now);
+    after.restore(before.entries());
+    expect(after.order('p', keys, 'round-robin').ready).toEqual(['c', 'a', 'b']);
+    // A key list edited meanwhile: the key used last is looked up by id, wherever it now is.
+    expect(after.order('p', ['b', 'd', 'a'], 'round-robin').ready).toEqual(['d', 'a', 'b']);
+    // Nothing used yet: the first key.
+    expect(new KeyHealthBook(c.now).order('p', keys, 'round-robin').ready).toEqual(['a', 'b', 'c']);
+  });
+
   it('an answer ends the 429 streak, so the back-off starts small again', () => {
     const c = clock();
     const book = new KeyHealthBook(c.now);
