@@ -32,7 +32,7 @@ import type { EventSink } from '../ipc/events';
 import type { Logger } from '../logger';
 import type { ChatEvent } from '../../../shared/models/chat-event';
 import type { KindOf } from '../providers/kinds';
-import { limitHistory, omittedFor, withOmitted } from '../providers/generation-parameters';
+import { limitHistory, withOmitted } from '../providers/generation-parameters';
 import { replyBatches, type ChatAdapter, type ChatRequest, type HistoryMessage, type ResolvedProvider } from '../providers/provider-kind';
 import { closeOpenCalls, withTools } from '../tools/tool-loop';
 import type { TurnTools } from '../tools/mcp-service';
@@ -40,6 +40,8 @@ import { EventCoalescer, realTimers, type StreamPatch, type Timers } from './eve
 import { UnsavedReplies } from './unsaved-replies';
 import type { ReplyRouter } from './reply-router';
 import { checkConversationFallbacks, dropDeletedFallbacks } from './conversation-fallbacks';
+import { historyFor, inEffect, titleFromMessage } from './turn-history';
+import { resolveTurn } from './turn-route';
 
 export interface ChatServiceDeps {
   store: ConversationStore;
@@ -73,29 +75,6 @@ export interface ChatServiceDeps {
 }
 
 /** The longest title derived from a first message; the user can rename to anything up to 500. */
-const TITLE_MAX = 80;
-
-export function titleFromMessage(text: string): string {
-  const single = text.replace(/\s+/g, ' ').trim();
-  if (single.length <= TITLE_MAX) return single;
-  const cut = single.slice(0, TITLE_MAX - 1);
-  const lastSpace = cut.lastIndexOf(' ');
-  return `${(lastSpace > TITLE_MAX / 2 ? cut.slice(0, lastSpace) : cut).trimEnd()}…`;
-}
-
-/** What goes back to the model: user and assistant text, the user's attachments, and tool calls with their results. Reasoning never does (DeepSeek answers 400). */
-export function historyFor(messages: readonly Message[]): HistoryMessage[] {
-  return messages
-    .filter((m) => m.role === 'user' || m.content.trim().length > 0 || (m.toolRounds?.length ?? 0) > 0)
-    .map((m) =>
-      m.role === 'user' && m.attachments?.length
-        ? { role: m.role, content: m.content, attachments: structuredClone(m.attachments) }
-        : m.role === 'assistant' && m.toolRounds?.length
-          ? { role: m.role, content: m.content, toolRounds: m.toolRounds }
-          : { role: m.role, content: m.content },
-    );
-}
-
 interface ActiveStream {
   streamId: string;
   conversationId: string;
@@ -108,12 +87,6 @@ interface ActiveStream {
   persistTimer: unknown;
   /** Resolves when the stream has ended and its final state is saved. */
   finished: Promise<void>;
-}
-
-interface Resolved {
-  provider: ResolvedProvider;
-  model: string;
-  adapter: ChatAdapter;
 }
 
 export class ChatService {
@@ -471,82 +444,6 @@ export class ChatService {
   }
 
   /**
-   * The provider, model, adapter and key for a conversation. A conversation made before any provider
-   * existed adopts the first one (the returned `adopt` is saved with the turn).
-   */
-  private async resolve(conversation: Conversation): Promise<Resolved & { adopt: { providerId: string; model: string } | null }> {
-    let providerId = conversation.providerId;
-    let adopt: { providerId: string; model: string } | null = null;
-    if (!providerId) {
-      const first = this.deps.config.listProviders()[0];
-      if (!first) {
-        throw new AppFailure({
-          code: 'NO_PROVIDER',
-          message: 'No provider is set up yet.',
-          hint: 'Open Settings and add a provider (OpenAI, or any OpenAI-compatible server).',
-        });
-      }
-      providerId = first.id;
-      adopt = { providerId: first.id, model: conversation.model || first.model };
-    }
-    const config = this.deps.config.getProvider(providerId);
-    if (!config) {
-      throw new AppFailure({
-        code: 'NO_PROVIDER',
-        message: 'The provider of this conversation was removed.',
-        hint: 'Choose another provider for this conversation, or add one in Settings.',
-        params: { context: 'removed' },
-      });
-    }
-    const model = (adopt?.model ?? conversation.model) || config.model;
-    const kind = this.deps.kindOf(config.type);
-    // An Assistant's model lives on the server with the assistant; there is nothing to choose here.
-    if (!model && (kind?.needsModel ?? true)) {
-      throw new AppFailure({
-        code: 'VALIDATION',
-        message: 'No model is chosen for this conversation.',
-        hint: 'Pick a model in the conversation header, or set a default model for the provider in Settings.',
-        params: { context: 'no_model' },
-      });
-    }
-    if (!kind) {
-      throw new AppFailure({
-        code: 'VALIDATION',
-        message: 'Switchboard cannot chat with this kind of provider.',
-        params: { context: 'unsupported_provider', type: config.type },
-      });
-    }
-    let provider: ResolvedProvider;
-    try {
-      provider = await this.deps.resolveProvider(config.id);
-    } catch (error) {
-      if (error instanceof AppFailure) throw error;
-      this.deps.log.warn('chat', `could not read the secrets of provider ${config.id}`, error);
-      throw new AppFailure({
-        code: 'KEYCHAIN_ERROR',
-        message: 'The API key could not be read from the system keychain.',
-        hint: 'Unlock the keychain (or sign in again), then try again.',
-        retryable: true,
-      });
-    }
-    // api.openai.com always needs a key; saying so beats a 401 from the server.
-    if (kind.needsKey && !provider.apiKey) {
-      throw new AppFailure({
-        code: 'MISSING_API_KEY',
-        message: `${config.name || 'This provider'} needs an API key.`,
-        hint: 'Add the API key in Settings.',
-        params: { provider: config.name },
-      });
-    }
-    return {
-      provider,
-      model,
-      adapter: kind.chat,
-      adopt,
-    };
-  }
-
-  /**
    * Shared by send, regenerate and edit-and-resend: checks, saves the prepared turn (the mutator adds or
    * edits the user message) with an empty assistant message, then streams into it in the background.
    */
@@ -562,7 +459,7 @@ export class ChatService {
     this.starting.add(conversationId);
     try {
       const before = await this.deps.store.latest(conversationId, 0);
-      const resolved = await this.resolve(before);
+      const resolved = await resolveTurn(before, this.deps);
       const now = this.nowIso();
       const assistantMessage: Message = {
         id: randomUUID(),
@@ -855,15 +752,6 @@ export class ChatService {
       throw error;
     }
   }
-}
-
-/** What a reply records of the request: the settings in effect and the parameters left out for this model. */
-function inEffect(settings: GenerationSettings | undefined, provider: ResolvedProvider, model: string): Pick<Message, 'settings' | 'omittedParameters'> {
-  const omitted = [...omittedFor(provider.quirks, model)];
-  return {
-    ...(settings && Object.keys(settings).length > 0 ? { settings: structuredClone(settings) } : {}),
-    ...(omitted.length > 0 ? { omittedParameters: omitted } : {}),
-  };
 }
 
 function findLastIndex<T>(items: readonly T[], predicate: (item: T) => boolean): number {
