@@ -11,7 +11,7 @@ import { prepareActivityLabels } from './activity-label';
 import { ChatHeader } from './ChatHeader';
 import { Composer, COMPOSER_INPUT_ID, NEW_CONVERSATION_DRAFT } from './Composer';
 import { ConversationSidebar } from './ConversationSidebar';
-import { DeleteConversationDialog, REMOTE_FAILED, remoteStateKind } from './DeleteConversationDialog';
+import { DeleteConversationDialog, remoteFailureNote, remoteStateKind } from './DeleteConversationDialog';
 import { MessageError } from './MessageError';
 import { MessageList } from './MessageList';
 import { NoProviderNotice } from './NoProviderNotice';
@@ -170,7 +170,7 @@ export function ChatApp() {
     chatStore.getState().conversationChanged({ deletedId: target.id });
     if (deleteRemoteThread && !result.value.remoteThreadDeleted) {
       const kind = remoteStateKind(target, providers);
-      setAppNote(t(REMOTE_FAILED[kind], { error: result.value.remoteError ?? '' }));
+      setAppNote(remoteFailureNote(t, kind, result.value.remoteError));
     }
     if (wasActive) focusComposer();
   };

@@ -1,8 +1,11 @@
 import { useState } from 'react';
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import type { ConversationSummary } from '../../shared/models/conversation';
 import type { ProviderView } from '../../shared/models/provider';
+import type { AppError } from '../../shared/result';
 import { ConfirmDialog } from '../components/ConfirmDialog';
+import { errorText } from '../lib/error-text';
 import { useProvidersStore } from '../stores/providers-store';
 
 /**
@@ -23,6 +26,16 @@ export const REMOTE_FAILED = {
   conversation: 'delete.remoteFailedConversation',
   remote: 'delete.remoteFailedRemote',
 } as const;
+
+/**
+ * The note after a conversation was deleted here but not on its server: main's reason in the window's
+ * language (by its code), and when the thread was kept because its uploaded images could not be deleted,
+ * a sentence that says so.
+ */
+export function remoteFailureNote(t: TFunction, kind: RemoteStateKind, failure: AppError | undefined): string {
+  const error = failure ? errorText(t, failure) : '';
+  return failure?.params?.keptFor === 'images' ? t('chat:delete.remoteKeptForImages', { error }) : t(`chat:${REMOTE_FAILED[kind]}`, { error });
+}
 
 interface Props {
   summary: ConversationSummary;

@@ -29,7 +29,7 @@ export interface ConversationsState {
   remove(
     id: string,
     deleteRemoteThread: boolean,
-  ): Promise<Result<{ remoteThreadDeleted: boolean; remoteError?: string }>>;
+  ): Promise<Result<{ remoteThreadDeleted: boolean; remoteError?: AppError }>>;
   setProvider(id: string, providerId: string, model: string): Promise<Result<ConversationSummary>>;
 }
 

@@ -10,6 +10,7 @@ import { MESSAGE_PAGE_MAX } from '../models/conversation';
 import { generationSettingsSchema } from '../models/generation-settings';
 import type { Conversation, ConversationPage, ConversationSummary, Message, MessagePage, UnsavedReason } from '../models/conversation';
 import type { ChatStreamEvent } from '../models/chat-event';
+import type { AppError } from '../result';
 import type { AppInfo, AppNotice, PreferencesView } from '../models/preferences';
 import type { CHANNEL_NAMES, EVENT_NAMES } from './channels';
 import { SEARCH_LIMIT_MAX, SEARCH_QUERY_MAX, type SearchResults } from '../models/search';
@@ -131,7 +132,7 @@ export const contract = {
   'conversations:setFallbacks': channel(z.object({ id, fallbacks: fallbacksSchema.nullable() })).returns<ConversationSummary>(),
   'conversations:delete': channel(
     z.object({ id, deleteRemoteThread: z.boolean().optional() }),
-  ).returns<{ remoteThreadDeleted: boolean; remoteError?: string }>(),
+  ).returns<{ remoteThreadDeleted: boolean; remoteError?: AppError }>(),
 
   // ---- chat ----
   'chat:send': channel(

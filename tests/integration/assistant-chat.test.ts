@@ -305,7 +305,7 @@ describe('Assistant conversations', () => {
     api.configure({ served: false });
     const result = await rig.call('conversations:delete', { id: c.id, deleteRemoteThread: true });
     expect(result.remoteThreadDeleted).toBe(false);
-    expect(result.remoteError).toContain('Assistants API');
+    expect(result.remoteError?.message).toContain('Assistants API');
     expect((await rig.call('conversations:list', undefined)).some((s) => s.id === c.id)).toBe(false);
   });
 });

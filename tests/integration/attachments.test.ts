@@ -232,7 +232,9 @@ describe('Assistants: images uploaded for a thread leave the server with it', ()
     apis.server.nextResponses(faults.openaiError(403, { message: 'You have insufficient permissions for this operation. Missing scopes: api.files.write.' }, { method: 'DELETE', path: '/files/file-2' }));
     const result = await rig.call('conversations:delete', { id: c.id, deleteRemoteThread: true });
     expect(result.remoteThreadDeleted).toBe(false);
-    expect(result.remoteError).toMatch(/^Its images on the server could not be deleted, so the thread was kept: .+/);
+    expect(result.remoteError?.message).toMatch(/^Its images on the server could not be deleted, so the thread was kept: .+/);
+    // The window words it from the code and params (translated), and says the thread was kept for the images.
+    expect(result.remoteError).toMatchObject({ code: 'PERMISSION_DENIED', params: { status: 403, keptFor: 'images' } });
     // The others went; the thread (and so the user's way to find the rest) stays.
     expect(apis.uploads.map((f) => f.deleted ?? false)).toEqual([true, false]);
     expect(apis.assistants.threads.has(threadId)).toBe(true);

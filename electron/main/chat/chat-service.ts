@@ -222,7 +222,7 @@ export class ChatService {
     return this.changed(conversation);
   }
 
-  async delete(id: string, deleteRemoteThread = false): Promise<{ remoteThreadDeleted: boolean; remoteError?: string }> {
+  async delete(id: string, deleteRemoteThread = false): Promise<{ remoteThreadDeleted: boolean; remoteError?: AppError }> {
     const live = this.active.get(id);
     if (live) {
       live.controller.abort();
@@ -231,13 +231,13 @@ export class ChatService {
     // Only its remote state is needed here, not a copy of every message.
     const conversation = await this.deps.store.latest(id, 0);
     let remoteThreadDeleted = false;
-    let remoteError: string | undefined;
+    let remoteError: AppError | undefined;
     if (deleteRemoteThread && conversation.threadId && this.deps.deleteRemoteThread) {
       try {
         await this.deps.deleteRemoteThread(conversation);
         remoteThreadDeleted = true;
       } catch (error) {
-        remoteError = error instanceof AppFailure ? error.appError.message : 'The thread on the server could not be deleted.';
+        remoteError = error instanceof AppFailure ? error.appError : { code: 'INTERNAL', message: 'The thread on the server could not be deleted.' };
         this.deps.log.warn('chat', `could not delete the remote thread of conversation ${id}`, error);
       }
     }

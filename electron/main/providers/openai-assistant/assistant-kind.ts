@@ -55,7 +55,11 @@ export class OpenAIAssistantAdapter implements ChatAdapter {
         await deleteFiles(client, images, signal);
       } catch (error) {
         const appError = await toAppError(error, client, endpoint, this.deps.connectTimeoutMs, signal, 'thread');
-        throw new AppFailure({ ...appError, message: `Its images on the server could not be deleted, so the thread was kept: ${appError.message}` });
+        throw new AppFailure({
+          ...appError,
+          message: `Its images on the server could not be deleted, so the thread was kept: ${appError.message}`,
+          params: { ...appError.params, keptFor: 'images' },
+        });
       }
       await client.json('DELETE', `/threads/${encodeURIComponent(threadId)}`, undefined, signal);
     } catch (error) {

@@ -1,5 +1,9 @@
+import i18next from 'i18next';
 import { describe, expect, it } from 'vitest';
-import { remoteStateKind } from '../../../../renderer/chat/DeleteConversationDialog';
+import { remoteFailureNote, remoteStateKind } from '../../../../renderer/chat/DeleteConversationDialog';
+import enErrors from '../../../../renderer/i18n/locales/en/errors.json';
+import zhErrors from '../../../../renderer/i18n/locales/zh-TW/errors.json';
+import type { AppError } from '../../../../shared/result';
 import type { ConversationSummary } from '../../../../shared/models/conversation';
 import type { ProviderType, ProviderView } from '../../../../shared/models/provider';
 import en from '../../../../renderer/i18n/locales/en/chat.json';
@@ -37,5 +41,47 @@ describe('what the delete dialog calls the state kept on the server', () => {
     expect(en.delete.alsoThread).toBe('Also delete the thread on the server');
     expect(zhTW.delete.alsoConversation).toBe('一併刪除伺服器上的對話');
     expect(zhTW.delete.alsoThread).toBe('一併刪除伺服器上的討論串');
+  });
+});
+
+async function translator(lng: 'en' | 'zh-TW') {
+  const i18n = i18next.createInstance();
+  await i18n.init({
+    lng,
+    ns: ['chat', 'errors'],
+    defaultNS: 'chat',
+    resources: { en: { chat: en, errors: enErrors }, 'zh-TW': { chat: zhTW, errors: zhErrors } },
+    interpolation: { escapeValue: false },
+  });
+  return i18n.t;
+}
+
+describe('the note when the server kept what the conversation had there', () => {
+  const refused: AppError = {
+    code: 'PERMISSION_DENIED',
+    message: 'api.example.com refused access with this API key (HTTP 403). Missing scopes: api.files.write.',
+    params: { host: 'api.example.com', status: 403, detail: 'Missing scopes: api.files.write.' },
+  };
+
+  it('gives the reason in the window’s language, by its code', async () => {
+    expect(remoteFailureNote(await translator('en'), 'thread', refused)).toBe(
+      'The conversation was deleted here, but its thread on the server could not be deleted: api.example.com refused access with this API key (HTTP 403). Missing scopes: api.files.write.',
+    );
+    expect(remoteFailureNote(await translator('zh-TW'), 'conversation', refused)).toBe(
+      '對話已在本機刪除，但無法刪除伺服器上的對話：api.example.com 拒絕以此 API 金鑰存取（HTTP 403）。Missing scopes: api.files.write.',
+    );
+  });
+
+  it('says the thread was kept for its images when that is why', async () => {
+    const kept = { ...refused, params: { ...refused.params, keptFor: 'images' } };
+    expect(remoteFailureNote(await translator('en'), 'thread', kept)).toBe(
+      'The conversation was deleted here; its thread on the server was kept, because the images uploaded for it could not be deleted: api.example.com refused access with this API key (HTTP 403). Missing scopes: api.files.write.',
+    );
+    expect(remoteFailureNote(await translator('zh-TW'), 'thread', kept)).toMatch(/^對話已在本機刪除；由於無法刪除為它上傳的圖片，伺服器上的討論串已保留：api\.example\.com 拒絕/);
+  });
+
+  it('falls back to main’s sentence for a code the window does not know', async () => {
+    const odd = { code: 'INTERNAL', message: 'The thread on the server could not be deleted.' } as AppError;
+    expect(remoteFailureNote(await translator('en'), 'remote', odd)).toContain('could not be deleted: ');
   });
 });
