@@ -1,8 +1,8 @@
 /**
  * The images this app uploaded for a thread's messages (Files API, purpose `vision`) are the user's
  * screenshots and photos stored on their account: they go when the messages that use them go. Deleting a
- * conversation's thread deletes them first (so a failure leaves the thread to try again), and a message
- * Regenerate or Edit removes from the thread takes its images with it.
+ * conversation's thread deletes them first (should one fail, the thread is kept, where the user can still
+ * find them), and a question Edit and resend removes from the thread takes its images with it.
  */
 import type { WireMessage } from './api-objects';
 import { HttpStatusError, type AssistantsClient } from './assistants-client';

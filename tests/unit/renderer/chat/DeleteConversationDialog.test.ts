@@ -1,9 +1,7 @@
-import i18next from 'i18next';
 import { describe, expect, it } from 'vitest';
 import { remoteFailureNote, remoteStateKind } from '../../../../renderer/chat/DeleteConversationDialog';
-import enErrors from '../../../../renderer/i18n/locales/en/errors.json';
-import zhErrors from '../../../../renderer/i18n/locales/zh-TW/errors.json';
 import type { AppError } from '../../../../shared/result';
+import { translator } from '../../../support/translator';
 import type { ConversationSummary } from '../../../../shared/models/conversation';
 import type { ProviderType, ProviderView } from '../../../../shared/models/provider';
 import en from '../../../../renderer/i18n/locales/en/chat.json';
@@ -43,18 +41,6 @@ describe('what the delete dialog calls the state kept on the server', () => {
     expect(zhTW.delete.alsoThread).toBe('一併刪除伺服器上的討論串');
   });
 });
-
-async function translator(lng: 'en' | 'zh-TW') {
-  const i18n = i18next.createInstance();
-  await i18n.init({
-    lng,
-    ns: ['chat', 'errors'],
-    defaultNS: 'chat',
-    resources: { en: { chat: en, errors: enErrors }, 'zh-TW': { chat: zhTW, errors: zhErrors } },
-    interpolation: { escapeValue: false },
-  });
-  return i18n.t;
-}
 
 describe('the note when the server kept what the conversation had there', () => {
   const refused: AppError = {

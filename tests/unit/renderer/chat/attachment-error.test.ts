@@ -1,24 +1,8 @@
-import i18next from 'i18next';
 import { describe, expect, it } from 'vitest';
 import { withTranslatedType } from '../../../../renderer/chat/attachments/attachment-error';
 import { errorText } from '../../../../renderer/lib/error-text';
-import enChat from '../../../../renderer/i18n/locales/en/chat.json';
-import enErrors from '../../../../renderer/i18n/locales/en/errors.json';
-import zhChat from '../../../../renderer/i18n/locales/zh-TW/chat.json';
-import zhErrors from '../../../../renderer/i18n/locales/zh-TW/errors.json';
 import type { AppError } from '../../../../shared/result';
-
-async function translator(lng: 'en' | 'zh-TW') {
-  const i18n = i18next.createInstance();
-  await i18n.init({
-    lng,
-    ns: ['chat', 'errors'],
-    defaultNS: 'chat',
-    resources: { en: { chat: enChat, errors: enErrors }, 'zh-TW': { chat: zhChat, errors: zhErrors } },
-    interpolation: { escapeValue: false },
-  });
-  return i18n.t;
-}
+import { translator } from '../../../support/translator';
 
 const refused = (typeKey: string, type: string, ext?: string): AppError => ({
   code: 'ATTACHMENT_UNSUPPORTED',
